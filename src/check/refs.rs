@@ -1,0 +1,327 @@
+//! References that must resolve: interventions, criteria, duties, passages, roles,
+//! the riktlinje an anvisning applies, and `#section` links in the prose.
+
+use crate::check::text::text_span;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::decode::did_you_mean;
+use crate::markdown;
+use crate::model::{Block, CriterionKind, DocKind, Id, Part, Policy, Text, Version};
+use crate::source::Span;
+
+fn unknown(d: &mut Diagnostics, span: Span, what: &str, name: &str, known: &[&str]) {
+    let mut diag = Diagnostic::error(
+        "unknown-reference",
+        span,
+        format!("unknown {what} `{name}`"),
+    );
+    diag = match did_you_mean(name, known.iter().copied()) {
+        Some(best) => diag.with_hint(format!("did you mean `{best}`?")),
+        None if known.is_empty() => diag.with_hint(format!("no {what} is defined")),
+        None if known.len() <= 8 => {
+            diag.with_hint(format!("known: {}", crate::load::decode::list(known)))
+        }
+        None => diag.with_hint(format!(
+            "{} {what}s are defined; check the spelling",
+            known.len()
+        )),
+    };
+    d.push(diag);
+}
+
+fn resolve(d: &mut Diagnostics, id: &Id, what: &str, known: &[&str]) -> bool {
+    let ok = known.contains(&id.value.as_str());
+    if !ok {
+        unknown(d, id.span, what, &id.value, known);
+    }
+    ok
+}
+
+/// Checks every reference in one version.
+pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
+    let applied = applies_to(policy, v, d);
+    let criteria: Vec<&str> = v.criteria.iter().map(|c| c.id.value.as_str()).collect();
+    let interventions: Vec<&str> = v
+        .interventions
+        .iter()
+        .map(|c| c.id.value.as_str())
+        .collect();
+    let duties: Vec<&str> = v.duties.iter().map(|c| c.id.value.as_str()).collect();
+    let roles: Vec<&str> = policy
+        .glossary
+        .roles
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .collect();
+    let sections: Vec<&str> = v
+        .sections_flat()
+        .iter()
+        .map(|(_, s)| s.id.value.as_str())
+        .collect();
+    let mut passages: Vec<&str> = Vec::new();
+    for (_, s) in v.sections_flat() {
+        for b in &s.body {
+            if let Block::Paragraph(parts) = b {
+                passages.extend(parts.iter().filter_map(|p| match p {
+                    Part::Passage { id, .. } => Some(id.value.as_str()),
+                    _ => None,
+                }));
+            }
+        }
+    }
+    // What `{ref: …}` may name: this version's criteria, duties and steps, and the applied riktlinje's criteria.
+    let mut citable: Vec<&str> = criteria.clone();
+    citable.extend(&duties);
+    citable.extend(v.procedure.iter().map(|s| s.id.value.as_str()));
+    let applied_criteria: Vec<&str> = applied
+        .map(|a| a.criteria.iter().map(|c| c.id.value.as_str()).collect())
+        .unwrap_or_default();
+    let applied_interventions: Vec<&str> = applied
+        .map(|a| {
+            a.interventions
+                .iter()
+                .map(|c| c.id.value.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    citable.extend(&applied_criteria);
+
+    let mut placed_interventions = Vec::new();
+    let mut placed_refs = Vec::new();
+    let mut anchors = sections.clone();
+    anchors.extend(&criteria);
+    for (_, s) in v.sections_flat() {
+        links(policy, &s.heading, &anchors, d);
+        for b in &s.body {
+            match b {
+                Block::Text(t) => links(policy, t, &anchors, d),
+                Block::Criteria(i) => {
+                    if resolve(d, i, "intervention", &interventions) {
+                        placed_interventions.push(i.value.as_str());
+                    }
+                }
+                Block::Guidance(i) => {
+                    if applied.is_none() {
+                        d.push(
+                            Diagnostic::error(
+                                "unknown-reference",
+                                i.span,
+                                "`guidance` needs `applies_to`: it quotes the applied riktlinje",
+                            )
+                            .with_hint("only a tillämpningsanvisning has guidance blocks"),
+                        );
+                    } else {
+                        resolve(
+                            d,
+                            i,
+                            "intervention of the applied riktlinje",
+                            &applied_interventions,
+                        );
+                    }
+                }
+                Block::Paragraph(parts) => {
+                    for p in parts {
+                        match p {
+                            Part::Ref(r) => {
+                                if resolve(d, r, "criterion, duty or procedure step", &citable) {
+                                    placed_refs.push(r.value.as_str());
+                                }
+                            }
+                            Part::Text(t) | Part::Passage { text: t, .. } => {
+                                links(policy, t, &anchors, d);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    for c in &v.criteria {
+        links(policy, &c.text, &anchors, d);
+        if let CriterionKind::Assessment {
+            by,
+            consulting,
+            report_from,
+        } = &c.kind
+        {
+            resolve(d, by, "role", &roles);
+            for r in consulting.iter().chain(report_from) {
+                resolve(d, r, "role", &roles);
+            }
+        }
+    }
+    let mut placed_criteria: Vec<&str> = placed_refs.clone();
+    for i in &v.interventions {
+        for c in &i.criteria {
+            if resolve(d, c, "criterion", &criteria) {
+                placed_criteria.push(c.value.as_str());
+            }
+        }
+        for x in &i.duties {
+            resolve(d, x, "duty", &duties);
+        }
+        if let Some(c) = &i.continues {
+            resolve(d, c, "intervention", &interventions);
+        }
+        for basis in i
+            .duration
+            .as_ref()
+            .and_then(|x| x.basis.as_ref())
+            .into_iter()
+            .chain(&i.extension)
+        {
+            resolve(d, basis, "passage", &passages);
+        }
+        let all_referenced = i
+            .criteria
+            .iter()
+            .all(|c| placed_refs.contains(&c.value.as_str()));
+        if v.kind.value == DocKind::Riktlinje
+            && !placed_interventions.contains(&i.id.value.as_str())
+            && (!all_referenced || i.criteria.is_empty())
+        {
+            d.push(
+                Diagnostic::warning(
+                    "not-placed",
+                    i.id.span,
+                    format!(
+                        "the criteria of `{}` are not listed anywhere in the text",
+                        i.id.value
+                    ),
+                )
+                .with_hint(format!(
+                    "add `- criteria: {}` to the body of the section that lists them",
+                    i.id.value
+                )),
+            );
+        }
+    }
+    for c in &v.criteria {
+        if !placed_criteria.contains(&c.id.value.as_str()) {
+            d.push(
+                Diagnostic::warning(
+                    "not-placed",
+                    c.id.span,
+                    format!(
+                        "criterion `{}` belongs to no intervention and is not in the text",
+                        c.id.value
+                    ),
+                )
+                .with_hint(
+                    "list it under an intervention's `criteria`, or place it with `{ref: …}`",
+                ),
+            );
+        }
+    }
+    for (id, what) in v
+        .duties
+        .iter()
+        .map(|x| (&x.id, "duty"))
+        .chain(v.procedure.iter().map(|x| (&x.id, "procedure step")))
+    {
+        if !placed_refs.contains(&id.value.as_str()) {
+            d.push(
+                Diagnostic::warning(
+                    "not-placed",
+                    id.span,
+                    format!("{what} `{}` is not placed in the text", id.value),
+                )
+                .with_hint(format!(
+                    "its text is part of the document: place it with `- paragraph: [{{ref: {}}}]`",
+                    id.value
+                )),
+            );
+        }
+    }
+    let mut guided = crate::check::Ids::new("guidance for criterion");
+    for g in &v.guidance {
+        guided.add(&g.criterion, d);
+        resolve(
+            d,
+            &g.criterion,
+            "criterion of the applied riktlinje",
+            &applied_criteria,
+        );
+        links(policy, &g.text, &anchors, d);
+    }
+    // Every criterion a guidance block quotes should have guidance.
+    if let Some(target) = applied {
+        for (_, s) in v.sections_flat() {
+            for b in &s.body {
+                let Block::Guidance(i) = b else { continue };
+                let Some(intervention) = target.intervention(&i.value) else {
+                    continue;
+                };
+                for c in &intervention.criteria {
+                    if !v.guidance.iter().any(|g| g.criterion.value == c.value) {
+                        d.push(
+                            Diagnostic::warning(
+                                "no-guidance",
+                                i.span,
+                                format!("criterion `{}` of `{}` has no guidance", c.value, i.value),
+                            )
+                            .with_hint(format!(
+                                "add `- criterion: {}` with a `text` under `guidance`",
+                                c.value
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Resolves `applies_to`; returns the applied riktlinje version when it resolves.
+fn applies_to<'a>(policy: &'a Policy, v: &'a Version, d: &mut Diagnostics) -> Option<&'a Version> {
+    let a = v.applies_to.as_ref()?;
+    let docs: Vec<&str> = policy.documents.iter().map(|x| x.id.as_str()).collect();
+    if !resolve(d, &a.document, "document", &docs) {
+        return None;
+    }
+    let doc = policy.document(&a.document)?;
+    if let Some(label) = &a.version {
+        let labels: Vec<&str> = doc
+            .versions
+            .iter()
+            .map(|x| x.version.value.as_str())
+            .collect();
+        if !labels.contains(&label.value.as_str()) {
+            unknown(
+                d,
+                label.span,
+                &format!("version of `{}`", doc.id),
+                &label.value,
+                &labels,
+            );
+            return None;
+        }
+    }
+    let (_, target) = policy.applied(v)?;
+    if target.kind.value != DocKind::Riktlinje {
+        d.push(
+            Diagnostic::error(
+                "unknown-reference",
+                a.document.span,
+                format!(
+                    "`{}` is a {}, not a riktlinje",
+                    doc.id,
+                    target.kind.value.as_str()
+                ),
+            )
+            .with_hint("an anvisning applies a riktlinje"),
+        );
+        return None;
+    }
+    Some(target)
+}
+
+/// Internal links `[text](#id)` must name a section or criterion of the same version.
+fn links(policy: &Policy, t: &Text, anchors: &[&str], d: &mut Diagnostics) {
+    for (dest, range) in markdown::internal_links(&t.value) {
+        if !anchors.contains(&dest.as_str()) {
+            let span = text_span(policy, t, range.start, range.len());
+            unknown(d, span, "section", &dest, anchors);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Checks of the prose itself, as a careful reviewer reads it: legal references
+//! that contradict the glossary or lack their `§`, synonyms used where the
+//! glossary prefers a term, known misspellings, and titles that differ between places.
+//! These are warnings: the shipped text stays as adopted; the tool only reports.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::yaml::value_offset_to_source;
+use crate::model::{Block, Part, Policy, Text, Version};
+use crate::source::Span;
+
+/// The source span of `len` bytes at `offset` inside a text's value.
+pub fn text_span(policy: &Policy, t: &Text, offset: usize, len: usize) -> Span {
+    let file = policy.sources.get(t.span.file);
+    let start = value_offset_to_source(&t.value, t.span, file, offset);
+    let end = value_offset_to_source(&t.value, t.span, file, offset + len).max(start);
+    Span::new(t.span.file, start, end)
+}
+
+/// Every piece of prose in a version, in reading order.
+pub fn texts(v: &Version) -> Vec<&Text> {
+    let mut out: Vec<&Text> = vec![&v.title];
+    out.extend(
+        v.subtitle
+            .iter()
+            .chain(&v.title_page_title)
+            .chain(&v.notice),
+    );
+    for (_, s) in v.sections_flat() {
+        out.push(&s.heading);
+        for b in &s.body {
+            match b {
+                Block::Text(t) => out.push(t),
+                Block::Paragraph(parts) => out.extend(parts.iter().filter_map(|p| match p {
+                    Part::Text(t) | Part::Passage { text: t, .. } => Some(t),
+                    Part::Ref(_) => None,
+                })),
+                Block::Criteria(_) | Block::Guidance(_) => {}
+            }
+        }
+    }
+    out.extend(v.criteria.iter().map(|c| &c.text));
+    out.extend(v.duties.iter().map(|c| &c.text));
+    out.extend(v.procedure.iter().map(|c| &c.text));
+    out.extend(v.guidance.iter().map(|c| &c.text));
+    for i in &v.interventions {
+        out.extend([&i.name, &i.target_group, &i.legal_basis]);
+    }
+    out
+}
+
+pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
+    for t in texts(v) {
+        legal_references(policy, t, d);
+        missing_paragraph_sign(policy, t, d);
+        words(policy, t, d);
+    }
+    titles(v, d);
+}
+
+/// Checks the glossary against itself: a synonym must not also be a preferred term.
+pub(super) fn check_glossary(policy: &Policy, d: &mut Diagnostics) {
+    let terms = &policy.glossary.terms;
+    for t in terms {
+        for s in &t.synonyms {
+            if let Some(other) = terms
+                .iter()
+                .find(|o| o.term.value.to_lowercase() == s.value.to_lowercase())
+            {
+                d.push(
+                    Diagnostic::error(
+                        "glossary-conflict",
+                        s.span,
+                        format!(
+                            "`{}` is a synonym here but a preferred term of `{}`",
+                            s.value, other.id.value
+                        ),
+                    )
+                    .with_related(other.term.span, "preferred term here")
+                    .with_hint("a word can be preferred or a synonym, not both"),
+                );
+            }
+        }
+    }
+}
+
+/// Finds whole-word, case-insensitive occurrences of `needle` in `hay`; byte ranges.
+pub fn find_words(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    let mut out = Vec::new();
+    if needle.is_empty() {
+        return out;
+    }
+    let mut prev: Option<char> = None;
+    for (i, c) in hay.char_indices() {
+        let at_word_start = prev.is_none_or(|p| !p.is_alphanumeric());
+        prev = Some(c);
+        if !at_word_start {
+            continue;
+        }
+        let mut chars = hay[i..]
+            .char_indices()
+            .flat_map(|(j, c)| c.to_lowercase().map(move |l| (j, l)));
+        let mut end = i;
+        let matched = needle.iter().all(|n| match chars.next() {
+            Some((j, l)) if l == *n => {
+                end = i + j;
+                true
+            }
+            _ => false,
+        });
+        if !matched {
+            continue;
+        }
+        let end = end + hay[end..].chars().next().map_or(0, char::len_utf8);
+        if hay[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+        {
+            out.push((i, end));
+        }
+    }
+    out
+}
+
+/// `4 kap. 2 § SoL (2001:435)`: the SFS number must be the one the glossary gives the law.
+fn legal_references(policy: &Policy, t: &Text, d: &mut Diagnostics) {
+    let s = &t.value;
+    for (open, _) in s.match_indices('(') {
+        let Some(close) = s[open..].find(')').map(|c| open + c) else {
+            continue;
+        };
+        let inner = &s[open + 1..close];
+        let Some((year, number)) = inner.split_once(':') else {
+            continue;
+        };
+        if year.len() != 4
+            || !year.chars().all(|c| c.is_ascii_digit())
+            || number.is_empty()
+            || !number.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let before = s[..open].trim_end();
+        let word_start = before.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let word = &before[word_start..];
+        let Some(law) = policy.glossary.law_named(word) else {
+            continue;
+        };
+        if law.sfs.value != inner {
+            d.push(
+                Diagnostic::warning(
+                    "legal-reference",
+                    text_span(policy, t, open + 1, inner.len()),
+                    format!("`{word} ({inner})` contradicts the glossary: {} is SFS {}", law.abbreviation.value, law.sfs.value),
+                )
+                .with_label(format!("the glossary says {}", law.sfs.value))
+                .with_related(law.sfs.span, "the glossary's SFS number")
+                .with_hint("the adopted text is kept as it is; correct it in the next version if it is a typo"),
+            );
+        }
+    }
+}
+
+/// `4 kap. 1 SoL`: a chapter-and-section reference to a law with no `§`.
+fn missing_paragraph_sign(policy: &Policy, t: &Text, d: &mut Diagnostics) {
+    let s = &t.value;
+    let digits = |x: &str| x.len() - x.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    for law in &policy.glossary.laws {
+        let abbr = &law.abbreviation.value;
+        for (start, end) in find_words(s, abbr) {
+            // Walk back over "<chapter> kap. <section> " before the abbreviation.
+            let before = s[..start].trim_end();
+            let n = digits(before);
+            if n == 0 {
+                continue; // `§ SoL`, `enligt SoL`: fine
+            }
+            let rest = before[..before.len() - n].trim_end();
+            let Some(rest) = rest
+                .strip_suffix("kap.")
+                .or_else(|| rest.strip_suffix("kap"))
+            else {
+                continue;
+            };
+            let rest = rest.trim_end();
+            let c = digits(rest);
+            if c == 0 {
+                continue;
+            }
+            let from = rest.len() - c;
+            d.push(
+                Diagnostic::warning(
+                    "legal-reference",
+                    text_span(policy, t, from, end - from),
+                    format!("legal reference `{}` has no `§`", &s[from..end]),
+                )
+                .with_hint(format!(
+                    "a section of a chapter is written `{} § {abbr}`",
+                    s[from..start].trim_end()
+                )),
+            );
+        }
+    }
+}
+
+fn words(policy: &Policy, t: &Text, d: &mut Diagnostics) {
+    let g = &policy.glossary;
+    for term in &g.terms {
+        for syn in &term.synonyms {
+            for (a, b) in find_words(&t.value, &syn.value) {
+                d.push(
+                    Diagnostic::warning(
+                        "synonym",
+                        text_span(policy, t, a, b - a),
+                        format!(
+                            "`{}` is a synonym of the defined term `{}`",
+                            &t.value[a..b],
+                            term.term.value
+                        ),
+                    )
+                    .with_related(term.term.span, "the glossary's preferred term")
+                    .with_hint(format!(
+                        "prefer `{}` in new text, so that one thing has one name",
+                        term.term.value
+                    )),
+                );
+            }
+        }
+    }
+    for m in &g.misspellings {
+        for (a, b) in find_words(&t.value, &m.wrong.value) {
+            d.push(
+                Diagnostic::warning(
+                    "misspelling",
+                    text_span(policy, t, a, b - a),
+                    format!(
+                        "`{}` looks misspelt: the glossary gives `{}`",
+                        &t.value[a..b],
+                        m.right.value
+                    ),
+                )
+                .with_hint("the adopted text is kept as it is; correct it in the next version"),
+            );
+        }
+    }
+}
+
+/// The title must read the same wherever the document prints it.
+fn titles(v: &Version, d: &mut Diagnostics) {
+    let Some(other) = &v.title_page_title else {
+        return;
+    };
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (a, b) = (norm(&v.title.value), norm(&other.value));
+    if a == b {
+        return;
+    }
+    let diff = similar::TextDiff::from_words(&a, &b);
+    let mut changes = Vec::new();
+    let mut removed = String::new();
+    let mut added = String::new();
+    let flush = |removed: &mut String, added: &mut String, changes: &mut Vec<String>| {
+        let (r, a) = (removed.trim().to_string(), added.trim().to_string());
+        match (r.is_empty(), a.is_empty()) {
+            (false, false) => changes.push(format!("`{r}` → `{a}`")),
+            (false, true) => changes.push(format!("`{r}` missing")),
+            (true, false) => changes.push(format!("`{a}` added")),
+            (true, true) => {}
+        }
+        removed.clear();
+        added.clear();
+    };
+    for op in diff.iter_all_changes() {
+        match op.tag() {
+            similar::ChangeTag::Delete => removed.push_str(op.value()),
+            similar::ChangeTag::Insert => added.push_str(op.value()),
+            similar::ChangeTag::Equal => flush(&mut removed, &mut added, &mut changes),
+        }
+    }
+    flush(&mut removed, &mut added, &mut changes);
+    d.push(
+        Diagnostic::warning(
+            "title-mismatch",
+            other.span,
+            format!("the title page's title differs from the title: {}", changes.join(", ")),
+        )
+        .with_related(v.title.span, "the title")
+        .with_hint("a document should carry one title; the adopted text is kept, correct it in the next version"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_words;
+
+    #[test]
+    fn whole_words_only_and_case_insensitive() {
+        let hay = "Arbetsrehabilitering och arbetsrehabiliteringen; ARBETSREHABILITERING.";
+        let found = find_words(hay, "arbetsrehabilitering");
+        assert_eq!(found.len(), 2);
+        assert_eq!(&hay[found[1].0..found[1].1], "ARBETSREHABILITERING");
+        assert_eq!(
+            find_words("skräddarsy skraddarsy", "skraddarsy"),
+            vec![(12, 22)]
+        );
+    }
+}

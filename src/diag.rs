@@ -1,0 +1,294 @@
+//! Diagnostics: problems found in the user's sources, collected (never thrown)
+//! so that `check` can report every one of them, then printed once at the top.
+
+use std::fmt::Write as _;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+
+use crate::source::{Sources, Span, display_path};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something a careful reviewer would flag; the policy still loads.
+    Warning,
+    /// The policy cannot be used as written.
+    Error,
+}
+
+/// A secondary place that a diagnostic points at.
+#[derive(Debug, Clone)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
+
+/// One problem in the user's sources.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable, kebab-case name for the kind of problem (for JSON and tests).
+    pub code: &'static str,
+    /// Plain message: lowercase, no trailing period, names in backticks.
+    pub message: String,
+    /// The place the problem is.
+    pub span: Span,
+    /// A short label shown under the primary place.
+    pub label: Option<String>,
+    /// Other places that explain the problem.
+    pub related: Vec<Label>,
+    /// Advice on how to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span,
+            label: None,
+            related: Vec::new(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    /// Adds a label under the primary place.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds advice.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a related place.
+    #[must_use]
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Appends all of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Whether any error (not warning) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of diagnostics of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// All diagnostics.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts by file and position so that output is stable and reads top to bottom.
+    pub fn sort(&mut self) {
+        self.items
+            .sort_by_key(|d| (d.span.file, d.span.start, d.span.end, d.code));
+    }
+}
+
+/// Renders one diagnostic rustc-style: header, `file:line:col`, the source line, a hint.
+pub fn render_human(sources: &Sources, d: &Diagnostic, color: bool) -> String {
+    let file = sources.get(d.span.file);
+    let name = display_path(&file.path);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        d.label.clone(),
+        (d.span.start as usize, (d.span.end - d.span.start) as usize),
+    )];
+    let mut elsewhere = Vec::new();
+    for r in &d.related {
+        if r.span.file == d.span.file {
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                (r.span.start as usize, (r.span.end - r.span.start) as usize),
+            ));
+        } else {
+            elsewhere.push(format!("{}: {}", sources.locate(r.span), r.message));
+        }
+    }
+    let mut help = d.hint.clone().unwrap_or_default();
+    for e in elsewhere {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str("see ");
+        help.push_str(&e);
+    }
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let report = Report {
+        message: format!("{severity}[{}]: {}", d.code, d.message),
+        severity: d.severity,
+        labels,
+        help: (!help.is_empty()).then_some(help),
+        source: NamedSource::new(name, file.text.clone()),
+    };
+    let mut theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    // The message starts with `error[code]:`, as rustc's do; no icon before it.
+    theme.characters.error = String::new();
+    theme.characters.warning = String::new();
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    if handler.render_report(&mut out, &report).is_err() {
+        // The graphical renderer only fails on a broken writer; fall back to one line.
+        let _ = write!(out, "{}: {}", sources.locate(d.span), d.message);
+    }
+    out
+}
+
+/// A diagnostic as JSON, with a stable shape (see docs/cli.md).
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    severity: Severity,
+    code: &'static str,
+    message: String,
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    snippet: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<String>,
+    related: Vec<JsonRelated>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonRelated {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl JsonDiagnostic {
+    /// Converts a diagnostic, resolving its positions against `sources`.
+    pub fn new(sources: &Sources, d: &Diagnostic) -> Self {
+        let file = sources.get(d.span.file);
+        let (line, column) = file.line_col(d.span.start as usize);
+        let (end_line, end_column) = file.line_col(d.span.end as usize);
+        let line_text = file.text.lines().nth(line - 1).unwrap_or("").to_string();
+        JsonDiagnostic {
+            severity: d.severity,
+            code: d.code,
+            message: d.message.clone(),
+            file: display_path(&file.path),
+            line,
+            column,
+            end_line,
+            end_column,
+            snippet: line_text,
+            label: d.label.clone(),
+            hint: d.hint.clone(),
+            related: d
+                .related
+                .iter()
+                .map(|r| {
+                    let f = sources.get(r.span.file);
+                    let (line, column) = f.line_col(r.span.start as usize);
+                    JsonRelated {
+                        file: display_path(&f.path),
+                        line,
+                        column,
+                        message: r.message.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Report {
+    message: String,
+    severity: Severity,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    source: NamedSource<String>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}

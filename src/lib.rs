@@ -1,0 +1,16 @@
+//! styrdok: Swedish social-services guidelines as structured YAML.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (YAML → spanned nodes → model) → [`check`] (diagnostics) →
+//! [`model`] (the typed document, borrowed by everything after) →
+//! render / evaluate / diff → publish (write `output/` atomically).
+
+pub mod check;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod source;
+
+/// The built-in rule name for the case's application date.
+pub const BUILTIN_APPLICATION_DATE: &str = "ansokningsdatum";

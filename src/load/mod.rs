@@ -1,0 +1,356 @@
+//! Load: read every file under a policy folder through one [`SourceTree`], parse
+//! YAML into spanned nodes and decode them into the model. Problems become
+//! diagnostics; only failures of the environment (the folder is missing) are errors.
+
+pub mod decode;
+pub mod model;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Document, Glossary, Policy};
+use crate::source::{FileId, Sources, Span};
+use yaml::Node;
+
+/// Largest policy file read (larger files are reported, not read).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The files shared by all documents, at the top of the policy folder.
+pub const SHARED_FILES: [&str; 3] = ["glossary.yaml", "facts.yaml", "parameters.yaml"];
+
+/// Read access to a policy folder: the disk, or memory in tests.
+pub trait SourceTree {
+    /// How the root is shown to users (`policy`).
+    fn root(&self) -> &Path;
+    /// Entries of a folder (relative to the root), sorted, with whether each is a folder.
+    fn list(&self, dir: &Path) -> io::Result<Vec<(String, bool)>>;
+    /// Size in bytes of a file.
+    fn size(&self, file: &Path) -> io::Result<u64>;
+    /// Contents of a file.
+    fn read(&self, file: &Path) -> io::Result<Vec<u8>>;
+}
+
+/// A policy folder on disk.
+#[derive(Debug)]
+pub struct DiskTree {
+    root: PathBuf,
+}
+
+impl DiskTree {
+    /// Opens `root`; an error if it is not a readable folder.
+    pub fn new(root: impl Into<PathBuf>) -> Result<Self, String> {
+        let root = root.into();
+        match std::fs::metadata(&root) {
+            Ok(m) if m.is_dir() => Ok(DiskTree { root }),
+            Ok(_) => Err(format!(
+                "`{}` is a file, not a policy folder",
+                root.display()
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(format!("policy folder `{}` does not exist", root.display()))
+            }
+            Err(e) => Err(format!(
+                "cannot read policy folder `{}` ({e})",
+                root.display()
+            )),
+        }
+    }
+}
+
+impl SourceTree for DiskTree {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<(String, bool)>> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(self.root.join(dir))? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            out.push((name, e.file_type()?.is_dir()));
+        }
+        out.sort();
+        Ok(out)
+    }
+    fn size(&self, file: &Path) -> io::Result<u64> {
+        Ok(std::fs::metadata(self.root.join(file))?.len())
+    }
+    fn read(&self, file: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(self.root.join(file))
+    }
+}
+
+/// A policy folder held in memory, for tests and benchmarks.
+#[derive(Debug, Default)]
+pub struct MemoryTree {
+    root: PathBuf,
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryTree {
+    /// An empty tree shown to users as `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        MemoryTree {
+            root: root.into(),
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a file at a path relative to the root.
+    #[must_use]
+    pub fn with(mut self, path: &str, content: impl Into<Vec<u8>>) -> Self {
+        self.files.insert(PathBuf::from(path), content.into());
+        self
+    }
+}
+
+impl SourceTree for MemoryTree {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<(String, bool)>> {
+        let mut out: Vec<(String, bool)> = Vec::new();
+        for path in self.files.keys() {
+            let Ok(rest) = path.strip_prefix(dir) else {
+                continue;
+            };
+            let mut parts = rest.components();
+            let Some(first) = parts.next() else { continue };
+            let entry = (
+                first.as_os_str().to_string_lossy().into_owned(),
+                parts.next().is_some(),
+            );
+            if !out.contains(&entry) {
+                out.push(entry);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+    fn size(&self, file: &Path) -> io::Result<u64> {
+        self.files
+            .get(file)
+            .map(|f| f.len() as u64)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+    fn read(&self, file: &Path) -> io::Result<Vec<u8>> {
+        self.files
+            .get(file)
+            .cloned()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+}
+
+/// Reads one file into `sources` and parses it, reporting size, encoding and syntax problems.
+pub fn read_yaml(
+    tree: &dyn SourceTree,
+    rel: &Path,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<(FileId, Node)> {
+    let shown = tree.root().join(rel);
+    let (id, ok) = read_text(tree, rel, &shown, MAX_FILE_BYTES, sources, d);
+    if !ok {
+        return None;
+    }
+    yaml::parse(id, sources.get(id), d).map(|n| (id, n))
+}
+
+/// Reads a text file within a size limit into `sources`; reports what stops it from being text.
+pub fn read_text(
+    tree: &dyn SourceTree,
+    rel: &Path,
+    shown: &Path,
+    limit: u64,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> (FileId, bool) {
+    let fail = |sources: &mut Sources, d: &mut Diagnostics, msg: String, hint: Option<&str>| {
+        let id = sources.add(shown, String::new());
+        let mut diag = Diagnostic::error("unreadable", Span::file_start(id), msg);
+        if let Some(h) = hint {
+            diag = diag.with_hint(h);
+        }
+        d.push(diag);
+        (id, false)
+    };
+    match tree.size(rel) {
+        Ok(n) if n > limit => {
+            let msg = format!(
+                "file is {:.1} MB, more than the {} MB a policy file may be",
+                n as f64 / 1e6,
+                limit / (1024 * 1024)
+            );
+            return fail(
+                sources,
+                d,
+                msg,
+                Some("is this the right file? policy files are a few kilobytes"),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return fail(sources, d, format!("cannot read file ({e})"), None),
+    }
+    let bytes = match tree.read(rel) {
+        Ok(b) => b,
+        Err(e) => return fail(sources, d, format!("cannot read file ({e})"), None),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text);
+            if let Some(at) = text.find('\0') {
+                let id = sources.add(shown, text);
+                d.push(
+                    Diagnostic::error(
+                        "not-text",
+                        Span::new(id, at, at + 1),
+                        "file contains a NUL byte: it is binary, not text",
+                    )
+                    .with_hint(
+                        "policy files are UTF-8 text; was a binary file saved with a .yaml name?",
+                    ),
+                );
+                return (id, false);
+            }
+            (sources.add(shown, text), true)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(shown, text);
+            d.push(
+                Diagnostic::error(
+                    "not-text",
+                    Span::new(id, at, at + 1),
+                    "file is not valid UTF-8",
+                )
+                .with_label("the first byte that is not UTF-8")
+                .with_hint(
+                    "save the file as UTF-8 (files from older Windows editors are often Latin-1)",
+                ),
+            );
+            (id, false)
+        }
+    }
+}
+
+/// Loads everything under a policy folder. Returns the policy (with whatever
+/// could be decoded) and every problem found while reading it.
+pub fn load(tree: &dyn SourceTree) -> (Policy, Diagnostics) {
+    let mut d = Diagnostics::default();
+    let mut sources = Sources::default();
+    let mut glossary = Glossary::default();
+    let mut facts = Vec::new();
+    let mut parameters = Vec::new();
+    let mut documents = Vec::new();
+
+    let top = match tree.list(Path::new("")) {
+        Ok(t) => t,
+        Err(e) => {
+            let id = sources.add(tree.root(), String::new());
+            d.push(Diagnostic::error(
+                "unreadable",
+                Span::file_start(id),
+                format!("cannot list the policy folder ({e})"),
+            ));
+            Vec::new()
+        }
+    };
+    for (name, is_dir) in &top {
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = PathBuf::from(name);
+        if *is_dir {
+            if let Some(doc) = load_document(tree, name, &mut sources, &mut d) {
+                documents.push(doc);
+            }
+            continue;
+        }
+        if !is_yaml(name) {
+            continue;
+        }
+        let Some((id, node)) = read_yaml(tree, &rel, &mut sources, &mut d) else {
+            continue;
+        };
+        match name.as_str() {
+            "glossary.yaml" => glossary = model::glossary(&node, &mut d).unwrap_or_default(),
+            "facts.yaml" => facts = model::facts(&node, &mut d).unwrap_or_default(),
+            "parameters.yaml" => parameters = model::parameters(&node, &mut d).unwrap_or_default(),
+            other => {
+                let mut diag = Diagnostic::warning(
+                    "unknown-file",
+                    Span::file_start(id),
+                    format!("`{other}` is not a known policy file; it is ignored"),
+                );
+                diag = match decode::did_you_mean(other, SHARED_FILES) {
+                    Some(best) => diag.with_hint(format!("did you mean `{best}`?")),
+                    None => diag.with_hint("shared files are glossary.yaml, facts.yaml and parameters.yaml; each document has its own folder"),
+                };
+                d.push(diag);
+            }
+        }
+    }
+    (
+        Policy {
+            sources,
+            glossary,
+            facts,
+            parameters,
+            documents,
+        },
+        d,
+    )
+}
+
+fn is_yaml(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+fn load_document(
+    tree: &dyn SourceTree,
+    name: &str,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<Document> {
+    let entries = match tree.list(Path::new(name)) {
+        Ok(e) => e,
+        Err(e) => {
+            let id = sources.add(tree.root().join(name), String::new());
+            d.push(Diagnostic::error(
+                "unreadable",
+                Span::file_start(id),
+                format!("cannot list folder ({e})"),
+            ));
+            return None;
+        }
+    };
+    let mut versions = Vec::new();
+    for (file, is_dir) in entries {
+        if is_dir || !is_yaml(&file) || file.starts_with('.') {
+            continue;
+        }
+        let rel = Path::new(name).join(&file);
+        let Some((id, node)) = read_yaml(tree, &rel, sources, d) else {
+            continue;
+        };
+        if let Some(v) = model::version(&node, id, d) {
+            versions.push(v);
+        }
+    }
+    if versions.is_empty() {
+        return None;
+    }
+    versions.sort_by_key(|v| (v.valid_from.value, v.version.value.clone()));
+    Some(Document {
+        id: name.to_string(),
+        versions,
+    })
+}

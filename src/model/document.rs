@@ -1,0 +1,330 @@
+//! Documents, their versions, sections, and the structured parts of a guideline:
+//! criteria, interventions (insatser), information duties and the decision procedure.
+
+use jiff::civil::Date;
+
+use super::{Id, Text};
+use crate::source::{FileId, Spanned};
+
+/// A riktlinje or tillämpningsanvisning, in all its versions.
+#[derive(Debug)]
+pub struct Document {
+    /// The folder name under `policy/`, stable across versions.
+    pub id: String,
+    /// Versions, oldest first (by `valid_from`).
+    pub versions: Vec<Version>,
+}
+
+impl Document {
+    /// The version in force on `date`: the latest one whose validity started on or before it.
+    pub fn version_on(&self, date: Date) -> Option<&Version> {
+        self.versions.iter().rev().find(|v| {
+            v.valid_from.value <= date && v.valid_until.as_ref().is_none_or(|u| date <= u.value)
+        })
+    }
+
+    /// The version with this label.
+    pub fn version(&self, label: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.version.value == label)
+    }
+}
+
+/// What kind of styrdokument a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A guideline adopted by a political board.
+    Riktlinje,
+    /// Application instructions written by the administration under a guideline.
+    Tillampningsanvisning,
+}
+
+impl DocKind {
+    /// The Swedish name, as used in the YAML and the published document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Riktlinje => "riktlinje",
+            DocKind::Tillampningsanvisning => "tillämpningsanvisning",
+        }
+    }
+}
+
+/// Which version of which document an anvisning applies.
+#[derive(Debug)]
+pub struct AppliesTo {
+    /// The riktlinje's document id.
+    pub document: Id,
+    /// Its version label; the latest version when absent.
+    pub version: Option<Id>,
+}
+
+/// A reference to a document version, as in `document@version`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRef {
+    /// Document id.
+    pub document: String,
+    /// Version label.
+    pub version: String,
+}
+
+/// One adopted version of a document: a complete text with its own decision and validity.
+#[derive(Debug)]
+pub struct Version {
+    /// The file this version was read from.
+    pub file: FileId,
+    /// Some required metadata could not be read (already reported); stand-ins fill it.
+    pub incomplete: bool,
+    /// Riktlinje or tillämpningsanvisning.
+    pub kind: Spanned<DocKind>,
+    /// The version label, e.g. `2022-05`.
+    pub version: Id,
+    /// The title as on the cover and in the running header.
+    pub title: Text,
+    /// A line under the title on the cover, e.g. `Maj 2022`.
+    pub subtitle: Option<Text>,
+    /// The title as printed on the inner title page, where the source prints it differently.
+    pub title_page_title: Option<Text>,
+    /// Diarienummer.
+    pub dnr: Option<Text>,
+    /// Utgivningsdatum.
+    pub issued: Spanned<Date>,
+    /// Utgivare.
+    pub publisher: Text,
+    /// Kontaktperson.
+    pub contact: Text,
+    /// Beslutad av.
+    pub decided_by: Option<Text>,
+    /// Beslutsdatum.
+    pub decision_date: Option<Spanned<Date>>,
+    /// Giltig från.
+    pub valid_from: Spanned<Date>,
+    /// Giltig till.
+    pub valid_until: Option<Spanned<Date>>,
+    /// For an anvisning: the riktlinje it applies.
+    pub applies_to: Option<AppliesTo>,
+    /// A notice printed on the first page (e.g. that the document is an example).
+    pub notice: Option<Text>,
+    /// Editorial notes for maintainers; never published.
+    pub notes: Option<Text>,
+    /// The text, as nested sections.
+    pub sections: Vec<Section>,
+    /// Criteria, each written once, placed into the text by interventions and references.
+    pub criteria: Vec<Criterion>,
+    /// Interventions (insatser) that can be granted under this document.
+    pub interventions: Vec<Intervention>,
+    /// Duties to inform the person when an application is rejected.
+    pub duties: Vec<Duty>,
+    /// The steps of a decision, in order.
+    pub procedure: Vec<ProcedureStep>,
+    /// For an anvisning: how each criterion of the riktlinje is assessed.
+    pub guidance: Vec<Guidance>,
+}
+
+impl Version {
+    /// The criterion with this id.
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id.value == id)
+    }
+
+    /// The intervention with this id.
+    pub fn intervention(&self, id: &str) -> Option<&Intervention> {
+        self.interventions.iter().find(|c| c.id.value == id)
+    }
+
+    /// Every section, depth first, with its depth (1 = top level).
+    pub fn sections_flat(&self) -> Vec<(usize, &Section)> {
+        fn walk<'a>(out: &mut Vec<(usize, &'a Section)>, s: &'a [Section], depth: usize) {
+            for x in s {
+                out.push((depth, x));
+                walk(out, &x.sections, depth + 1);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&mut out, &self.sections, 1);
+        out
+    }
+
+    /// The section whose body lists the criteria of `intervention`.
+    pub fn section_listing(&self, intervention: &str) -> Option<&Section> {
+        self.sections_flat().into_iter().map(|(_, s)| s).find(|s| {
+            s.body
+                .iter()
+                .any(|b| matches!(b, Block::Criteria(i) if i.value == intervention))
+        })
+    }
+
+    /// The section in which a passage, criterion, duty or procedure step is placed.
+    pub fn section_placing(&self, id: &str) -> Option<&Section> {
+        self.sections_flat().into_iter().map(|(_, s)| s).find(|s| {
+            s.body.iter().any(|b| match b {
+                Block::Paragraph(parts) => parts.iter().any(|p| match p {
+                    Part::Ref(r) => r.value == id,
+                    Part::Passage { id: pid, .. } => pid.value == id,
+                    Part::Text(_) => false,
+                }),
+                _ => false,
+            })
+        })
+    }
+
+    /// The text of a passage defined inline in a paragraph (`{id, text}`).
+    pub fn passage(&self, id: &str) -> Option<&Text> {
+        self.sections_flat().into_iter().find_map(|(_, s)| {
+            s.body.iter().find_map(|b| match b {
+                Block::Paragraph(parts) => parts.iter().find_map(|p| match p {
+                    Part::Passage { id: pid, text } if pid.value == id => Some(text),
+                    _ => None,
+                }),
+                _ => None,
+            })
+        })
+    }
+}
+
+/// A section of the text, with a stable id used for anchors and cross-references.
+#[derive(Debug)]
+pub struct Section {
+    /// Stable id (`kriterier-socialpsykiatri`).
+    pub id: Id,
+    /// The heading, plain text.
+    pub heading: Text,
+    /// Printed before the table of contents (e.g. a summary).
+    pub front: bool,
+    /// Content, in order.
+    pub body: Vec<Block>,
+    /// Subsections.
+    pub sections: Vec<Section>,
+}
+
+/// One piece of a section's content.
+#[derive(Debug)]
+pub enum Block {
+    /// Markdown: paragraphs, lists, emphasis, footnotes, links to `#section-id`.
+    Text(Text),
+    /// The list of an intervention's criteria, generated from the structured criteria.
+    Criteria(Id),
+    /// One paragraph assembled from text and passages written elsewhere (criteria, duties, steps).
+    Paragraph(Vec<Part>),
+    /// For an anvisning: each criterion of a riktlinje intervention, quoted, with its guidance.
+    Guidance(Id),
+}
+
+/// A piece of an assembled paragraph; pieces are joined with a space.
+#[derive(Debug)]
+pub enum Part {
+    /// Inline Markdown.
+    Text(Text),
+    /// The verbatim text of a criterion, duty or procedure step, by id.
+    Ref(Id),
+    /// Inline Markdown with an id, so that structured data can cite it (`basis:`).
+    Passage {
+        /// The passage's id.
+        id: Id,
+        /// Its text.
+        text: Text,
+    },
+}
+
+/// A criterion: a verbatim sentence of the guideline, with a machine-checkable rule.
+#[derive(Debug)]
+pub struct Criterion {
+    /// Stable id.
+    pub id: Id,
+    /// The sentence, exactly as adopted (inline Markdown).
+    pub text: Text,
+    /// A fact, or an assessment by a named role.
+    pub kind: CriterionKind,
+    /// The rule over facts and parameters (see docs/rules.md).
+    pub rule: Spanned<String>,
+}
+
+/// Whether a criterion is read off facts, or is someone's assessment.
+#[derive(Debug)]
+pub enum CriterionKind {
+    /// Decided by facts (age, personkrets, an ongoing contact).
+    Fact,
+    /// An assessment (`bedöms`): by a role, perhaps after consulting others and on a report.
+    Assessment {
+        /// Who assesses (a glossary role).
+        by: Id,
+        /// Whom they consult first.
+        consulting: Vec<Id>,
+        /// Whose report they obtain first.
+        report_from: Option<Id>,
+    },
+}
+
+/// An intervention (insats) that can be granted.
+#[derive(Debug)]
+pub struct Intervention {
+    /// Stable id.
+    pub id: Id,
+    /// Its name, e.g. `Särskilt individanpassat stöd till arbete eller studier, Insteg`.
+    pub name: Text,
+    /// The target group, e.g. `personer som tillhör personkrets 1 eller 2 enligt LSS`.
+    pub target_group: Text,
+    /// The provision it is granted under, e.g. `4 kap. 2 § SoL`.
+    pub legal_basis: Text,
+    /// For a continuation: the intervention it continues.
+    pub continues: Option<Id>,
+    /// The normal period; `None` when the document states none.
+    pub duration: Option<Duration>,
+    /// When the period may be extended, as a passage id (`särskilda skäl`).
+    pub extension: Option<Id>,
+    /// Criteria, all of which must be met, in the order the text lists them.
+    pub criteria: Vec<Id>,
+    /// Duties that apply when the application is rejected.
+    pub duties: Vec<Id>,
+}
+
+/// A period of a decision.
+#[derive(Debug)]
+pub struct Duration {
+    /// Whole years.
+    pub years: u32,
+    /// Whole months.
+    pub months: u32,
+    /// Where the text states it: a passage id.
+    pub basis: Option<Id>,
+}
+
+/// A duty to inform the person on rejection.
+#[derive(Debug)]
+pub struct Duty {
+    /// Stable id.
+    pub id: Id,
+    /// The sentence, verbatim.
+    pub text: Text,
+    /// A rule: the duty applies only when it holds (e.g. not already granted daglig verksamhet).
+    pub when: Option<Spanned<String>>,
+}
+
+/// Outcome of one step of the decision procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// The application is always rejected under this provision (4 kap. 1 § SoL).
+    Avslag,
+    /// The application is then tried against the criteria (4 kap. 2 § SoL).
+    Provning,
+}
+
+/// One step of the decision procedure, with its verbatim text.
+#[derive(Debug)]
+pub struct ProcedureStep {
+    /// Stable id.
+    pub id: Id,
+    /// The provision, e.g. `4 kap. 1 § SoL`.
+    pub provision: Text,
+    /// Avslag or prövning.
+    pub outcome: Spanned<StepOutcome>,
+    /// The guideline's text for this step (e.g. the motivation for the avslag), verbatim.
+    pub text: Text,
+}
+
+/// How one criterion of the applied riktlinje is investigated (in an anvisning).
+#[derive(Debug)]
+pub struct Guidance {
+    /// The riktlinje's criterion id.
+    pub criterion: Id,
+    /// What the case officer does and on what evidence (Markdown).
+    pub text: Text,
+}

@@ -1,0 +1,67 @@
+//! The typed document model: what the loader builds once and every later stage
+//! (render, evaluate, diff) borrows. Each value keeps the span it was written at.
+
+mod catalog;
+mod document;
+
+pub use catalog::{
+    EnumValue, Fact, FactSource, FactType, Glossary, Law, Misspelling, ParamData, ParamValue,
+    Parameter, Role, Term,
+};
+pub use document::{
+    AppliesTo, Block, Criterion, CriterionKind, DocKind, Document, Duration, Duty, Guidance,
+    Intervention, Part, ProcedureStep, Section, StepOutcome, Version, VersionRef,
+};
+
+use crate::source::{Sources, Spanned};
+
+/// An identifier as written: `kontakt-specialistpsykiatri`, `fodelsedatum`.
+pub type Id = Spanned<String>;
+/// Text as written: Markdown where the format reference says so, plain otherwise.
+pub type Text = Spanned<String>;
+
+/// Everything under one `policy/` folder.
+#[derive(Debug)]
+pub struct Policy {
+    /// Every file that was read, for diagnostics and hashes.
+    pub sources: Sources,
+    /// Defined terms, laws, roles and known misspellings (`glossary.yaml`).
+    pub glossary: Glossary,
+    /// The facts a rule may read (`facts.yaml`).
+    pub facts: Vec<Fact>,
+    /// Dated parameters (`parameters.yaml`).
+    pub parameters: Vec<Parameter>,
+    /// Every document, each with its versions, sorted by id.
+    pub documents: Vec<Document>,
+}
+
+impl Policy {
+    /// The document with this id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The fact with this id.
+    pub fn fact(&self, id: &str) -> Option<&Fact> {
+        self.facts.iter().find(|f| f.id.value == id)
+    }
+
+    /// The parameter with this id.
+    pub fn parameter(&self, id: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.id.value == id)
+    }
+
+    /// The riktlinje version an anvisning applies, if it names one that exists.
+    pub fn applied<'a>(&'a self, v: &'a Version) -> Option<(&'a Document, &'a Version)> {
+        let a = v.applies_to.as_ref()?;
+        let doc = self.document(&a.document)?;
+        let version = match &a.version {
+            Some(label) => doc
+                .versions
+                .iter()
+                .find(|x| x.version.value == label.value)?,
+            None => doc.versions.last()?,
+        };
+        Some((doc, version))
+    }
+}

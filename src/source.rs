@@ -1,0 +1,203 @@
+//! Source files and positions: every byte the pipeline reads is held here, so a
+//! diagnostic can point at `file:line:column` and show the line it came from.
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span covering `start..end` of `file`.
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+
+    /// An empty span at the start of `file`, for problems with a file as a whole.
+    pub fn file_start(file: FileId) -> Self {
+        Span::new(file, 0, 0)
+    }
+
+    /// A span inside this one, `offset..offset+len` bytes from its start.
+    pub fn sub(self, offset: usize, len: usize) -> Self {
+        let start = (self.start as usize + offset).min(self.end as usize);
+        Span::new(self.file, start, (start + len).min(self.end as usize))
+    }
+}
+
+/// A value together with the place it was written.
+#[derive(Debug, Clone)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Wraps `value` with its `span`.
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    /// Two spanned values are equal when their values are: where they were
+    /// written does not matter for comparisons between versions.
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// One source file: its path as shown to users, its text, and where its lines start.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown in diagnostics (relative to the folder the user named).
+    pub path: PathBuf,
+    /// The file's text (invalid UTF-8 is never stored: the loader reports it).
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    fn new(path: PathBuf, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count();
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column.
+    pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let line_text = rest.split('\n').next().unwrap_or("");
+        line_text
+            .char_indices()
+            .nth(col_chars)
+            .map_or(start + line_text.len(), |(i, _)| start + i)
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        let start = floor_char_boundary(&self.text, span.start as usize);
+        let end = floor_char_boundary(&self.text, span.end as usize);
+        &self.text[start..end.max(start)]
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Every file read in one run.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: String) -> FileId {
+        self.files.push(SourceFile::new(path.into(), text));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// `path:line:column` of the start of a span.
+    pub fn locate(&self, span: Span) -> String {
+        let file = self.get(span.file);
+        let (line, col) = file.line_col(span.start as usize);
+        format!("{}:{line}:{col}", display_path(&file.path))
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).slice(span)
+    }
+
+    /// All files, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+/// A path as shown to users: forward slashes on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let mut s = Sources::default();
+        let id = s.add("a.yaml", "åäö: 1\nx: ö\n".to_string());
+        let f = s.get(id);
+        assert_eq!(f.line_col(0), (1, 1));
+        // `:` after three two-byte letters is byte 6, column 4.
+        assert_eq!(f.line_col(6), (1, 4));
+        let second_line = f.offset_of(2, 3);
+        assert_eq!(&f.text[second_line..], "ö\n");
+        assert_eq!(f.line_col(second_line), (2, 4));
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let mut s = Sources::default();
+        let id = s.add("a.yaml", "a".to_string());
+        assert_eq!(s.get(id).line_col(99), (1, 2));
+        assert_eq!(s.get(id).offset_of(7, 0), 1);
+    }
+}
