@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
 use crate::source::{Sources, Span, display_path};
@@ -173,7 +173,10 @@ pub fn render_human(sources: &Sources, d: &Diagnostic, color: bool) -> String {
         severity: d.severity,
         labels,
         help: (!help.is_empty()).then_some(help),
-        source: NamedSource::new(name, file.text.clone()),
+        source: CharColumns {
+            name,
+            text: file.text.clone(),
+        },
     };
     let mut theme = if color {
         GraphicalTheme::unicode()
@@ -262,7 +265,37 @@ struct Report {
     severity: Severity,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: CharColumns,
+}
+
+/// Source text for miette that reports columns in characters, as editors and our
+/// JSON do (miette counts bytes, which is off after `å`, `ä` and `ö`).
+#[derive(Debug)]
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self.text.as_str().read_span(span, before, after)?;
+        let start = c.span().offset();
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..start].chars().count();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            column,
+            c.line_count(),
+        )))
+    }
 }
 
 impl std::fmt::Display for Report {

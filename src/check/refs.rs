@@ -9,10 +9,14 @@ use crate::model::{Block, CriterionKind, DocKind, Id, Part, Policy, Text, Versio
 use crate::source::Span;
 
 fn unknown(d: &mut Diagnostics, span: Span, what: &str, name: &str, known: &[&str]) {
+    // `what` may carry a tail after `|`: "criterion|in the applied riktlinje".
+    let (what, tail) = what
+        .split_once('|')
+        .map_or((what, String::new()), |(w, t)| (w, format!(" {t}")));
     let mut diag = Diagnostic::error(
         "unknown-reference",
         span,
-        format!("unknown {what} `{name}`"),
+        format!("unknown {what} `{name}`{tail}"),
     );
     diag = match did_you_mean(name, known.iter().copied()) {
         Some(best) => diag.with_hint(format!("did you mean `{best}`?")),
@@ -113,7 +117,7 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                         resolve(
                             d,
                             i,
-                            "intervention of the applied riktlinje",
+                            "intervention|in the applied riktlinje",
                             &applied_interventions,
                         );
                     }
@@ -152,6 +156,8 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     }
     let mut placed_criteria: Vec<&str> = placed_refs.clone();
     for i in &v.interventions {
+        let mut listed = crate::check::Ids::new("criterion listed under this intervention");
+        i.criteria.iter().for_each(|c| listed.add(c, d));
         for c in &i.criteria {
             if resolve(d, c, "criterion", &criteria) {
                 placed_criteria.push(c.value.as_str());
@@ -239,7 +245,7 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         resolve(
             d,
             &g.criterion,
-            "criterion of the applied riktlinje",
+            "criterion|in the applied riktlinje",
             &applied_criteria,
         );
         links(policy, &g.text, &anchors, d);
@@ -290,7 +296,7 @@ fn applies_to<'a>(policy: &'a Policy, v: &'a Version, d: &mut Diagnostics) -> Op
             unknown(
                 d,
                 label.span,
-                &format!("version of `{}`", doc.id),
+                &format!("version|of `{}`", doc.id),
                 &label.value,
                 &labels,
             );
@@ -321,7 +327,13 @@ fn links(policy: &Policy, t: &Text, anchors: &[&str], d: &mut Diagnostics) {
     for (dest, range) in markdown::internal_links(&t.value) {
         if !anchors.contains(&dest.as_str()) {
             let span = text_span(policy, t, range.start, range.len());
-            unknown(d, span, "section", &dest, anchors);
+            unknown(
+                d,
+                span,
+                "link target|(no section or criterion has this id)",
+                &format!("#{dest}"),
+                anchors,
+            );
         }
     }
 }

@@ -71,11 +71,11 @@ pub(super) fn check_glossary(policy: &Policy, d: &mut Diagnostics) {
                         "glossary-conflict",
                         s.span,
                         format!(
-                            "`{}` is a synonym here but a preferred term of `{}`",
-                            s.value, other.id.value
+                            "`{}` is a synonym of `{}` but also a defined term of its own",
+                            s.value, t.term.value
                         ),
                     )
-                    .with_related(other.term.span, "preferred term here")
+                    .with_related(other.term.span, "defined here")
                     .with_hint("a word can be preferred or a synonym, not both"),
                 );
             }

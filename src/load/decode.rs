@@ -146,7 +146,8 @@ impl<T: Decode> Decode for Vec<T> {
             NodeKind::Seq(items) => Some(items.iter().filter_map(|n| T::decode(n, d)).collect()),
             _ if node.is_null() => Some(Vec::new()),
             _ => {
-                wrong_type(node, &format!("a list of {}", T::EXPECTED), d);
+                wrong_type(node, &format!("a list, each item {}", T::EXPECTED), d);
+
                 None
             }
         }

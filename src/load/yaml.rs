@@ -400,8 +400,7 @@ fn explain_scan_error(info: &str, at: Option<char>) -> (String, Option<&'static 
     }
     let hint = if info.contains("mapping values are not allowed") {
         Some("a value containing `: ` must be quoted, e.g. `text: \"a: b\"`")
-    } else if info.contains("did not find expected key") || info.contains("expected <document end>")
-    {
+    } else if info.contains("did not find expected") || info.contains("expected <document end>") {
         Some("check the indentation of this line against the lines above it")
     } else if info.contains("found character that cannot start any token") {
         Some("text starting with `@`, `` ` `` or `%` must be quoted")

@@ -1,0 +1,71 @@
+//! One folder per diagnostic under `tests/fixtures/check/<case>/policy`; the
+//! diagnostics `check` reports for it must equal `<case>/expected` line for line
+//! (severity, code, file:line:column, message, hint).
+//!
+//! To review a changed expectation: `STYRDOK_BLESS=1 cargo test --test check_fixtures`,
+//! then read `git diff tests/fixtures` before committing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use styrdok::diag::Severity;
+use styrdok::load::{DiskTree, load};
+
+fn report(case: &Path) -> String {
+    let root = case.join("policy");
+    let tree = DiskTree::new(&root).expect("fixture has a policy folder");
+    let (policy, mut diags) = load(&tree);
+    diags.extend(styrdok::check::check(&policy));
+    diags.sort();
+    let prefix = format!("{}/", root.display());
+    let mut out = String::new();
+    for d in diags.iter() {
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let at = policy.sources.locate(d.span).replacen(&prefix, "", 1);
+        writeln!(out, "{sev}[{}] {at}: {}", d.code, d.message).unwrap();
+        if let Some(h) = &d.hint {
+            writeln!(out, "    hint: {}", h.replace(&prefix, "")).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_expected_diagnostics() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "fixtures went missing: {}", cases.len());
+    let bless = std::env::var_os("STYRDOK_BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let got = report(case);
+        let expected_path = case.join("expected");
+        if bless {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|_| panic!("{} has no `expected` file", case.display()));
+        if got != expected {
+            failures.push(format!(
+                "--- {}\nexpected:\n{expected}\ngot:\n{got}",
+                case.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_clean_fixture_is_clean() {
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean");
+    assert_eq!(report(&case), "");
+}

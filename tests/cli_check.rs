@@ -1,0 +1,191 @@
+//! `styrdok check` as a user runs it: exit codes, human and JSON output, and
+//! hostile input that must end in a located error, never a panic or a hang.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn styrdok() -> Command {
+    Command::cargo_bin("styrdok").unwrap()
+}
+
+fn shipped() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policy")
+}
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+#[test]
+fn shipped_policy_passes_with_warnings_and_fails_when_warnings_are_denied() {
+    let out = styrdok().arg("check").arg(shipped()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("warning[legal-reference]: `SoL (2001:435)` contradicts the glossary"));
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("0 errors, 7 warnings in 6 files"),
+        "{stdout}"
+    );
+    let out = styrdok()
+        .arg("check")
+        .arg(shipped())
+        .arg("--deny-warnings")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn json_output_has_a_stable_shape() {
+    let out = styrdok()
+        .args(["check", "--format", "json"])
+        .arg(shipped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(v["summary"]["warnings"], 7);
+    let first = &v["diagnostics"][0];
+    for key in [
+        "severity",
+        "code",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "snippet",
+        "related",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key} in {first}");
+    }
+    let legal = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("2001:435"))
+        .unwrap();
+    assert_eq!(legal["severity"], "warning");
+    assert!(
+        legal["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("policy/stod-arbete-studier/2022-05.yaml")
+    );
+    assert_eq!(legal["line"], 116);
+    assert_eq!(legal["column"], 186);
+}
+
+#[test]
+fn a_missing_folder_cannot_run() {
+    let out = styrdok()
+        .args(["check", "no/such/folder"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: policy folder `no/such/folder` does not exist\n"
+    );
+}
+
+#[test]
+fn errors_are_located_in_the_human_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "doc/1.yaml", "kind: riktlinje\ntitel: X\n");
+    let out = styrdok()
+        .arg("check")
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("error[unknown-key]: unknown key `titel` in document"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("doc/1.yaml:2:1]"), "{stdout}");
+    assert!(stdout.contains("help: did you mean `title`?"), "{stdout}");
+}
+
+/// Each hostile file on its own: a located error with the expected code.
+#[test]
+fn hostile_input_gets_a_located_error() {
+    let deep = format!("a: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        writeln!(bomb, "a{i}: &a{i} [{refs}]").unwrap();
+    }
+    let mut big = String::from("kind: riktlinje\nnotes: |\n");
+    let line = format!("  {}\n", "x".repeat(98));
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&line);
+    }
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("empty", Vec::new(), "empty-file", "1:1"),
+        ("junk", junk, "not-text", ""),
+        (
+            "latin1",
+            b"kind: riktlinje\ntitle: \xe5r\n".to_vec(),
+            "not-text",
+            "2:8",
+        ),
+        ("list", b"- a\n- b\n".to_vec(), "wrong-type", "1:1"),
+        (
+            "tabs",
+            b"kind: riktlinje\nsections:\n\t- id: a\n".to_vec(),
+            "yaml-syntax",
+            "3:1",
+        ),
+        (
+            "dupkey",
+            b"kind: riktlinje\nkind: riktlinje\n".to_vec(),
+            "duplicate-key",
+            "2:1",
+        ),
+        ("deep", deep.into_bytes(), "too-deep", "1:"),
+        ("bomb", bomb.into_bytes(), "too-many-nodes", ""),
+        ("big", big.into_bytes(), "unreadable", "1:1"),
+    ];
+    for (name, content, code, at) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "doc/1.yaml", &content);
+        let out = styrdok()
+            .args(["check", "--format", "json"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let d = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code);
+        let d = d.unwrap_or_else(|| panic!("{name}: no {code} in {v}"));
+        let pos = format!("{}:{}", d["line"], d["column"]);
+        assert!(pos.starts_with(at), "{name}: at {pos}, expected {at}");
+        assert!(
+            d["file"].as_str().unwrap().ends_with("doc/1.yaml"),
+            "{name}"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! The embedded default policy loads without errors, and `check` reports exactly
+//! the seed's own defects as warnings (the tool reports them; it does not fix them).
+
+use std::path::PathBuf;
+
+use styrdok::diag::Severity;
+use styrdok::load::{DiskTree, load};
+
+#[test]
+fn shipped_policy_has_no_errors_and_reports_the_seed_defects() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policy");
+    let (policy, mut diags) = load(&DiskTree::new(&root).unwrap());
+    diags.extend(styrdok::check::check(&policy));
+    diags.sort();
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", policy.sources.locate(d.span), d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let warnings: Vec<(&str, String)> = diags
+        .iter()
+        .map(|d| (d.code, policy.sources.slice(d.span).to_string()))
+        .collect();
+    let expected: Vec<(&str, &str)> = vec![
+        ("missing-decision", "\"2022-05\""),
+        (
+            "title-mismatch",
+            "Riktlinjer för särskilt individanpassad stödinsats för att underlätta arbete och studier enligt 4 kap. 2§ Socialtjänstlagen",
+        ),
+        ("misspelling", "skraddarsy"),
+        ("legal-reference", "4 kap. 1 SoL"),
+        ("legal-reference", "2001:435"),
+        ("misspelling", "specialistpsykiatrik"),
+        ("missing-decision", "remiss-2022"),
+    ];
+    let got: Vec<(&str, &str)> = warnings.iter().map(|(c, s)| (*c, s.as_str())).collect();
+    assert_eq!(got, expected);
+    assert_eq!(policy.documents.len(), 3);
+}
