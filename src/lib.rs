@@ -10,6 +10,7 @@ pub mod diag;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod rules;
 pub mod source;
 
 /// The built-in rule name for the case's application date.

@@ -3,6 +3,7 @@
 //! overlaps or gaps — plus the prose checks in [`text`]. Findings are diagnostics.
 
 mod refs;
+pub mod rules;
 pub mod text;
 
 use std::collections::HashMap;
@@ -18,12 +19,15 @@ pub fn check(policy: &Policy) -> Diagnostics {
     let mut d = Diagnostics::default();
     shared_ids(policy, &mut d);
     parameter_periods(policy, &mut d);
+    rules::check_parameters(policy, &mut d);
+    let scope = rules::scope(policy);
     for doc in &policy.documents {
         let mut labels = Ids::new("version");
         for v in &doc.versions {
             version_ids(v, &mut d);
             refs::check_version(policy, v, &mut d);
             text::check_version(policy, v, &mut d);
+            rules::check_version(policy, &scope, v, &mut d);
             if v.incomplete {
                 continue;
             }

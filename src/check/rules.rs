@@ -1,0 +1,128 @@
+//! Rules are parsed and type-checked when the policy is loaded: an unknown fact, a
+//! type mismatch or a rule that is not true-or-false is a located diagnostic here.
+
+use crate::check::text::text_span;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{CriterionKind, FactSource, ParamData, Policy, Text, Version};
+use crate::rules::{self, PTy, Scope, Ty};
+
+/// The names every rule of `policy` may use; slots are indices into
+/// `policy.facts` and `policy.parameters`.
+pub fn scope(policy: &Policy) -> Scope<'_> {
+    Scope {
+        facts: policy
+            .facts
+            .iter()
+            .map(|f| (f.id.value.as_str(), fact_ty(&f.ty.value)))
+            .collect(),
+        params: policy
+            .parameters
+            .iter()
+            .map(|p| {
+                let range = p
+                    .values
+                    .first()
+                    .is_some_and(|v| matches!(v.value.value, ParamData::Range { .. }));
+                (
+                    p.id.value.as_str(),
+                    if range { PTy::Range } else { PTy::Int },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The rule language's type of a fact.
+pub fn fact_ty(t: &crate::model::FactType) -> Ty {
+    use crate::model::FactType;
+    match t {
+        FactType::Bool => Ty::Bool,
+        FactType::Integer { .. } => Ty::Int,
+        FactType::Date => Ty::Date,
+        FactType::Enum(v) => Ty::Enum(v.clone()),
+    }
+}
+
+/// Compiles one rule, reporting its errors at their place in the YAML.
+pub fn compile(
+    policy: &Policy,
+    scope: &Scope<'_>,
+    rule: &Text,
+    d: &mut Diagnostics,
+) -> Option<rules::Program> {
+    match rules::compile(&rule.value, scope) {
+        Ok(p) => Some(p),
+        Err(errors) => {
+            for e in errors {
+                let span = text_span(policy, rule, e.range.start, e.range.len().max(1));
+                let mut diag = Diagnostic::error("rule", span, e.message);
+                if let Some(h) = e.hint {
+                    diag = diag.with_hint(h);
+                }
+                d.push(diag);
+            }
+            None
+        }
+    }
+}
+
+pub(super) fn check_parameters(policy: &Policy, d: &mut Diagnostics) {
+    for p in &policy.parameters {
+        let Some(first) = p.values.first() else {
+            continue;
+        };
+        let range = matches!(first.value.value, ParamData::Range { .. });
+        for v in &p.values[1..] {
+            if matches!(v.value.value, ParamData::Range { .. }) != range {
+                d.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        v.value.span,
+                        format!("parameter `{}` mixes ranges and whole numbers", p.id.value),
+                    )
+                    .with_related(first.value.span, "the first value")
+                    .with_hint("every value of a parameter has the same shape"),
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn check_version(policy: &Policy, scope: &Scope<'_>, v: &Version, d: &mut Diagnostics) {
+    for c in &v.criteria {
+        let Some(program) = compile(policy, scope, &c.rule, d) else {
+            continue;
+        };
+        let assessments: Vec<&str> = program
+            .facts_read()
+            .iter()
+            .map(|&slot| &policy.facts[slot])
+            .filter(|f| f.source.value == FactSource::Assessment)
+            .map(|f| f.id.value.as_str())
+            .collect();
+        match &c.kind {
+            CriterionKind::Fact if !assessments.is_empty() => d.push(
+                Diagnostic::warning(
+                    "criterion-kind",
+                    c.rule.span,
+                    format!("criterion `{}` is a fact but its rule reads an assessment (`{}`)", c.id.value, assessments.join("`, `")),
+                )
+                .with_hint("set `kind: assessment` and `assessed_by`, so that the tool can say who assesses it"),
+            ),
+            CriterionKind::Assessment { .. } if assessments.is_empty() => d.push(
+                Diagnostic::warning(
+                    "criterion-kind",
+                    c.rule.span,
+                    format!("criterion `{}` is an assessment but its rule reads no assessed fact", c.id.value),
+                )
+                .with_hint("give the facts it reads `source: assessment`, or set `kind: fact`"),
+            ),
+            _ => {}
+        }
+    }
+    for duty in &v.duties {
+        if let Some(when) = &duty.when {
+            compile(policy, scope, when, d);
+        }
+    }
+}
