@@ -7,11 +7,15 @@
 
 pub mod check;
 pub mod diag;
+pub mod export;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod publish;
+pub mod render;
 pub mod rules;
 pub mod source;
+pub mod typst_cli;
 
 /// The built-in rule name for the case's application date.
 pub const BUILTIN_APPLICATION_DATE: &str = "ansokningsdatum";

@@ -1,8 +1,13 @@
-//! Markdown: the one place prose is parsed (pulldown-cmark, CommonMark with footnotes).
+//! Markdown: the one place prose is parsed. pulldown-cmark's events are walked
+//! once into a small tree ([`Block`], [`Inline`]); the HTML and Typst writers in
+//! `render` serialise that tree, so the two back ends cannot drift apart.
+//!
+//! Text stays text: raw HTML becomes text, images become their description,
+//! and only `#id`, `http(s):` and `mailto:` links survive as links.
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The Markdown dialect of the policy files: CommonMark plus footnotes and strikethrough.
 pub fn options() -> Options {
@@ -20,4 +25,408 @@ pub fn internal_links(text: &str) -> Vec<(String, Range<usize>)> {
             _ => None,
         })
         .collect()
+}
+
+/// A block of prose.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A paragraph.
+    Para(Vec<Inline>),
+    /// A list; `Some(n)` for a numbered list starting at `n`.
+    List(Option<u64>, Vec<Vec<Block>>),
+    /// A block quote.
+    Quote(Vec<Block>),
+    /// Preformatted text.
+    Code(String),
+    /// A heading inside prose (sections carry the real headings): shown as a strong paragraph.
+    Heading(Vec<Inline>),
+    /// A thematic break.
+    Rule,
+}
+
+/// Inline prose.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text (including what was raw HTML or an image).
+    Text(String),
+    /// *Emphasis*.
+    Emph(Vec<Inline>),
+    /// **Strong**.
+    Strong(Vec<Inline>),
+    /// ~~Struck out~~.
+    Strike(Vec<Inline>),
+    /// `code`.
+    Code(String),
+    /// A link that survived the filter.
+    Link(Target, Vec<Inline>),
+    /// A reference to footnote number `n` (1-based, numbered across the document).
+    Footnote(usize),
+    /// A line break in the source within a paragraph (a space when shown).
+    SoftBreak,
+    /// A forced line break.
+    HardBreak,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A section or criterion of the same document.
+    Internal(String),
+    /// A web or mail address.
+    External(String),
+}
+
+/// Footnotes of a whole document, numbered in the order they are referenced.
+#[derive(Debug, Default, Clone)]
+pub struct Footnotes {
+    /// Footnote `n` is `items[n - 1]`.
+    pub items: Vec<Vec<Block>>,
+}
+
+/// Parses a text of block Markdown. Footnote definitions join `notes`.
+pub fn blocks(text: &str, notes: &mut Footnotes) -> Vec<Block> {
+    let mut w = Walker::default();
+    for event in Parser::new_ext(text, options()) {
+        w.event(event);
+    }
+    w.finish(notes)
+}
+
+/// Parses one paragraph's worth of inline Markdown (a criterion, a passage).
+pub fn inline(text: &str, notes: &mut Footnotes) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for b in blocks(text, notes) {
+        if !out.is_empty() {
+            out.push(Inline::SoftBreak);
+        }
+        match b {
+            Block::Para(i) | Block::Heading(i) => out.extend(i),
+            Block::Code(c) => out.push(Inline::Code(c)),
+            other => out.extend(plain_of(&other)),
+        }
+    }
+    out
+}
+
+fn plain_of(b: &Block) -> Vec<Inline> {
+    let mut s = String::new();
+    collect_plain(std::slice::from_ref(b), &mut s);
+    vec![Inline::Text(s)]
+}
+
+fn collect_plain(blocks: &[Block], out: &mut String) {
+    for b in blocks {
+        match b {
+            Block::Para(i) | Block::Heading(i) => collect_inline_plain(i, out),
+            Block::List(_, items) => items.iter().for_each(|i| collect_plain(i, out)),
+            Block::Quote(b) => collect_plain(b, out),
+            Block::Code(c) => out.push_str(c),
+            Block::Rule => {}
+        }
+        out.push(' ');
+    }
+}
+
+/// The plain text of inline content (for search, titles, comparisons).
+pub fn collect_inline_plain(inlines: &[Inline], out: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link(_, c) => {
+                collect_inline_plain(c, out);
+            }
+            Inline::SoftBreak | Inline::HardBreak => out.push(' '),
+            Inline::Footnote(_) => {}
+        }
+    }
+}
+
+/// A container being filled while walking events.
+enum Open {
+    Root(Vec<Block>),
+    Para(Vec<Inline>),
+    Heading(Vec<Inline>),
+    Quote(Vec<Block>),
+    List(Option<u64>, Vec<Vec<Block>>),
+    Item(Vec<Block>, Vec<Inline>),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Link(Option<Target>, Vec<Inline>),
+    Image(Vec<Inline>),
+    Code(String),
+    FootnoteDef(String, Vec<Block>),
+}
+
+#[derive(Default)]
+struct Walker {
+    stack: Vec<Open>,
+    /// Footnote definitions by label, and references in the order met.
+    defs: Vec<(String, Vec<Block>)>,
+    refs: Vec<String>,
+}
+
+impl Walker {
+    fn event(&mut self, event: Event<'_>) {
+        if self.stack.is_empty() {
+            self.stack.push(Open::Root(Vec::new()));
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(end) => self.end(end),
+            Event::Text(t) => self.text(&t),
+            Event::Code(c) => self.inline(Inline::Code(c.into_string())),
+            // Raw HTML is shown, never passed through.
+            Event::Html(h) | Event::InlineHtml(h) => self.text(&h),
+            Event::InlineMath(m) | Event::DisplayMath(m) => self.text(&m),
+            Event::FootnoteReference(label) => {
+                // Numbered in `finish`; until then the number is the index into `refs`.
+                self.refs.push(label.into_string());
+                self.inline(Inline::Footnote(self.refs.len() - 1));
+            }
+            Event::SoftBreak => self.inline(Inline::SoftBreak),
+            Event::HardBreak => self.inline(Inline::HardBreak),
+            Event::Rule => self.block(Block::Rule),
+            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        let open = match tag {
+            Tag::Heading { .. } => Open::Heading(Vec::new()),
+            Tag::BlockQuote(_) => Open::Quote(Vec::new()),
+            Tag::CodeBlock(_) => Open::Code(String::new()),
+            Tag::List(start) => Open::List(start, Vec::new()),
+            Tag::Item => Open::Item(Vec::new(), Vec::new()),
+            Tag::Emphasis => Open::Emph(Vec::new()),
+            Tag::Strong => Open::Strong(Vec::new()),
+            Tag::Strikethrough => Open::Strike(Vec::new()),
+            Tag::Link { dest_url, .. } => Open::Link(target(&dest_url), Vec::new()),
+            Tag::Image { .. } => Open::Image(Vec::new()),
+            Tag::FootnoteDefinition(label) => Open::FootnoteDef(label.into_string(), Vec::new()),
+            // A paragraph, or a construct not enabled in `options`: keep its text.
+            _ => Open::Para(Vec::new()),
+        };
+        self.stack.push(open);
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        let Some(open) = self.stack.pop() else { return };
+        match open {
+            Open::Para(i) => self.block(Block::Para(i)),
+            Open::Heading(i) => self.block(Block::Heading(i)),
+            Open::Quote(b) => self.block(Block::Quote(b)),
+            Open::Code(c) => self.block(Block::Code(c)),
+            Open::List(start, items) => self.block(Block::List(start, items)),
+            Open::Item(mut blocks, pending) => {
+                if !pending.is_empty() {
+                    blocks.push(Block::Para(pending));
+                }
+                if let Some(Open::List(_, items)) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Open::Emph(i) => self.inline(Inline::Emph(i)),
+            Open::Strong(i) => self.inline(Inline::Strong(i)),
+            Open::Strike(i) => self.inline(Inline::Strike(i)),
+            Open::Link(Some(t), i) => self.inline(Inline::Link(t, i)),
+            Open::Link(None, i) | Open::Image(i) => {
+                for x in i {
+                    self.inline(x);
+                }
+            }
+            Open::FootnoteDef(label, blocks) => self.defs.push((label, blocks)),
+            Open::Root(b) => self.stack.push(Open::Root(b)),
+        }
+        let _ = end;
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(Open::Code(c)) = self.stack.last_mut() {
+            c.push_str(t);
+            return;
+        }
+        if let Some(Inline::Text(prev)) = self.current_inlines().and_then(|v| v.last_mut()) {
+            prev.push_str(t);
+            return;
+        }
+        self.inline(Inline::Text(t.to_string()));
+    }
+
+    /// The inline list being filled, opening an implicit paragraph where blocks are expected.
+    fn current_inlines(&mut self) -> Option<&mut Vec<Inline>> {
+        match self.stack.last_mut()? {
+            Open::Para(i)
+            | Open::Heading(i)
+            | Open::Emph(i)
+            | Open::Strong(i)
+            | Open::Strike(i)
+            | Open::Link(_, i)
+            | Open::Image(i)
+            | Open::Item(_, i) => Some(i),
+            _ => None,
+        }
+    }
+
+    fn inline(&mut self, i: Inline) {
+        if let Some(v) = self.current_inlines() {
+            v.push(i);
+            return;
+        }
+        // Inline content directly in a block container (raw HTML at top level): wrap it.
+        self.block(Block::Para(vec![i]));
+    }
+
+    fn block(&mut self, b: Block) {
+        match self.stack.last_mut() {
+            Some(Open::Root(v) | Open::Quote(v) | Open::FootnoteDef(_, v)) => v.push(b),
+            Some(Open::Item(v, pending)) => {
+                if !pending.is_empty() {
+                    v.push(Block::Para(std::mem::take(pending)));
+                }
+                v.push(b);
+            }
+            Some(_) => {
+                // A block inside inline content cannot happen in CommonMark; keep its text.
+                let mut s = String::new();
+                collect_plain(std::slice::from_ref(&b), &mut s);
+                self.text(s.trim_end());
+            }
+            None => self.stack.push(Open::Root(vec![b])),
+        }
+    }
+
+    fn finish(mut self, notes: &mut Footnotes) -> Vec<Block> {
+        while self.stack.len() > 1 {
+            self.end(TagEnd::Paragraph);
+        }
+        let Some(Open::Root(mut blocks)) = self.stack.pop() else {
+            return Vec::new();
+        };
+        // Number footnotes in the order they are first referenced.
+        let mut numbers: Vec<(String, usize)> = Vec::new();
+        for label in &self.refs {
+            if numbers.iter().any(|(l, _)| l == label) {
+                continue;
+            }
+            if let Some((_, def)) = self.defs.iter().find(|(l, _)| l == label) {
+                notes.items.push(def.clone());
+                numbers.push((label.clone(), notes.items.len()));
+            }
+        }
+        let resolved: Vec<Result<usize, String>> = self
+            .refs
+            .iter()
+            .map(|label| {
+                numbers
+                    .iter()
+                    .find(|(l, _)| l == label)
+                    .map(|(_, n)| *n)
+                    .ok_or_else(|| label.clone())
+            })
+            .collect();
+        resolve_blocks(&mut blocks, &resolved);
+        let new = notes.items.len() - numbers.len();
+        for n in &mut notes.items[new..] {
+            resolve_blocks(n, &resolved);
+        }
+        blocks
+    }
+}
+
+fn target(dest: &str) -> Option<Target> {
+    if let Some(id) = dest.strip_prefix('#') {
+        return Some(Target::Internal(id.to_string()));
+    }
+    let lower = dest.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+    {
+        return Some(Target::External(dest.to_string()));
+    }
+    None
+}
+
+/// Replaces each reference's local index by its document-wide number (or its label
+/// as text, when the footnote is never defined).
+fn resolve_blocks(blocks: &mut [Block], resolved: &[Result<usize, String>]) {
+    for b in blocks {
+        match b {
+            Block::Para(i) | Block::Heading(i) => resolve_inlines(i, resolved),
+            Block::List(_, items) => items.iter_mut().for_each(|i| resolve_blocks(i, resolved)),
+            Block::Quote(b) => resolve_blocks(b, resolved),
+            Block::Code(_) | Block::Rule => {}
+        }
+    }
+}
+
+fn resolve_inlines(inlines: &mut [Inline], resolved: &[Result<usize, String>]) {
+    for i in inlines.iter_mut() {
+        match i {
+            Inline::Footnote(local) => {
+                *i = match &resolved[*local] {
+                    Ok(n) => Inline::Footnote(*n),
+                    Err(label) => Inline::Text(format!("[^{label}]")),
+                };
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link(_, c) => {
+                resolve_inlines(c, resolved);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> (Vec<Block>, Footnotes) {
+        let mut n = Footnotes::default();
+        let b = blocks(s, &mut n);
+        (b, n)
+    }
+
+    #[test]
+    fn raw_html_and_images_stay_text() {
+        let (b, _) = parse("a <script>x</script> ![alt](/etc/passwd) [j](javascript:alert(1))");
+        let mut s = String::new();
+        collect_plain(&b, &mut s);
+        assert_eq!(s.trim(), "a <script>x</script> alt j");
+        assert!(!format!("{b:?}").contains("Link"));
+    }
+
+    #[test]
+    fn footnotes_are_numbered_across_texts() {
+        let mut n = Footnotes::default();
+        let a = blocks("Ett[^1].\n\n[^1]: Första.", &mut n);
+        let b = blocks("Två[^x] och igen[^x].\n\n[^x]: Andra.", &mut n);
+        assert_eq!(n.items.len(), 2);
+        assert_eq!(
+            a,
+            vec![Block::Para(vec![
+                Inline::Text("Ett".into()),
+                Inline::Footnote(1),
+                Inline::Text(".".into())
+            ])]
+        );
+        assert!(
+            matches!(&b[0], Block::Para(i) if i.iter().filter(|x| **x == Inline::Footnote(2)).count() == 2)
+        );
+    }
+
+    #[test]
+    fn internal_and_external_links() {
+        let (b, _) = parse("[a](#sek) [b](https://x.se) [c](relativ.html)");
+        let Block::Para(i) = &b[0] else { panic!() };
+        assert!(matches!(&i[0], Inline::Link(Target::Internal(id), _) if id == "sek"));
+        assert!(matches!(&i[2], Inline::Link(Target::External(u), _) if u == "https://x.se"));
+        assert_eq!(i[4], Inline::Text("c".into()));
+    }
+
+    #[test]
+    fn lists_keep_their_items() {
+        let (b, _) = parse("- ett\n- två *tre*\n\n1. a\n2. b\n");
+        assert!(matches!(&b[0], Block::List(None, items) if items.len() == 2));
+        assert!(matches!(&b[1], Block::List(Some(1), items) if items.len() == 2));
+    }
 }

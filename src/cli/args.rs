@@ -20,6 +20,33 @@ pub(crate) enum Command {
     /// Exit status: 0 when there are no errors (warnings are allowed unless
     /// --deny-warnings), 1 when problems were found, 2 when the check could not run.
     Check(CheckArgs),
+    /// Publish every document under a policy folder: PDF, HTML, Typst source,
+    /// criteria.json and a case-file JSON Schema per version, and an index
+    ///
+    /// The policy is checked first; errors stop the build (exit status 1). Files are
+    /// written to a staging folder and moved into place only when all succeeded.
+    /// Templates in `<project>/templates/` (next to the policy folder) override the
+    /// built-in ones file by file.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BuildArgs {
+    /// The policy folder
+    #[arg(default_value = "policy")]
+    pub(crate) path: PathBuf,
+    /// Where to write
+    #[arg(long, short, default_value = "output")]
+    pub(crate) out: PathBuf,
+    /// Templates that override the built-in ones [default: templates/ next to the policy folder]
+    #[arg(long)]
+    pub(crate) templates: Option<PathBuf>,
+    /// Skip the PDFs (no Typst needed): a fast preview; PDFs of an earlier build are left as they were
+    #[arg(long)]
+    pub(crate) html_only: bool,
+    /// Refuse to build when the policy has warnings
+    #[arg(long)]
+    pub(crate) deny_warnings: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,0 +1,301 @@
+//! Machine-readable products of a version: `criteria.json` (everything the checks
+//! need, with the verbatim text) and the JSON Schema of a case file for it.
+//! Shapes are documented in docs/formats.md and stable within `styrdok/…/v1`.
+
+use serde_json::{Map, Value, json};
+
+use crate::check::rules::{compile, scope};
+use crate::diag::Diagnostics;
+use crate::model::{
+    CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Policy, StepOutcome, Version,
+};
+
+fn enum_json(v: &EnumValue) -> Value {
+    match v {
+        EnumValue::Int(i) => json!(i),
+        EnumValue::Word(w) => json!(w),
+    }
+}
+
+/// The facts a version's rules read, in dictionary order.
+pub fn facts_used<'a>(policy: &'a Policy, v: &Version) -> Vec<&'a Fact> {
+    let sc = scope(policy);
+    let mut used = vec![false; policy.facts.len()];
+    let mut d = Diagnostics::default();
+    let rules = v
+        .criteria
+        .iter()
+        .map(|c| &c.rule)
+        .chain(v.duties.iter().filter_map(|x| x.when.as_ref()));
+    for r in rules {
+        if let Some(p) = compile(policy, &sc, r, &mut d) {
+            for &slot in p.facts_read() {
+                used[slot] = true;
+            }
+        }
+    }
+    policy
+        .facts
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .map(|(f, _)| f)
+        .collect()
+}
+
+fn fact_json(f: &Fact) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(f.id.value));
+    m.insert("type".into(), json!(f.ty.value.name()));
+    match &f.ty.value {
+        FactType::Enum(values) => {
+            m.insert(
+                "values".into(),
+                Value::Array(values.iter().map(enum_json).collect()),
+            );
+        }
+        FactType::Integer { min, max } => {
+            m.insert("min".into(), json!(min));
+            m.insert("max".into(), json!(max));
+        }
+        FactType::Bool | FactType::Date => {}
+    }
+    m.insert("question".into(), json!(f.question.value));
+    m.insert("source".into(), json!(f.source.value.as_str()));
+    m.insert(
+        "evidence".into(),
+        json!(f.evidence.as_ref().map(|e| &e.value)),
+    );
+    Value::Object(m)
+}
+
+/// `criteria.json` of one version.
+pub fn criteria_json(policy: &Policy, doc_id: &str, v: &Version, content_hash: &str) -> Value {
+    let sc = scope(policy);
+    let mut d = Diagnostics::default();
+    let criteria: Vec<Value> = v
+        .criteria
+        .iter()
+        .map(|c| {
+            let program = compile(policy, &sc, &c.rule, &mut d);
+            let reads: Vec<&str> = program
+                .as_ref()
+                .map(|p| {
+                    p.facts_read()
+                        .iter()
+                        .map(|&s| policy.facts[s].id.value.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let params: Vec<&str> = program
+                .as_ref()
+                .map(|p| {
+                    p.params_read()
+                        .iter()
+                        .map(|&s| policy.parameters[s].id.value.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (kind, by, consulting, report) = match &c.kind {
+                CriterionKind::Fact => ("fact", None, Vec::new(), None),
+                CriterionKind::Assessment {
+                    by,
+                    consulting,
+                    report_from,
+                } => (
+                    "assessment",
+                    Some(by.value.as_str()),
+                    consulting.iter().map(|x| x.value.as_str()).collect(),
+                    report_from.as_ref().map(|x| x.value.as_str()),
+                ),
+            };
+            json!({
+                "id": c.id.value,
+                "text": c.text.value,
+                "kind": kind,
+                "assessed_by": by,
+                "consulting": consulting,
+                "report_from": report,
+                "rule": c.rule.value.trim(),
+                "facts": reads,
+                "parameters": params,
+            })
+        })
+        .collect();
+    let interventions: Vec<Value> = v
+        .interventions
+        .iter()
+        .map(|i| {
+            let section = v.section_listing(&i.id.value).or_else(|| {
+                i.criteria.first().and_then(|c| v.section_placing(&c.value))
+            });
+            json!({
+                "id": i.id.value,
+                "name": i.name.value,
+                "target_group": i.target_group.value,
+                "legal_basis": i.legal_basis.value,
+                "continues": i.continues.as_ref().map(|c| &c.value),
+                "duration": i.duration.as_ref().map(|x| json!({
+                    "years": x.years,
+                    "months": x.months,
+                    "basis": x.basis.as_ref().map(|b| &b.value),
+                    "basis_text": x.basis.as_ref().and_then(|b| v.passage(&b.value)).map(|t| &t.value),
+                })),
+                "extension": i.extension.as_ref().map(|e| json!({
+                    "basis": e.value,
+                    "basis_text": v.passage(&e.value).map(|t| &t.value),
+                })),
+                "criteria": i.criteria.iter().map(|c| &c.value).collect::<Vec<_>>(),
+                "duties": i.duties.iter().map(|c| &c.value).collect::<Vec<_>>(),
+                "section": section.map(|s| json!({"id": s.id.value, "heading": s.heading.value})),
+            })
+        })
+        .collect();
+    let duties: Vec<Value> = v
+        .duties
+        .iter()
+        .map(|x| json!({"id": x.id.value, "text": x.text.value, "when": x.when.as_ref().map(|w| w.value.trim())}))
+        .collect();
+    let procedure: Vec<Value> = v
+        .procedure
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id.value,
+                "provision": s.provision.value,
+                "outcome": match s.outcome.value { StepOutcome::Avslag => "avslag", StepOutcome::Provning => "provning" },
+                "text": s.text.value,
+            })
+        })
+        .collect();
+    let facts: Vec<Value> = facts_used(policy, v).into_iter().map(fact_json).collect();
+    let used_params: Vec<&str> = criteria
+        .iter()
+        .flat_map(|c| c["parameters"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p.as_str().map(str::to_string))
+        .map(|p| policy.parameter(&p).map_or("", |x| x.id.value.as_str()))
+        .collect();
+    let parameters: Vec<Value> = policy
+        .parameters
+        .iter()
+        .filter(|p| used_params.contains(&p.id.value.as_str()))
+        .map(|p| {
+            json!({
+                "id": p.id.value,
+                "description": p.description.value,
+                "unit": p.unit.as_ref().map(|u| &u.value),
+                "values": p.values.iter().map(|x| json!({
+                    "from": x.from.value.to_string(),
+                    "until": x.until.as_ref().map(|u| u.value.to_string()),
+                    "value": match x.value.value {
+                        ParamData::Integer(i) => json!(i),
+                        ParamData::Range { min, max } => json!({"min": min, "max": max}),
+                    },
+                    "reference": x.reference.value,
+                    "assumption": x.assumption,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "format": "styrdok/criteria/v1",
+        "document": {
+            "id": doc_id,
+            "version": v.version.value,
+            "kind": v.kind.value.as_str(),
+            "title": v.title.value,
+            "valid_from": v.valid_from.value.to_string(),
+            "valid_until": v.valid_until.as_ref().map(|d| d.value.to_string()),
+            "content_hash": content_hash,
+        },
+        "interventions": interventions,
+        "criteria": criteria,
+        "duties": duties,
+        "procedure": procedure,
+        "facts": facts,
+        "parameters": parameters,
+    })
+}
+
+/// The JSON Schema (draft-07, which editors' YAML support validates) of a case
+/// file for one version: `ansokningsdatum`, `insatser`, `fakta`, `bedomningar`.
+pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version) -> Value {
+    let mut facts = Map::new();
+    let mut assessments = Map::new();
+    let roles: Vec<&str> = policy
+        .glossary
+        .roles
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .collect();
+    for f in facts_used(policy, v) {
+        let mut value = match &f.ty.value {
+            FactType::Bool => json!({"type": "boolean"}),
+            FactType::Integer { min, max } => {
+                let mut m = json!({"type": "integer"});
+                if let Some(min) = min {
+                    m["minimum"] = json!(min);
+                }
+                if let Some(max) = max {
+                    m["maximum"] = json!(max);
+                }
+                m
+            }
+            FactType::Date => {
+                json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+            }
+            FactType::Enum(values) => {
+                json!({"enum": values.iter().map(enum_json).collect::<Vec<_>>()})
+            }
+        };
+        let description = match &f.evidence {
+            Some(e) => format!("{} Underlag: {}", f.question.value, e.value),
+            None => f.question.value.clone(),
+        };
+        if f.source.value == FactSource::Assessment {
+            assessments.insert(
+                f.id.value.clone(),
+                json!({
+                    "description": description,
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["varde", "av"],
+                    "properties": {
+                        "varde": value,
+                        "av": {"type": "string", "description": "Vem som har gjort bedömningen (namn och befattning)."},
+                        "datum": {"type": "string", "format": "date", "description": "När bedömningen gjordes."},
+                        "samrad": {"type": "array", "items": {"enum": roles}, "description": "Roller som handläggaren har samrått med."},
+                        "rapport_fran": {"enum": roles, "description": "Roll vars rapport bedömningen vilar på."},
+                        "motivering": {"type": "string", "description": "Handläggarens motivering."},
+                    },
+                }),
+            );
+        } else {
+            value["description"] = json!(description);
+            facts.insert(f.id.value.clone(), value);
+        }
+    }
+    let insatser: Vec<&str> = v
+        .interventions
+        .iter()
+        .map(|i| i.id.value.as_str())
+        .collect();
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": format!("https://styrdok.invalid/{doc_id}/{}/case.schema.json", v.version.value),
+        "title": format!("Ärende enligt {} (version {})", v.title.value, v.version.value),
+        "description": "Ett ärende att pröva med `styrdok eval`. Saknade uppgifter är tillåtna: de redovisas som ej utredda.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["ansokningsdatum", "insatser"],
+        "properties": {
+            "arende": {"type": "string", "description": "Ärendets beteckning (valfri; skrivs ut i resultatet)."},
+            "ansokningsdatum": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "Dagen ansökan kom in; avgör vilken version som gäller."},
+            "startdatum": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "Första dagen för insatsen om den beviljas (annars ansökningsdatum)."},
+            "insatser": {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": insatser}, "description": "Insatser som ansökan gäller."},
+            "fakta": {"type": "object", "additionalProperties": false, "properties": facts},
+            "bedomningar": {"type": "object", "additionalProperties": false, "properties": assessments},
+            "sarskilda_skal": {"type": "string", "description": "Särskilda skäl för längre tid än normalt, med handläggarens motivering."},
+        },
+    })
+}

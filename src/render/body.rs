@@ -1,0 +1,253 @@
+//! A section's body, resolved: prose parsed, criteria lists generated from the
+//! structured criteria, references replaced by the verbatim text they name. Both
+//! back ends write from this, so the document and the checks share one text.
+
+use std::collections::HashSet;
+
+use crate::markdown::{self, Block, Footnotes, Inline};
+use crate::model::{self, CriterionKind, Policy, Version};
+
+/// One piece of a section body.
+#[derive(Debug)]
+pub enum Piece {
+    /// Prose blocks.
+    Prose(Vec<Block>),
+    /// A paragraph assembled from parts; each part may carry an anchor.
+    Paragraph(Vec<PartOut>),
+    /// An intervention's criteria as a list.
+    Criteria {
+        /// The intervention's id.
+        intervention: String,
+        /// The criteria, in order.
+        items: Vec<Item>,
+    },
+    /// An anvisning's guidance for each criterion of a riktlinje intervention.
+    Guidance(Vec<Reference>),
+}
+
+/// A part of an assembled paragraph.
+#[derive(Debug)]
+pub struct PartOut {
+    /// Its text.
+    pub text: Vec<Inline>,
+    /// An anchor (the id of the criterion, duty, step or passage) the first time it appears.
+    pub anchor: Option<String>,
+    /// `kriterium`, `skyldighet`, `steg`, `stycke` or `text`.
+    pub class: &'static str,
+}
+
+/// A criterion in a generated list.
+#[derive(Debug)]
+pub struct Item {
+    /// The verbatim sentence.
+    pub text: Vec<Inline>,
+    /// Unique anchor of this list item: `<intervention>--<criterion>`.
+    pub anchor: String,
+    /// The criterion's own id, on the first list item that shows it.
+    pub first_anchor: Option<String>,
+}
+
+/// A quoted criterion with how it is investigated.
+#[derive(Debug)]
+pub struct Reference {
+    /// Unique anchor: `underlag-<criterion>`.
+    pub anchor: String,
+    /// The criterion, quoted from the riktlinje.
+    pub quoted: Vec<Inline>,
+    /// Who establishes it, in Swedish (generated from the criterion's kind).
+    pub who: String,
+    /// The anvisning's guidance, if it gives one.
+    pub guidance: Option<Vec<Block>>,
+}
+
+/// Resolves bodies across one document, keeping anchors unique and footnotes numbered.
+pub struct Resolver<'a> {
+    policy: &'a Policy,
+    version: &'a Version,
+    /// Footnotes of the whole document.
+    pub notes: Footnotes,
+    used: HashSet<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for one version.
+    pub fn new(policy: &'a Policy, version: &'a Version) -> Self {
+        let mut used = HashSet::new();
+        for (_, s) in version.sections_flat() {
+            used.insert(s.id.value.clone());
+        }
+        Resolver {
+            policy,
+            version,
+            notes: Footnotes::default(),
+            used,
+        }
+    }
+
+    fn first(&mut self, id: &str) -> Option<String> {
+        self.used.insert(id.to_string()).then(|| id.to_string())
+    }
+
+    /// Inline Markdown, with footnotes joining the document's.
+    pub fn inline(&mut self, text: &str) -> Vec<Inline> {
+        markdown::inline(text, &mut self.notes)
+    }
+
+    /// Block Markdown, with footnotes joining the document's.
+    pub fn blocks(&mut self, text: &str) -> Vec<Block> {
+        markdown::blocks(text, &mut self.notes)
+    }
+
+    /// Resolves one section's body.
+    pub fn body(&mut self, body: &[model::Block]) -> Vec<Piece> {
+        body.iter().map(|b| self.piece(b)).collect()
+    }
+
+    fn piece(&mut self, b: &model::Block) -> Piece {
+        match b {
+            model::Block::Text(t) => Piece::Prose(self.blocks(&t.value)),
+            model::Block::Criteria(i) => {
+                let v = self.version;
+                let ids: Vec<String> = v
+                    .intervention(&i.value)
+                    .map(|x| x.criteria.iter().map(|c| c.value.clone()).collect())
+                    .unwrap_or_default();
+                let items = ids
+                    .iter()
+                    .filter_map(|c| v.criterion(c))
+                    .map(|c| Item {
+                        text: self.inline(&c.text.value),
+                        anchor: format!("{}--{}", i.value, c.id.value),
+                        first_anchor: self.first(&c.id.value),
+                    })
+                    .collect();
+                Piece::Criteria {
+                    intervention: i.value.clone(),
+                    items,
+                }
+            }
+            model::Block::Paragraph(parts) => {
+                let out = parts.iter().map(|p| self.part(p)).collect();
+                Piece::Paragraph(out)
+            }
+            model::Block::Guidance(i) => Piece::Guidance(self.guidance(&i.value)),
+        }
+    }
+
+    fn part(&mut self, p: &model::Part) -> PartOut {
+        match p {
+            model::Part::Text(t) => PartOut {
+                text: self.inline(&t.value),
+                anchor: None,
+                class: "text",
+            },
+            model::Part::Passage { id, text } => PartOut {
+                text: self.inline(&text.value),
+                anchor: self.first(&id.value),
+                class: "stycke",
+            },
+            model::Part::Ref(r) => {
+                let (text, class) = self.referenced(&r.value);
+                PartOut {
+                    text: self.inline(&text),
+                    anchor: self.first(&r.value),
+                    class,
+                }
+            }
+        }
+    }
+
+    /// The verbatim text a `{ref}` names: a criterion, duty or step of this
+    /// version, or a criterion of the riktlinje an anvisning applies.
+    fn referenced(&self, id: &str) -> (String, &'static str) {
+        let v = self.version;
+        if let Some(c) = v.criterion(id) {
+            return (c.text.value.clone(), "kriterium");
+        }
+        if let Some(d) = v.duties.iter().find(|d| d.id.value == id) {
+            return (d.text.value.clone(), "skyldighet");
+        }
+        if let Some(s) = v.procedure.iter().find(|s| s.id.value == id) {
+            return (s.text.value.clone(), "steg");
+        }
+        if let Some(c) = self.policy.applied(v).and_then(|(_, a)| a.criterion(id)) {
+            return (c.text.value.clone(), "kriterium");
+        }
+        (String::new(), "text")
+    }
+
+    fn guidance(&mut self, intervention: &str) -> Vec<Reference> {
+        let Some((_, target)) = self.policy.applied(self.version) else {
+            return Vec::new();
+        };
+        let Some(i) = target.intervention(intervention) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for c in i.criteria.iter().filter_map(|c| target.criterion(&c.value)) {
+            let guidance = self
+                .version
+                .guidance
+                .iter()
+                .find(|g| g.criterion.value == c.id.value)
+                .map(|g| g.text.value.clone());
+            out.push(Reference {
+                anchor: format!("underlag-{}--{}", intervention, c.id.value),
+                quoted: self.inline(&c.text.value),
+                who: who_establishes(self.policy, &c.kind),
+                guidance: guidance.map(|g| self.blocks(&g)),
+            });
+        }
+        out
+    }
+}
+
+/// In Swedish: who establishes a criterion, from its kind and the glossary's roles.
+pub fn who_establishes(policy: &Policy, kind: &CriterionKind) -> String {
+    let title = |id: &str| {
+        policy
+            .glossary
+            .role(id)
+            .map_or_else(|| id.to_string(), |r| r.title.value.clone())
+    };
+    match kind {
+        CriterionKind::Fact => "Faktauppgift".to_string(),
+        CriterionKind::Assessment {
+            by,
+            consulting,
+            report_from,
+        } => {
+            let mut s = format!("Bedöms av {}", title(&by.value));
+            match (report_from, consulting.is_empty()) {
+                (Some(r), false)
+                    if consulting.iter().any(|c| c.value == r.value) && consulting.len() == 1 =>
+                {
+                    s.push_str(&format!(
+                        " efter rapport från och samråd med {}",
+                        title(&r.value)
+                    ));
+                }
+                (r, _) => {
+                    if let Some(r) = r {
+                        s.push_str(&format!(" efter rapport från {}", title(&r.value)));
+                    }
+                    if !consulting.is_empty() {
+                        let names: Vec<String> =
+                            consulting.iter().map(|c| title(&c.value)).collect();
+                        s.push_str(&format!(" efter samråd med {}", join_sv(&names)));
+                    }
+                }
+            }
+            s
+        }
+    }
+}
+
+/// `a`, `a och b`, `a, b och c`.
+pub fn join_sv(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} och {last}", rest.join(", ")),
+    }
+}

@@ -1,0 +1,277 @@
+//! The data every template receives: one serialisable type, documented in
+//! docs/templates.md, so a municipality can restyle without reading Rust.
+//!
+//! Fields named `body`, `notice` and footnote `body` are pre-rendered for the
+//! back end the template belongs to (HTML for `.html`, Typst for `.typ`) and are
+//! inserted with `| safe`; every other string is plain text and is escaped.
+
+use serde::Serialize;
+
+use crate::model::{Policy, Version};
+use crate::render::body::{Piece, Resolver};
+use crate::render::{html, typst};
+
+/// Which back end a context is prepared for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `.html` templates.
+    Html,
+    /// `.typ` templates.
+    Typst,
+}
+
+/// Everything a document template can use.
+#[derive(Debug, Serialize)]
+pub struct DocumentContext {
+    /// Metadata of the document version.
+    pub document: DocumentMeta,
+    /// Every section, depth first, with its level (1 = top).
+    pub sections: Vec<SectionContext>,
+    /// Footnotes, numbered across the document (HTML lists them; Typst places them itself).
+    pub footnotes: Vec<FootnoteContext>,
+    /// The interventions and their criteria, for summaries.
+    pub interventions: Vec<InterventionContext>,
+    /// `styrdok <version>`.
+    pub generator: String,
+}
+
+/// Metadata of one document version; dates are `YYYY-MM-DD`.
+#[derive(Debug, Serialize)]
+pub struct DocumentMeta {
+    /// Folder name under `policy/`.
+    pub id: String,
+    /// Version label.
+    pub version: String,
+    /// `riktlinje` or `tillämpningsanvisning`.
+    pub kind: &'static str,
+    /// `Riktlinje` or `Tillämpningsanvisning`, for headings.
+    pub kind_label: &'static str,
+    /// Title (cover, running header, `<title>`).
+    pub title: String,
+    /// Line under the title, if any.
+    pub subtitle: Option<String>,
+    /// The title as the title page prints it (the title itself when not given).
+    pub title_page_title: String,
+    /// Diarienummer.
+    pub dnr: Option<String>,
+    /// Utgivningsdatum.
+    pub issued: String,
+    /// Utgivare.
+    pub publisher: String,
+    /// Kontaktperson.
+    pub contact: String,
+    /// Beslutad av.
+    pub decided_by: Option<String>,
+    /// Beslutsdatum.
+    pub decision_date: Option<String>,
+    /// Giltig från.
+    pub valid_from: String,
+    /// Giltig till.
+    pub valid_until: Option<String>,
+    /// The first-page notice, pre-rendered (use `| safe`).
+    pub notice: Option<String>,
+    /// For an anvisning: the riktlinje it applies.
+    pub applies_to: Option<AppliedContext>,
+    /// `sha256:…` of the sources this version was built from.
+    pub content_hash: String,
+    /// File name of the PDF next to the HTML page.
+    pub pdf_file: String,
+    /// File name of the HTML page.
+    pub html_file: String,
+}
+
+/// The riktlinje an anvisning applies.
+#[derive(Debug, Serialize)]
+pub struct AppliedContext {
+    /// Its document id.
+    pub id: String,
+    /// Its version label.
+    pub version: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// One section.
+#[derive(Debug, Serialize)]
+pub struct SectionContext {
+    /// Stable id: the HTML anchor and Typst label.
+    pub id: String,
+    /// 1 for a top-level section.
+    pub level: usize,
+    /// The heading, plain text.
+    pub heading: String,
+    /// Printed before the table of contents.
+    pub front: bool,
+    /// Where the section is written, `file:line:column` (for messages and comments).
+    pub source: String,
+    /// The content, pre-rendered (use `| safe`).
+    pub body: String,
+}
+
+/// One footnote.
+#[derive(Debug, Serialize)]
+pub struct FootnoteContext {
+    /// Its number.
+    pub number: usize,
+    /// Its content, pre-rendered (use `| safe`).
+    pub body: String,
+}
+
+/// One intervention.
+#[derive(Debug, Serialize)]
+pub struct InterventionContext {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Target group.
+    pub target_group: String,
+    /// Legal basis.
+    pub legal_basis: String,
+    /// Normal period in Swedish (`2 år`, `4 månader`), if stated.
+    pub duration: Option<String>,
+    /// Criterion ids, in order.
+    pub criteria: Vec<String>,
+}
+
+/// `2 år`, `4 månader`, `1 år och 6 månader`.
+pub fn duration_sv(years: u32, months: u32) -> String {
+    let y = match years {
+        0 => None,
+        n => Some(format!("{n} år")),
+    };
+    let m = match months {
+        0 => None,
+        1 => Some("1 månad".to_string()),
+        n => Some(format!("{n} månader")),
+    };
+    match (y, m) {
+        (Some(y), Some(m)) => format!("{y} och {m}"),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => String::new(),
+    }
+}
+
+/// Builds the context of one version for one back end.
+pub fn document(
+    policy: &Policy,
+    doc_id: &str,
+    v: &Version,
+    content_hash: &str,
+    backend: Backend,
+) -> DocumentContext {
+    let mut r = Resolver::new(policy, v);
+    let notice = v.notice.as_ref().map(|n| {
+        let b = r.blocks(&n.value);
+        write_pieces(&[Piece::Prose(b)], &r, backend)
+    });
+    let flat = v.sections_flat();
+    let mut sections = Vec::with_capacity(flat.len());
+    // A subsection of a front section is front matter too.
+    let mut front_at: Option<usize> = None;
+    for (level, s) in flat {
+        if front_at.is_some_and(|l| level <= l) {
+            front_at = None;
+        }
+        if s.front && front_at.is_none() {
+            front_at = Some(level);
+        }
+        let pieces = r.body(&s.body);
+        sections.push((level, s, front_at.is_some(), pieces));
+    }
+    // Bodies are written after all are resolved, so footnotes are complete.
+    let sections = sections
+        .into_iter()
+        .map(|(level, s, front, pieces)| SectionContext {
+            id: s.id.value.clone(),
+            level,
+            heading: s.heading.value.clone(),
+            front,
+            source: policy.sources.locate(s.id.span),
+            body: write_pieces(&pieces, &r, backend),
+        })
+        .collect();
+    let footnotes = r
+        .notes
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, b)| FootnoteContext {
+            number: i + 1,
+            body: match backend {
+                Backend::Html => {
+                    let mut s = String::new();
+                    html::blocks(b, &mut s);
+                    s
+                }
+                Backend::Typst => {
+                    let mut s = String::new();
+                    typst::blocks(b, &r.notes, &mut s);
+                    s
+                }
+            },
+        })
+        .collect();
+    let applies_to = policy.applied(v).map(|(d, a)| AppliedContext {
+        id: d.id.clone(),
+        version: a.version.value.clone(),
+        title: a.title.value.clone(),
+    });
+    let base = format!("{doc_id}-{}", v.version.value);
+    DocumentContext {
+        document: DocumentMeta {
+            id: doc_id.to_string(),
+            version: v.version.value.clone(),
+            kind: v.kind.value.as_str(),
+            kind_label: match v.kind.value {
+                crate::model::DocKind::Riktlinje => "Riktlinje",
+                crate::model::DocKind::Tillampningsanvisning => "Tillämpningsanvisning",
+            },
+            title: v.title.value.clone(),
+            subtitle: v.subtitle.as_ref().map(|s| s.value.clone()),
+            title_page_title: v
+                .title_page_title
+                .as_ref()
+                .unwrap_or(&v.title)
+                .value
+                .clone(),
+            dnr: v.dnr.as_ref().map(|s| s.value.clone()),
+            issued: v.issued.value.to_string(),
+            publisher: v.publisher.value.clone(),
+            contact: v.contact.value.clone(),
+            decided_by: v.decided_by.as_ref().map(|s| s.value.clone()),
+            decision_date: v.decision_date.as_ref().map(|d| d.value.to_string()),
+            valid_from: v.valid_from.value.to_string(),
+            valid_until: v.valid_until.as_ref().map(|d| d.value.to_string()),
+            notice,
+            applies_to,
+            content_hash: content_hash.to_string(),
+            pdf_file: format!("{base}.pdf"),
+            html_file: format!("{base}.html"),
+        },
+        sections,
+        footnotes,
+        interventions: v
+            .interventions
+            .iter()
+            .map(|i| InterventionContext {
+                id: i.id.value.clone(),
+                name: i.name.value.clone(),
+                target_group: i.target_group.value.clone(),
+                legal_basis: i.legal_basis.value.clone(),
+                duration: i.duration.as_ref().map(|d| duration_sv(d.years, d.months)),
+                criteria: i.criteria.iter().map(|c| c.value.clone()).collect(),
+            })
+            .collect(),
+        generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+fn write_pieces(pieces: &[Piece], r: &Resolver<'_>, backend: Backend) -> String {
+    let mut s = String::new();
+    match backend {
+        Backend::Html => html::pieces(pieces, &mut s),
+        Backend::Typst => typst::pieces(pieces, &r.notes, &mut s),
+    }
+    s
+}

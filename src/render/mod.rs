@@ -1,0 +1,36 @@
+//! Render: a document version → HTML page and Typst source, from one resolved
+//! body ([`body`]) written by two back ends ([`html`], [`typst`]) into templates.
+
+pub mod body;
+pub mod context;
+pub mod html;
+pub mod templates;
+pub mod typst;
+
+use crate::model::{Policy, Version};
+use context::Backend;
+use templates::Templates;
+
+/// The HTML page and Typst source of one version.
+pub struct Rendered {
+    /// The self-contained HTML page.
+    pub html: String,
+    /// The Typst source of the PDF.
+    pub typst: String,
+}
+
+/// Renders one version with the given templates.
+pub fn document(
+    templates: &Templates,
+    policy: &Policy,
+    doc_id: &str,
+    v: &Version,
+    content_hash: &str,
+) -> Result<Rendered, String> {
+    let html_ctx = context::document(policy, doc_id, v, content_hash, Backend::Html);
+    let typ_ctx = context::document(policy, doc_id, v, content_hash, Backend::Typst);
+    Ok(Rendered {
+        html: templates.render("document.html", &html_ctx)?,
+        typst: templates.render("document.typ", &typ_ctx)?,
+    })
+}

@@ -1,0 +1,156 @@
+//! Templates: built in (compiled from `templates/`), overridable file by file from
+//! a `templates/` folder of the user's. One tera instance per output language,
+//! each with its own escaping: HTML escapes for `.html`, Typst string literals for `.typ`.
+
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::render::typst;
+
+/// The built-in templates, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("document.typ", include_str!("../../templates/document.typ")),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// Loaded templates, ready to render.
+pub struct Templates {
+    html: Tera,
+    typst: Tera,
+    /// Which templates came from the override folder, for messages.
+    pub overridden: Vec<PathBuf>,
+}
+
+fn typst_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(typst::texted(input).as_bytes())
+}
+
+/// `{{ x | lit }}`: a Typst string literal, for code positions (`title: {{ t | lit }}`).
+#[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
+fn lit_filter(v: Value, _: Kwargs, _: &State) -> Value {
+    let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let mut out = String::new();
+    typst::string_literal(&s, &mut out);
+    Value::safe_string(&out)
+}
+
+/// `{{ id | label }}`: a Typst label `<id>` (ids are checked to be `[a-z0-9_-]`).
+#[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
+fn label_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
+    let s = v.as_str().unwrap_or_default();
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(tera::Error::message(format!(
+            "`{s}` cannot be a Typst label"
+        )));
+    }
+    Ok(Value::safe_string(&format!("<{s}>")))
+}
+
+/// `{{ x | comment }}`: text for a `//` comment (line breaks removed).
+#[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
+fn comment_filter(v: Value, _: Kwargs, _: &State) -> Value {
+    let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    Value::safe_string(&s.replace(['\n', '\r'], " "))
+}
+
+/// `{{ n | num }}`: a number for code positions (`level: {{ s.level | num }}`).
+#[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
+fn num_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
+    let s = v.to_string();
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        return Err(tera::Error::message(format!("`{s}` is not a number")));
+    }
+    Ok(Value::safe_string(&s))
+}
+
+impl Templates {
+    /// Loads the built-ins, then the files of `dir` (if given and present), which win.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
+        let mut sources: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
+            .collect();
+        let mut overridden = Vec::new();
+        if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            for (name, _) in BUILTIN {
+                let path = dir.join(name);
+                if path.is_file() {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read template `{}` ({e})", path.display()))?;
+                    if let Some(slot) = sources.iter_mut().find(|(n, _)| n == name) {
+                        slot.1 = text;
+                    }
+                    overridden.push(path);
+                }
+            }
+        }
+        let mut html = Tera::new();
+        html.autoescape_on([".html"]);
+        let mut typ = Tera::new();
+        typ.autoescape_on([".typ"]);
+        typ.set_escape_fn(typst_escape);
+        typ.register_filter("lit", lit_filter);
+        typ.register_filter("label", label_filter);
+        typ.register_filter("num", num_filter);
+        typ.register_filter("comment", comment_filter);
+        // Added per engine in one batch, so that includes resolve whatever the order.
+        let (typ_sources, html_sources): (Vec<_>, Vec<_>) = sources
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .partition(|(n, _)| Path::new(n).extension().is_some_and(|e| e == "typ"));
+        typ.add_raw_templates(typ_sources)
+            .map_err(|e| template_error(dir, "document.typ", &e))?;
+        html.add_raw_templates(html_sources)
+            .map_err(|e| template_error(dir, "document.html", &e))?;
+
+        Ok(Templates {
+            html,
+            typst: typ,
+            overridden,
+        })
+    }
+
+    /// Renders a template with a serialisable context.
+    pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String, String> {
+        let context = Context::from_serialize(ctx).map_err(|e| e.to_string())?;
+        let engine = if Path::new(name).extension().is_some_and(|e| e == "typ") {
+            &self.typst
+        } else {
+            &self.html
+        };
+        engine
+            .render(name, &context)
+            .map_err(|e| template_error(None, name, &e))
+    }
+}
+
+fn template_error(dir: Option<&Path>, name: &str, e: &tera::Error) -> String {
+    let mut msg = format!("template `{name}`");
+    if let Some(d) = dir {
+        let p = d.join(name);
+        if p.is_file() {
+            msg = format!("template `{}`", p.display());
+        }
+    }
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    format!("{msg} cannot be used ({detail})")
+}

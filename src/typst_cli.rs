@@ -1,0 +1,190 @@
+//! The PDF engine: the Typst CLI as a subprocess, pinned to 0.15.x, confined to
+//! the build folder, with the fonts shipped in the binary, PDF/UA-1 and a fixed
+//! creation timestamp so that the same input gives the same bytes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Typst version styrdok is tested with (`scripts/install-typst` installs it).
+pub const PINNED: &str = "0.15.1";
+/// Any 0.15.x is accepted.
+const SERIES: &str = "0.15.";
+
+/// Fonts handed to Typst (`--font-path`), compiled into the binary: Inter, OFL 1.1 (fonts/OFL.txt).
+pub const FONTS: &[(&str, &[u8])] = &[
+    (
+        "Inter-Regular.otf",
+        include_bytes!("../fonts/Inter-Regular.otf"),
+    ),
+    (
+        "Inter-Italic.otf",
+        include_bytes!("../fonts/Inter-Italic.otf"),
+    ),
+    (
+        "Inter-SemiBold.otf",
+        include_bytes!("../fonts/Inter-SemiBold.otf"),
+    ),
+    (
+        "Inter-SemiBoldItalic.otf",
+        include_bytes!("../fonts/Inter-SemiBoldItalic.otf"),
+    ),
+    ("Inter-Bold.otf", include_bytes!("../fonts/Inter-Bold.otf")),
+];
+
+/// A located, version-checked Typst CLI.
+#[derive(Debug, Clone)]
+pub struct Typst {
+    /// The executable.
+    pub path: PathBuf,
+    /// What `typst --version` printed.
+    pub version: String,
+}
+
+/// Where the install script puts the pinned Typst: a per-user cache shared by all clones.
+pub fn cache_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(
+        base.join("styrdok")
+            .join(format!("typst-{PINNED}"))
+            .join("bin")
+            .join("typst"),
+    )
+}
+
+impl Typst {
+    /// Finds Typst: `$STYRDOK_TYPST`, else `typst` on `PATH`, else the install script's cache.
+    pub fn find() -> Result<Typst, String> {
+        if let Some(p) = std::env::var_os("STYRDOK_TYPST") {
+            return Typst::at(PathBuf::from(p), "STYRDOK_TYPST");
+        }
+        let on_path = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("typst"))
+                .find(|p| p.is_file())
+        });
+        let mut tried = Vec::new();
+        if let Some(p) = on_path {
+            match Typst::at(p, "PATH") {
+                Ok(t) => return Ok(t),
+                Err(e) => tried.push(e),
+            }
+        }
+        if let Some(p) = cache_path().filter(|p| p.is_file()) {
+            return Typst::at(p, "the styrdok cache");
+        }
+        let mut msg = format!("Typst {PINNED} is needed to make PDFs and was not found");
+        for t in tried {
+            msg.push_str(&format!("\n  ({t})"));
+        }
+        msg.push_str(&format!(
+            "\nhint: run `scripts/install-typst` (installs it once per machine into ~/.cache/styrdok), \
+             set STYRDOK_TYPST to a typst {SERIES}x binary, or use `--html-only`"
+        ));
+        Err(msg)
+    }
+
+    fn at(path: PathBuf, via: &str) -> Result<Typst, String> {
+        let out = Command::new(&path)
+            .arg("--version")
+            .output()
+            .map_err(|e| format!("cannot run `{}` (from {via}): {e}", path.display()))?;
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let number = version.split_whitespace().nth(1).unwrap_or_default();
+        if !out.status.success() || !number.starts_with(SERIES) {
+            return Err(format!(
+                "`{}` (from {via}) is `{version}`, but styrdok needs typst {SERIES}x",
+                path.display()
+            ));
+        }
+        Ok(Typst { path, version })
+    }
+
+    /// Compiles `root/input` to `root/output` with `root` as Typst's project root.
+    /// Errors carry Typst's diagnostics mapped to the YAML source where the `.typ` names it.
+    pub fn compile(
+        &self,
+        root: &Path,
+        input: &str,
+        output: &str,
+        timestamp: i64,
+    ) -> Result<(), String> {
+        let fonts = root.join(".fonts");
+        std::fs::create_dir_all(&fonts).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+        for (name, bytes) in FONTS {
+            std::fs::write(fonts.join(name), bytes)
+                .map_err(|e| format!("cannot prepare fonts ({e})"))?;
+        }
+        let out = Command::new(&self.path)
+            .arg("compile")
+            .arg("--root")
+            .arg(root)
+            .arg("--font-path")
+            .arg(&fonts)
+            .arg("--ignore-system-fonts")
+            .args(["--pdf-standard", "ua-1"])
+            .args(["--creation-timestamp", &timestamp.to_string()])
+            .args(["--diagnostic-format", "short"])
+            .arg(root.join(input))
+            .arg(root.join(output))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .map_err(|e| format!("cannot run `{}` ({e})", self.path.display()))?;
+        let _ = std::fs::remove_dir_all(&fonts);
+        if out.status.success() {
+            return Ok(());
+        }
+        let typ = std::fs::read_to_string(root.join(input)).unwrap_or_default();
+        Err(explain(&String::from_utf8_lossy(&out.stderr), &typ))
+    }
+}
+
+/// Turns Typst's `file:line:col: error: message` lines into messages that name the
+/// YAML source: the generated `.typ` marks each section with `// source: file:line`.
+pub fn explain(stderr: &str, typ: &str) -> String {
+    let lines: Vec<&str> = typ.lines().collect();
+    let mut out = Vec::new();
+    for l in stderr.lines().filter(|l| !l.trim().is_empty()) {
+        let mut parts = l.splitn(4, ':');
+        let (Some(_file), Some(line), Some(_col), Some(rest)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            out.push(l.trim().to_string());
+            continue;
+        };
+        let Ok(line) = line.trim().parse::<usize>() else {
+            out.push(l.trim().to_string());
+            continue;
+        };
+        let source = lines[..line.min(lines.len())]
+            .iter()
+            .rev()
+            .find_map(|x| x.trim().strip_prefix("// source: "))
+            .map(str::to_string);
+        let msg = rest.trim();
+        out.push(match source {
+            Some(s) => format!("{s}: {msg} (in the generated Typst, line {line})"),
+            None => format!("generated Typst, line {line}: {msg} (from the template)"),
+        });
+    }
+    format!("typst could not make the PDF:\n  {}", out.join("\n  "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain;
+
+    #[test]
+    fn diagnostics_name_the_yaml_source() {
+        let typ = "a\n// source: policy/x/1.yaml:40\nb\nc\n";
+        let e = explain("/tmp/b/x.typ:4:2: error: unknown variable: foo\n", typ);
+        assert_eq!(
+            e,
+            "typst could not make the PDF:\n  policy/x/1.yaml:40: error: unknown variable: foo (in the generated Typst, line 4)"
+        );
+        let e = explain("/tmp/b/x.typ:1:1: error: oops\n", typ);
+        assert!(e.contains("generated Typst, line 1: error: oops (from the template)"));
+    }
+}

@@ -1,0 +1,74 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `styrdok build` on a policy folder into a fresh temporary output folder.
+pub fn build(policy: &Path, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .arg("build")
+        .arg(policy)
+        .arg("--out")
+        .arg(out.path().join("output"))
+        .args(extra)
+        .output()
+        .unwrap();
+    (out, output)
+}
+
+/// Runs a poppler tool on a PDF; the tests need poppler-utils (the test command installs them).
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("`{tool}` from poppler-utils is needed by this test ({e}); run `scripts/test`")
+        });
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `pdfinfo` of a PDF (it takes no `-` output argument).
+pub fn pdfinfo(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("`pdfinfo` from poppler-utils is needed by this test ({e}); run `scripts/test`")
+        });
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text of a PDF with whitespace collapsed, so sentences broken over lines still match.
+pub fn pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &[], pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every file under `dir`, relative, sorted.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}

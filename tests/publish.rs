@@ -1,0 +1,195 @@
+//! `styrdok build` end to end with the real Typst CLI and poppler: the shipped
+//! guideline becomes a tagged PDF whose text holds every criterion, builds are
+//! byte-identical, and a failed build leaves the previous output untouched.
+//! These tests never skip: without Typst they fail and say how to install it.
+
+mod common;
+
+use std::path::Path;
+
+use common::{build, files, pdf_text, pdfinfo, root};
+use styrdok::load::{DiskTree, load};
+
+#[test]
+fn shipped_guideline_is_a_tagged_pdf_with_every_criterion() {
+    let (dir, out) = build(&root().join("policy"), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let version = dir.path().join("output/stod-arbete-studier/2022-05");
+    let pdf = version.join("stod-arbete-studier-2022-05.pdf");
+    let info = pdfinfo(&pdf);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    assert!((8..=12).contains(&pages), "{pages} pages");
+    assert!(
+        info.contains("Title:           Riktlinjer för särskilt individanpassad stödinsats"),
+        "{info}"
+    );
+    let text = pdf_text(&pdf);
+    let (policy, _) = load(&DiskTree::new(root().join("policy")).unwrap());
+    let v = policy
+        .document("stod-arbete-studier")
+        .unwrap()
+        .version("2022-05")
+        .unwrap();
+    for c in &v.criteria {
+        let sentence = c
+            .text
+            .value
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains(&sentence),
+            "criterion `{}` is not extractable from the PDF",
+            c.id.value
+        );
+    }
+    // "sida (antal)" numbering in the running header, and a generated table of contents.
+    assert!(
+        text.contains(&format!("2 ({pages})")),
+        "no `2 ({pages})` page number"
+    );
+    assert!(text.contains("Innehåll"), "no table of contents");
+    // The HTML page, the Typst source, criteria.json and the case schema sit beside it.
+    for name in [
+        "stod-arbete-studier-2022-05.html",
+        "stod-arbete-studier-2022-05.typ",
+        "criteria.json",
+        "case.schema.json",
+    ] {
+        assert!(version.join(name).is_file(), "{name} missing");
+    }
+    let index = std::fs::read_to_string(dir.path().join("output/index.html")).unwrap();
+    assert!(index.contains("stod-arbete-studier/2022-05/stod-arbete-studier-2022-05.pdf"));
+    assert!(index.contains("uppsokande-arbetsmarknadsinsats/remiss-2022/"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (a, out_a) = build(&root().join("policy"), &[]);
+    assert!(
+        out_a.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out_a.stderr)
+    );
+    let (b, out_b) = build(&root().join("policy"), &[]);
+    assert!(out_b.status.success());
+    let (fa, fb) = (
+        files(&a.path().join("output")),
+        files(&b.path().join("output")),
+    );
+    assert_eq!(fa, fb);
+    assert!(fa.iter().any(|f| f.extension().is_some_and(|e| e == "pdf")));
+    for f in &fa {
+        let x = std::fs::read(a.path().join("output").join(f)).unwrap();
+        let y = std::fs::read(b.path().join("output").join(f)).unwrap();
+        assert!(x == y, "{} differs between two builds", f.display());
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(dir.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("output");
+    let policy = root().join("policy");
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .args(["build", "--html-only", "--out"])
+        .arg(&out)
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let before = snapshot(&out);
+    // A template that Typst cannot compile: the PDF step fails after HTML was rendered.
+    let templates = work.path().join("broken-templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("document.typ"),
+        "#let x = (\n{{ document.title }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("document.html"),
+        "<p>NEW {{ document.title }}</p>",
+    )
+    .unwrap();
+    let failed = std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .args(["build", "--out"])
+        .arg(&out)
+        .arg("--templates")
+        .arg(&templates)
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("typst could not make the PDF"), "{stderr}");
+    assert!(stderr.contains("from the template"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "a failed build changed the output");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".styrdok-build-")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "staging folder left behind");
+}
+
+#[test]
+fn a_policy_with_errors_builds_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let policy = work.path().join("policy");
+    std::fs::create_dir_all(policy.join("doc")).unwrap();
+    std::fs::write(policy.join("doc/1.yaml"), "kind: riktlinje\ntitel: X\n").unwrap();
+    let (dir, out) = build(&policy, &["--html-only"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown key `titel` in document"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was built"), "{stderr}");
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn html_only_needs_no_typst() {
+    let (dir, out) = build(&root().join("policy"), &["--html-only"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = files(&dir.path().join("output"));
+    assert!(
+        !listed
+            .iter()
+            .any(|f| f.extension().is_some_and(|e| e == "pdf"))
+    );
+    assert_eq!(listed.len(), 1 + 3 * 4, "{listed:?}");
+}
