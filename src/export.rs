@@ -228,6 +228,8 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version) -> Value {
         .iter()
         .map(|r| r.id.value.as_str())
         .collect();
+    let mut roles_or_null: Vec<Value> = roles.iter().map(|r| json!(r)).collect();
+    roles_or_null.push(Value::Null);
     for f in facts_used(policy, v) {
         let mut value = match &f.ty.value {
             FactType::Bool => json!({"type": "boolean"}),
@@ -259,19 +261,21 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version) -> Value {
                     "description": description,
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["varde", "av"],
+                    "required": ["varde"],
                     "properties": {
-                        "varde": value,
-                        "av": {"type": "string", "description": "Vem som har gjort bedömningen (namn och befattning)."},
-                        "datum": {"type": "string", "format": "date", "description": "När bedömningen gjordes."},
-                        "samrad": {"type": "array", "items": {"enum": roles}, "description": "Roller som handläggaren har samrått med."},
-                        "rapport_fran": {"enum": roles, "description": "Roll vars rapport bedömningen vilar på."},
-                        "motivering": {"type": "string", "description": "Handläggarens motivering."},
+                        "varde": {"anyOf": [value, {"type": "null"}]},
+                        "av": {"type": ["string", "null"], "description": "Vem som har gjort bedömningen (namn och befattning); krävs när `varde` är ifyllt."},
+                        "datum": {"type": ["string", "null"], "format": "date", "description": "När bedömningen gjordes."},
+                        "samrad": {"type": ["array", "null"], "items": {"enum": roles}, "description": "Roller som handläggaren har samrått med."},
+                        "rapport_fran": {"enum": roles_or_null, "description": "Roll vars rapport bedömningen vilar på."},
+                        "motivering": {"type": ["string", "null"], "description": "Handläggarens motivering."},
                     },
                 }),
             );
         } else {
             value["description"] = json!(description);
+            // Not known yet: null.
+            let value = json!({"description": description, "anyOf": [value, {"type": "null"}]});
             facts.insert(f.id.value.clone(), value);
         }
     }
@@ -289,13 +293,22 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version) -> Value {
         "additionalProperties": false,
         "required": ["ansokningsdatum", "insatser"],
         "properties": {
-            "arende": {"type": "string", "description": "Ärendets beteckning (valfri; skrivs ut i resultatet)."},
+            "arende": {"type": ["string", "null"], "description": "Ärendets beteckning (valfri; skrivs ut i resultatet)."},
+            "riktlinje": {"type": ["string", "null"], "description": "Riktlinjen ärendet prövas mot (valfri när insatserna bara finns i en)."},
             "ansokningsdatum": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "Dagen ansökan kom in; avgör vilken version som gäller."},
-            "startdatum": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "Första dagen för insatsen om den beviljas (annars ansökningsdatum)."},
+            "startdatum": {"anyOf": [{"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, {"type": "null"}], "description": "Första dagen för insatsen om den beviljas (annars ansökningsdatum)."},
             "insatser": {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": insatser}, "description": "Insatser som ansökan gäller."},
             "fakta": {"type": "object", "additionalProperties": false, "properties": facts},
             "bedomningar": {"type": "object", "additionalProperties": false, "properties": assessments},
-            "sarskilda_skal": {"type": "string", "description": "Särskilda skäl för längre tid än normalt, med handläggarens motivering."},
+            "sarskilda_skal": {
+                "description": "Särskilda skäl för längre tid än normalt: antal månader utöver den normala tiden och handläggarens motivering.",
+                "anyOf": [{"type": "null"}, {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["manader", "motivering"],
+                    "properties": {"manader": {"type": "integer", "minimum": 1}, "motivering": {"type": "string"}},
+                }],
+            },
         },
     })
 }

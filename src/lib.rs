@@ -7,10 +7,12 @@
 
 pub mod check;
 pub mod diag;
+pub mod eval;
 pub mod export;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod policytest;
 pub mod publish;
 pub mod render;
 pub mod rules;

@@ -38,8 +38,9 @@ pub enum Block {
     Quote(Vec<Block>),
     /// Preformatted text.
     Code(String),
-    /// A heading inside prose (sections carry the real headings): shown as a strong paragraph.
-    Heading(Vec<Inline>),
+    /// A heading inside prose, with its level (in policy prose, where sections carry
+    /// the real headings, it is shown as a strong paragraph).
+    Heading(u8, Vec<Inline>),
     /// A thematic break.
     Rule,
 }
@@ -100,7 +101,7 @@ pub fn inline(text: &str, notes: &mut Footnotes) -> Vec<Inline> {
             out.push(Inline::SoftBreak);
         }
         match b {
-            Block::Para(i) | Block::Heading(i) => out.extend(i),
+            Block::Para(i) | Block::Heading(_, i) => out.extend(i),
             Block::Code(c) => out.push(Inline::Code(c)),
             other => out.extend(plain_of(&other)),
         }
@@ -117,7 +118,7 @@ fn plain_of(b: &Block) -> Vec<Inline> {
 fn collect_plain(blocks: &[Block], out: &mut String) {
     for b in blocks {
         match b {
-            Block::Para(i) | Block::Heading(i) => collect_inline_plain(i, out),
+            Block::Para(i) | Block::Heading(_, i) => collect_inline_plain(i, out),
             Block::List(_, items) => items.iter().for_each(|i| collect_plain(i, out)),
             Block::Quote(b) => collect_plain(b, out),
             Block::Code(c) => out.push_str(c),
@@ -145,7 +146,7 @@ pub fn collect_inline_plain(inlines: &[Inline], out: &mut String) {
 enum Open {
     Root(Vec<Block>),
     Para(Vec<Inline>),
-    Heading(Vec<Inline>),
+    Heading(u8, Vec<Inline>),
     Quote(Vec<Block>),
     List(Option<u64>, Vec<Vec<Block>>),
     Item(Vec<Block>, Vec<Inline>),
@@ -193,7 +194,7 @@ impl Walker {
 
     fn start(&mut self, tag: Tag<'_>) {
         let open = match tag {
-            Tag::Heading { .. } => Open::Heading(Vec::new()),
+            Tag::Heading { level, .. } => Open::Heading(level as u8, Vec::new()),
             Tag::BlockQuote(_) => Open::Quote(Vec::new()),
             Tag::CodeBlock(_) => Open::Code(String::new()),
             Tag::List(start) => Open::List(start, Vec::new()),
@@ -214,7 +215,7 @@ impl Walker {
         let Some(open) = self.stack.pop() else { return };
         match open {
             Open::Para(i) => self.block(Block::Para(i)),
-            Open::Heading(i) => self.block(Block::Heading(i)),
+            Open::Heading(l, i) => self.block(Block::Heading(l, i)),
             Open::Quote(b) => self.block(Block::Quote(b)),
             Open::Code(c) => self.block(Block::Code(c)),
             Open::List(start, items) => self.block(Block::List(start, items)),
@@ -257,7 +258,7 @@ impl Walker {
     fn current_inlines(&mut self) -> Option<&mut Vec<Inline>> {
         match self.stack.last_mut()? {
             Open::Para(i)
-            | Open::Heading(i)
+            | Open::Heading(_, i)
             | Open::Emph(i)
             | Open::Strong(i)
             | Open::Strike(i)
@@ -351,7 +352,7 @@ fn target(dest: &str) -> Option<Target> {
 fn resolve_blocks(blocks: &mut [Block], resolved: &[Result<usize, String>]) {
     for b in blocks {
         match b {
-            Block::Para(i) | Block::Heading(i) => resolve_inlines(i, resolved),
+            Block::Para(i) | Block::Heading(_, i) => resolve_inlines(i, resolved),
             Block::List(_, items) => items.iter_mut().for_each(|i| resolve_blocks(i, resolved)),
             Block::Quote(b) => resolve_blocks(b, resolved),
             Block::Code(_) | Block::Rule => {}

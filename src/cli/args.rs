@@ -28,6 +28,103 @@ pub(crate) enum Command {
     /// Templates in `<project>/templates/` (next to the policy folder) override the
     /// built-in ones file by file.
     Build(BuildArgs),
+    /// Evaluate a case (or a batch of cases) against the guideline in force on its date
+    ///
+    /// For each intervention applied for: beviljas, avslag or utredning ofullständig,
+    /// every criterion's result with the facts it read and the guideline's own words,
+    /// what is missing and who provides it, the period, and the information duties.
+    /// Case data is personal data: it is written only to the requested output.
+    ///
+    /// Exit status: 0 evaluated, 1 the case file (or a batch row) has problems, 2 could not run.
+    Eval(EvalArgs),
+    /// Run the policy tests in `policy/<document>/tests/*.yaml` and report coverage
+    ///
+    /// Each test is a case with the expected outcome per intervention (and, where
+    /// given, the criteria not met, the facts missing, the duties and the period).
+    /// Coverage counts, for every criterion, whether some test saw it met, not met and
+    /// not established. Exit status: 0 all passed (and coverage reached), 1 otherwise.
+    Test(TestArgs),
+    /// Print a ready-to-fill case file for an intervention
+    ///
+    /// Lists every fact and assessment its criteria read, with the question, the type,
+    /// and who answers it. Values start as null (not known).
+    NewCase(NewCaseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TestArgs {
+    /// The policy folder
+    #[arg(default_value = "policy")]
+    pub(crate) path: PathBuf,
+    /// Fail unless at least this per cent of criterion states is covered
+    #[arg(long, value_name = "PERCENT", default_value_t = 0.0)]
+    pub(crate) min_coverage: f64,
+    /// Print the coverage table
+    #[arg(long)]
+    pub(crate) coverage: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct NewCaseArgs {
+    /// The intervention's id, e.g. `socialpsykiatri`
+    pub(crate) insats: String,
+    /// The policy folder
+    #[arg(long, default_value = "policy")]
+    pub(crate) policy: PathBuf,
+    /// The guideline, if several define the intervention
+    #[arg(long, value_name = "ID")]
+    pub(crate) document: Option<String>,
+    /// The application date to fill in (and to choose the version) [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) date: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
+pub(crate) struct EvalArgs {
+    /// One case file (YAML or JSON; see docs/cases.md)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) case: Option<PathBuf>,
+    /// Many cases, one per line: JSON Lines (.jsonl) or CSV (.csv); streamed
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cases: Option<PathBuf>,
+    /// The policy folder
+    #[arg(long, default_value = "policy")]
+    pub(crate) policy: PathBuf,
+    /// Try under this guideline (by default: the one that defines the interventions applied for)
+    #[arg(long, value_name = "ID")]
+    pub(crate) document: Option<String>,
+    /// Choose the version and parameters in force on this date [default: the case's ansokningsdatum]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) date: Option<jiff::civil::Date>,
+    /// Output format of a single case
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Also write a decision draft (beslutsförslag): `.md` for Markdown, `.pdf` through Typst
+    #[arg(long, value_name = "FILE")]
+    pub(crate) draft: Option<PathBuf>,
+    /// Batch: where to write one result per case [default: stdout]
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Batch: format of the results [default: from --out's extension, else jsonl]
+    #[arg(long, value_enum)]
+    pub(crate) output_format: Option<BatchFormat>,
+    /// Batch: format of the input [default: from the file's extension]
+    #[arg(long, value_enum)]
+    pub(crate) input_format: Option<BatchFormat>,
+}
+
+/// Formats for batches of cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BatchFormat {
+    /// One JSON object per line
+    Jsonl,
+    /// Comma-separated values with a header row
+    Csv,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    styrdok::load::decode::parse_date(s)
 }
 
 #[derive(Debug, clap::Args)]

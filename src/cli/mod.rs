@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{BuildArgs, CheckArgs, Cli, Command, Format};
+use args::{BuildArgs, CheckArgs, Cli, Command, EvalArgs, Format, NewCaseArgs, TestArgs};
 use styrdok::diag::{JsonDiagnostic, Severity, render_human};
 use styrdok::load::DiskTree;
 
@@ -21,6 +21,9 @@ pub(crate) fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check(&a),
         Command::Build(a) => build(&a),
+        Command::Eval(a) => eval(&a),
+        Command::Test(a) => test(&a),
+        Command::NewCase(a) => new_case(&a),
     };
     match result {
         Ok(code) => code,
@@ -91,6 +94,7 @@ fn plural(n: usize) -> &'static str {
 fn load_checked(
     path: &std::path::Path,
     deny_warnings: bool,
+    mention_warnings: bool,
 ) -> Result<Option<styrdok::model::Policy>, String> {
     let tree = DiskTree::new(path)?;
     let (policy, mut diags) = styrdok::load::load(&tree);
@@ -111,7 +115,7 @@ fn load_checked(
         );
         return Ok(None);
     }
-    if warnings > 0 {
+    if warnings > 0 && mention_warnings {
         eprintln!(
             "{}: {warnings} warning{} (see `styrdok check {}`)",
             path.display(),
@@ -122,8 +126,26 @@ fn load_checked(
     Ok(Some(policy))
 }
 
+/// The templates: built in, overridden by `dir` or by `templates/` next to the policy folder.
+fn templates(
+    policy: &std::path::Path,
+    dir: Option<&std::path::Path>,
+) -> Result<styrdok::render::templates::Templates, String> {
+    if let Some(t) = dir {
+        if !t.is_dir() {
+            return Err(format!("template folder `{}` does not exist", t.display()));
+        }
+    }
+    let default = policy
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+        .join("templates");
+    styrdok::render::templates::Templates::load(Some(dir.unwrap_or(&default)))
+}
+
 fn build(a: &BuildArgs) -> Result<ExitCode, String> {
-    let Some(policy) = load_checked(&a.path, a.deny_warnings)? else {
+    let Some(policy) = load_checked(&a.path, a.deny_warnings, true)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
     let template_dir = a.templates.clone().unwrap_or_else(|| {
@@ -166,4 +188,216 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
+    let Some(policy) = load_checked(&a.policy, false, false)? else {
+        return Ok(ExitCode::from(PROBLEMS));
+    };
+    let engine = styrdok::eval::Engine::new(&policy);
+    if let Some(path) = &a.cases {
+        return batch(a, &engine, path);
+    }
+    let path = a.case.as_ref().expect("clap requires --case or --cases");
+    let (sources, case, diags) = styrdok::eval::case::load(path, &policy, &engine.roles)?;
+    if diags.has_errors() || case.is_none() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        for d in diags.iter() {
+            eprintln!("{}", render_human(&sources, d, color));
+        }
+        eprintln!(
+            "{}: the case file has problems: nothing was evaluated",
+            path.display()
+        );
+        return Ok(ExitCode::from(PROBLEMS));
+    }
+    let case = case.expect("checked above");
+    let evaluation = engine
+        .evaluate(&case, a.document.as_deref(), a.date)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = match a.format {
+        Format::Json => format!(
+            "{:#}\n",
+            styrdok::eval::report::json(&engine, &case, &evaluation)
+        ),
+        Format::Human => styrdok::eval::report::human(&engine, &case, &evaluation),
+    };
+    if let Some(draft) = &a.draft {
+        let templates = templates(&a.policy, None)?;
+        styrdok::eval::draft::write(&templates, &engine, &case, &evaluation, draft)?;
+        eprintln!("wrote the decision draft to {}", draft.display());
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write the result ({e})"));
+        }
+        _ => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn batch(
+    a: &EvalArgs,
+    engine: &styrdok::eval::Engine<'_>,
+    path: &std::path::Path,
+) -> Result<ExitCode, String> {
+    use styrdok::eval::batch::{self, Format as F};
+    let by_ext = |p: &std::path::Path| match p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => Some(F::Csv),
+        Some("jsonl" | "ndjson" | "json") => Some(F::Jsonl),
+        _ => None,
+    };
+    let convert = |f: args::BatchFormat| match f {
+        args::BatchFormat::Jsonl => F::Jsonl,
+        args::BatchFormat::Csv => F::Csv,
+    };
+    let input_format = a
+        .input_format
+        .map(convert)
+        .or_else(|| by_ext(path))
+        .ok_or_else(|| {
+            format!(
+                "cannot tell the format of `{}` from its name; use `--input-format jsonl` or `csv`",
+                path.display()
+            )
+        })?;
+    let output_format = a
+        .output_format
+        .map(convert)
+        .or_else(|| a.out.as_deref().and_then(by_ext))
+        .unwrap_or(F::Jsonl);
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open `{}` ({e})", path.display()))?;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+    let summary = match &a.out {
+        Some(out) => {
+            // Results appear complete or not at all.
+            let dir = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let tmp = tempfile::NamedTempFile::new_in(dir)
+                .map_err(|e| format!("cannot write in `{}` ({e})", dir.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+            let summary = batch::run(
+                engine,
+                a.document.as_deref(),
+                a.date,
+                &mut input,
+                input_format,
+                &mut w,
+                output_format,
+            )?;
+            let tmp = w
+                .into_inner()
+                .map_err(|e| format!("cannot write `{}` ({})", out.display(), e.error()))?;
+            tmp.persist(out)
+                .map_err(|e| format!("cannot write `{}` ({})", out.display(), e.error))?;
+            summary
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            batch::run(
+                engine,
+                a.document.as_deref(),
+                a.date,
+                &mut input,
+                input_format,
+                &mut w,
+                output_format,
+            )?
+        }
+    };
+    eprint!("{}", batch::summary_text(&summary));
+    Ok(if summary.errors > 0 {
+        ExitCode::from(PROBLEMS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn test(a: &TestArgs) -> Result<ExitCode, String> {
+    let Some(policy) = load_checked(&a.path, false, false)? else {
+        return Ok(ExitCode::from(PROBLEMS));
+    };
+    let engine = styrdok::eval::Engine::new(&policy);
+    let tree = DiskTree::new(&a.path)?;
+    let mut sources = styrdok::source::Sources::default();
+    let mut diags = styrdok::diag::Diagnostics::default();
+    let tests = styrdok::policytest::load(&tree, &engine, &mut sources, &mut diags);
+    if diags.has_errors() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        for d in diags.iter() {
+            eprintln!("{}", render_human(&sources, d, color));
+        }
+        eprintln!("the policy tests have problems: none was run");
+        return Ok(ExitCode::from(PROBLEMS));
+    }
+    let run = styrdok::policytest::run(&engine, &sources, &tests);
+    let mut out = String::new();
+    for r in &run.results {
+        if r.failures.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("FAIL {} ({})\n", r.name, r.at));
+        for f in &r.failures {
+            out.push_str(&format!("  {f}\n"));
+        }
+        if let Some(e) = &r.explanation {
+            for line in e.lines() {
+                out.push_str(&format!("    | {line}\n"));
+            }
+        }
+    }
+    if a.coverage || run.coverage_percent() < a.min_coverage {
+        out.push_str(&styrdok::policytest::coverage_text(&run));
+    }
+    let failed = run.failed();
+    out.push_str(&format!(
+        "{} tests: {} passed, {failed} failed; coverage {:.1} %\n",
+        run.results.len(),
+        run.results.len() - failed,
+        run.coverage_percent()
+    ));
+    let low = run.coverage_percent() < a.min_coverage;
+    if low {
+        out.push_str(&format!(
+            "coverage is below the required {:.1} %\n",
+            a.min_coverage
+        ));
+    }
+    print!("{out}");
+    Ok(if failed > 0 || low {
+        ExitCode::from(PROBLEMS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
+    let Some(policy) = load_checked(&a.policy, false, false)? else {
+        return Ok(ExitCode::from(PROBLEMS));
+    };
+    let engine = styrdok::eval::Engine::new(&policy);
+    let date = a.date.unwrap_or_else(today);
+    let (v, i) = styrdok::eval::newcase::find(&engine, &a.insats, a.document.as_deref(), date)
+        .map_err(|e| e.0)?;
+    print!("{}", styrdok::eval::newcase::template(&engine, v, i, date));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Today's date (UTC), from the system clock.
+fn today() -> jiff::civil::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = styrdok::rules::civil_from_days((secs / 86_400) as i64);
+    jiff::civil::Date::new(y as i16, m as i8, d as i8).unwrap_or(jiff::civil::date(1970, 1, 1))
 }

@@ -251,6 +251,11 @@ impl<'n> MapReader<'n> {
         })
     }
 
+    /// Accepts every key (for mappings whose keys are data, like a case's `fakta`).
+    pub fn allow_all(&mut self) {
+        self.used.iter_mut().for_each(|u| *u = true);
+    }
+
     /// The span of the whole mapping.
     pub fn span(&self) -> Span {
         self.span

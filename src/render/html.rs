@@ -36,7 +36,7 @@ pub fn blocks(bs: &[Block], out: &mut String) {
                 inlines(i, out);
                 out.push_str("</p>\n");
             }
-            Block::Heading(i) => {
+            Block::Heading(_, i) => {
                 out.push_str("<p><strong>");
                 inlines(i, out);
                 out.push_str("</strong></p>\n");

@@ -17,18 +17,36 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("index.html", include_str!("../../templates/index.html")),
     ("style.css", include_str!("../../templates/style.css")),
+    ("decision.md", include_str!("../../templates/decision.md")),
+    ("decision.typ", include_str!("../../templates/decision.typ")),
 ];
 
 /// Loaded templates, ready to render.
 pub struct Templates {
     html: Tera,
     typst: Tera,
+    markdown: Tera,
     /// Which templates came from the override folder, for messages.
     pub overridden: Vec<PathBuf>,
 }
 
 fn typst_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     out.write_all(typst::texted(input).as_bytes())
+}
+
+/// Escapes text for Markdown: every character that could start markup gets a backslash.
+pub fn markdown_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut s = String::with_capacity(input.len());
+    for c in input.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '{' | '}'
+        ) {
+            s.push('\\');
+        }
+        s.push(if c == '\n' { ' ' } else { c });
+    }
+    out.write_all(s.as_bytes())
 }
 
 /// `{{ x | lit }}`: a Typst string literal, for code positions (`title: {{ t | lit }}`).
@@ -107,19 +125,26 @@ impl Templates {
         typ.register_filter("label", label_filter);
         typ.register_filter("num", num_filter);
         typ.register_filter("comment", comment_filter);
+        let mut markdown = Tera::new();
+        markdown.autoescape_on([".md"]);
+        markdown.set_escape_fn(markdown_escape);
         // Added per engine in one batch, so that includes resolve whatever the order.
-        let (typ_sources, html_sources): (Vec<_>, Vec<_>) = sources
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .partition(|(n, _)| Path::new(n).extension().is_some_and(|e| e == "typ"));
-        typ.add_raw_templates(typ_sources)
-            .map_err(|e| template_error(dir, "document.typ", &e))?;
-        html.add_raw_templates(html_sources)
-            .map_err(|e| template_error(dir, "document.html", &e))?;
+        for (engine, ext) in [(&mut typ, "typ"), (&mut markdown, "md"), (&mut html, "")] {
+            let mine: Vec<(&str, &str)> = sources
+                .iter()
+                .filter(|(n, _)| engine_for(n) == ext)
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            let first = mine.first().map_or("", |(n, _)| *n).to_string();
+            engine
+                .add_raw_templates(mine)
+                .map_err(|e| template_error(dir, &first, &e))?;
+        }
 
         Ok(Templates {
             html,
             typst: typ,
+            markdown,
             overridden,
         })
     }
@@ -127,14 +152,23 @@ impl Templates {
     /// Renders a template with a serialisable context.
     pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String, String> {
         let context = Context::from_serialize(ctx).map_err(|e| e.to_string())?;
-        let engine = if Path::new(name).extension().is_some_and(|e| e == "typ") {
-            &self.typst
-        } else {
-            &self.html
+        let engine = match engine_for(name) {
+            "typ" => &self.typst,
+            "md" => &self.markdown,
+            _ => &self.html,
         };
         engine
             .render(name, &context)
             .map_err(|e| template_error(None, name, &e))
+    }
+}
+
+/// Which engine renders a template: `typ`, `md`, or `` (HTML and CSS).
+fn engine_for(name: &str) -> &'static str {
+    match Path::new(name).extension().and_then(|e| e.to_str()) {
+        Some("typ") => "typ",
+        Some("md") => "md",
+        _ => "",
     }
 }
 

@@ -48,14 +48,29 @@ pub fn texted(s: &str) -> String {
 }
 
 /// Writes prose blocks; footnote references take their content from `notes`.
+/// Headings inside prose become strong paragraphs (sections carry the real headings).
 pub fn blocks(bs: &[Block], notes: &Footnotes, out: &mut String) {
+    write_blocks(bs, notes, false, out);
+}
+
+/// Writes a whole Markdown document (a decision draft): headings stay headings.
+pub fn document(bs: &[Block], notes: &Footnotes, out: &mut String) {
+    write_blocks(bs, notes, true, out);
+}
+
+fn write_blocks(bs: &[Block], notes: &Footnotes, headings: bool, out: &mut String) {
     for (k, b) in bs.iter().enumerate() {
         if k > 0 {
             out.push_str("\n\n");
         }
         match b {
             Block::Para(i) => inlines(i, notes, out),
-            Block::Heading(i) => {
+            Block::Heading(level, i) if headings => {
+                let _ = write!(out, "#heading(level: {level})[");
+                inlines(i, notes, out);
+                out.push(']');
+            }
+            Block::Heading(_, i) => {
                 out.push_str("#strong[");
                 inlines(i, notes, out);
                 out.push(']');
@@ -72,14 +87,14 @@ pub fn blocks(bs: &[Block], notes: &Footnotes, out: &mut String) {
                         out.push_str(", ");
                     }
                     out.push('[');
-                    blocks(item, notes, out);
+                    write_blocks(item, notes, headings, out);
                     out.push(']');
                 }
                 out.push(')');
             }
             Block::Quote(b) => {
                 out.push_str("#quote(block: true)[");
-                blocks(b, notes, out);
+                write_blocks(b, notes, headings, out);
                 out.push(']');
             }
             Block::Code(c) => {

@@ -1,0 +1,423 @@
+//! A case file: what is known about one application, in YAML or JSON (see
+//! docs/cases.md). Facts go under `fakta`; assessments, with who made them and
+//! after consulting whom, under `bedomningar`. A value that is absent is not known.
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::decode::{Decode, MapReader, did_you_mean, parse_date, wrong_type};
+use crate::load::yaml::{Node, NodeKind, Style};
+use crate::model::{EnumValue, Fact, FactSource, FactType, Policy};
+
+/// One application, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The case's own label (`arende`), shown in results.
+    pub id: Option<String>,
+    /// The guideline it is tried under (`riktlinje`), when the case names one.
+    pub document: Option<String>,
+    /// `ansokningsdatum`: the day the application came in.
+    pub application_date: Date,
+    /// `startdatum`: first day of a granted period (default: the application date).
+    pub start_date: Option<Date>,
+    /// `insatser`: the interventions applied for.
+    pub interventions: Vec<String>,
+    /// Known facts and assessed values, by fact slot (index in the facts dictionary).
+    pub facts: Vec<Option<i64>>,
+    /// Who assessed what, by fact slot.
+    pub assessments: Vec<Option<Assessment>>,
+    /// `sarskilda_skal`: särskilda skäl for a longer period.
+    pub extension: Option<Extension>,
+}
+
+/// A recorded assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// `av`: who assessed (name and title).
+    pub by: String,
+    /// `datum`: when.
+    pub date: Option<Date>,
+    /// `samrad`: roles consulted, as a bit mask over the glossary's roles.
+    pub consulted: u64,
+    /// `rapport_fran`: whose report it rests on (index of the role).
+    pub report_from: Option<u8>,
+    /// `motivering`: the officer's reasons.
+    pub motivation: Option<String>,
+}
+
+/// Särskilda skäl for a longer period than the normal one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    /// `manader`: months beyond the normal period.
+    pub months: u32,
+    /// `motivering`: the officer's reasons.
+    pub reason: String,
+}
+
+/// A value as it arrives, before it is checked against the fact's type.
+#[derive(Debug, Clone, Copy)]
+pub enum Raw<'a> {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// Text (dates, enum words; in CSV, everything).
+    Str(&'a str),
+    /// Not known.
+    Null,
+}
+
+/// Checks a value against a fact's type and encodes it for the rules
+/// (bool 0/1, dates as days since 1970-01-01, enums as the index of the value).
+pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
+    let name = &fact.id.value;
+    match (&fact.ty.value, raw) {
+        (_, Raw::Null) => Ok(None),
+        (FactType::Bool, Raw::Bool(b)) => Ok(Some(i64::from(b))),
+        (FactType::Bool, Raw::Str(s)) => match s.trim().to_lowercase().as_str() {
+            "true" | "ja" | "1" => Ok(Some(1)),
+            "false" | "nej" | "0" => Ok(Some(0)),
+            "" => Ok(None),
+            _ => Err(format!("`{name}` is true or false (ja/nej), not `{s}`")),
+        },
+        (FactType::Integer { min, max }, Raw::Int(n)) => {
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                return Err(format!(
+                    "`{name}` must be between {} and {}, not {n}",
+                    min.unwrap_or(i64::MIN),
+                    max.unwrap_or(i64::MAX)
+                ));
+            }
+            Ok(Some(n))
+        }
+        (FactType::Integer { .. }, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        (FactType::Integer { .. }, Raw::Str(s)) => match s.trim().parse::<i64>() {
+            Ok(n) => encode(fact, Raw::Int(n)),
+            Err(_) => Err(format!("`{name}` is a whole number, not `{s}`")),
+        },
+        (FactType::Date, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        (FactType::Date, Raw::Str(s)) => match parse_date(s.trim()) {
+            Ok(d) => Ok(Some(crate::eval::days(d))),
+            Err(why) => Err(format!("`{name}`: `{s}` is not a date ({why})")),
+        },
+        (FactType::Enum(values), raw) => {
+            let found = values.iter().position(|v| match (v, raw) {
+                (EnumValue::Int(i), Raw::Int(n)) => *i == n,
+                (EnumValue::Int(i), Raw::Str(s)) => s.trim().parse::<i64>().ok() == Some(*i),
+                (EnumValue::Word(w), Raw::Str(s)) => w == s.trim(),
+                _ => false,
+            });
+            if let (None, Raw::Str(s)) = (found, raw) {
+                if s.trim().is_empty() {
+                    return Ok(None);
+                }
+            }
+            found.map(|i| Some(i as i64)).ok_or_else(|| {
+                let list: Vec<String> = values.iter().map(ToString::to_string).collect();
+                format!("`{name}` is one of {}, not {}", list.join(", "), show(raw))
+            })
+        }
+        (t, raw) => Err(format!("`{name}` is {}, not {}", type_sv(t), show(raw))),
+    }
+}
+
+fn type_sv(t: &FactType) -> &'static str {
+    match t {
+        FactType::Bool => "true or false",
+        FactType::Integer { .. } => "a whole number",
+        FactType::Date => "a date (`YYYY-MM-DD`)",
+        FactType::Enum(_) => "one of its listed values",
+    }
+}
+
+fn show(raw: Raw<'_>) -> String {
+    match raw {
+        Raw::Bool(b) => format!("`{b}`"),
+        Raw::Int(n) => format!("`{n}`"),
+        Raw::Str(s) => format!("`{s}`"),
+        Raw::Null => "nothing".into(),
+    }
+}
+
+/// Shows an encoded value as the case file would write it (Swedish for booleans).
+pub fn display(fact: &Fact, value: i64) -> String {
+    match &fact.ty.value {
+        FactType::Bool => if value != 0 { "ja" } else { "nej" }.to_string(),
+        FactType::Integer { .. } => value.to_string(),
+        FactType::Date => {
+            let (y, m, d) = crate::rules::civil_from_days(value);
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        FactType::Enum(values) => values
+            .get(value as usize)
+            .map_or_else(|| value.to_string(), ToString::to_string),
+    }
+}
+
+/// An encoded value as JSON (booleans, numbers, `YYYY-MM-DD`, enum values as written).
+pub fn json_value(fact: &Fact, value: i64) -> serde_json::Value {
+    match &fact.ty.value {
+        FactType::Bool => serde_json::Value::Bool(value != 0),
+        FactType::Integer { .. } => value.into(),
+        FactType::Date => display(fact, value).into(),
+        FactType::Enum(values) => match values.get(value as usize) {
+            Some(EnumValue::Int(i)) => (*i).into(),
+            Some(EnumValue::Word(w)) => w.clone().into(),
+            None => serde_json::Value::Null,
+        },
+    }
+}
+
+fn raw(node: &Node) -> Raw<'_> {
+    match &node.kind {
+        NodeKind::Scalar(s, Style::Plain) => match s.as_str() {
+            "" | "~" | "null" | "Null" | "NULL" => Raw::Null,
+            "true" => Raw::Bool(true),
+            "false" => Raw::Bool(false),
+            _ => s.parse::<i64>().map_or(Raw::Str(s), Raw::Int),
+        },
+        NodeKind::Scalar(s, Style::Quoted) => Raw::Str(s),
+        _ => Raw::Null,
+    }
+}
+
+/// The fact with this id, or a located error with a suggestion.
+fn fact<'p>(policy: &'p Policy, key: &Node, d: &mut Diagnostics) -> Option<(usize, &'p Fact)> {
+    let name = key.as_scalar().unwrap_or_default();
+    if let Some(i) = policy.facts.iter().position(|f| f.id.value == name) {
+        return Some((i, &policy.facts[i]));
+    }
+    let mut diag = Diagnostic::error("unknown-fact", key.span, format!("unknown fact `{name}`"));
+    diag = match did_you_mean(name, policy.facts.iter().map(|f| f.id.value.as_str())) {
+        Some(b) => diag.with_hint(format!("did you mean `{b}`? (facts are listed in facts.yaml)")),
+        None => diag.with_hint("facts are listed in facts.yaml; `styrdok new-case INSATS` prints the ones an intervention needs"),
+    };
+    d.push(diag);
+    None
+}
+
+/// Decodes a case file. `roles` are the glossary's role ids (for `samrad`, `rapport_fran`).
+pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics) -> Option<Case> {
+    let mut m = MapReader::new(node, "case", d)?;
+    let id = m.optional::<String>("arende", d);
+    let document = m.optional::<String>("riktlinje", d);
+    let application_date = m.required::<Date>("ansokningsdatum", d);
+    let start_date = m.optional::<Date>("startdatum", d);
+    let interventions = m.required::<Vec<String>>("insatser", d);
+    let mut facts = vec![None; policy.facts.len()];
+    let mut assessments = vec![None; policy.facts.len()];
+    if let Some(n) = m.node("fakta").filter(|n| !n.is_null()) {
+        if let Some(mut f) = MapReader::new(n, "`fakta`", d) {
+            if let NodeKind::Map(entries) = &n.kind {
+                for (k, v) in entries {
+                    let Some((slot, fact)) = fact(policy, k, d) else {
+                        continue;
+                    };
+                    if fact.source.value == FactSource::Assessment {
+                        d.push(
+                            Diagnostic::error(
+                                "assessment-as-fact",
+                                k.span,
+                                format!("`{}` is an assessment, not a fact", fact.id.value),
+                            )
+                            .with_hint(
+                                "give it under `bedomningar`, with `varde` and who made it (`av`)",
+                            ),
+                        );
+                        continue;
+                    }
+                    value(fact, v, &mut facts[slot], d);
+                }
+            }
+            f.allow_all();
+            f.finish(d);
+        }
+    }
+    if let Some(n) = m.node("bedomningar").filter(|n| !n.is_null()) {
+        if let Some(mut f) = MapReader::new(n, "`bedomningar`", d) {
+            if let NodeKind::Map(entries) = &n.kind {
+                for (k, v) in entries {
+                    let Some((slot, fact)) = fact(policy, k, d) else {
+                        continue;
+                    };
+                    if fact.source.value != FactSource::Assessment {
+                        d.push(
+                            Diagnostic::error(
+                                "fact-as-assessment",
+                                k.span,
+                                format!("`{}` is a fact, not an assessment", fact.id.value),
+                            )
+                            .with_hint("give it under `fakta`"),
+                        );
+                        continue;
+                    }
+                    assessments[slot] = assessment(fact, v, roles, &mut facts[slot], d);
+                }
+            }
+            f.allow_all();
+            f.finish(d);
+        }
+    }
+    let extension = m
+        .node("sarskilda_skal")
+        .filter(|n| !n.is_null())
+        .and_then(|n| {
+            let mut e = MapReader::new(n, "`sarskilda_skal`", d)?;
+            let months = e.required::<u32>("manader", d);
+            let reason = e.required::<String>("motivering", d);
+            e.finish(d);
+            Some(Extension {
+                months: months?,
+                reason: reason?,
+            })
+        });
+    m.finish(d);
+    let interventions = interventions?;
+    if interventions.is_empty() {
+        d.push(
+            Diagnostic::error("missing-field", node.span, "`insatser` is empty")
+                .with_hint("name at least one intervention applied for"),
+        );
+        return None;
+    }
+    Some(Case {
+        id,
+        document,
+        application_date: application_date?,
+        start_date,
+        interventions,
+        facts,
+        assessments,
+        extension,
+    })
+}
+
+fn value(fact: &Fact, node: &Node, slot: &mut Option<i64>, d: &mut Diagnostics) {
+    if let NodeKind::Seq(_) | NodeKind::Map(_) = node.kind {
+        wrong_type(node, "a single value", d);
+        return;
+    }
+    match encode(fact, raw(node)) {
+        Ok(v) => *slot = v,
+        Err(msg) => d.push(
+            Diagnostic::error("wrong-type", node.span, msg).with_hint(fact.question.value.clone()),
+        ),
+    }
+}
+
+fn role_index(node: &Node, roles: &[&str], d: &mut Diagnostics) -> Option<u8> {
+    let s = String::decode(node, d)?;
+    if let Some(i) = roles.iter().position(|r| *r == s) {
+        return Some(i as u8);
+    }
+    let mut diag = Diagnostic::error("unknown-role", node.span, format!("unknown role `{s}`"));
+    diag = match did_you_mean(&s, roles.iter().copied()) {
+        Some(b) => diag.with_hint(format!("did you mean `{b}`?")),
+        None => diag.with_hint(format!("roles are {}", crate::load::decode::list(roles))),
+    };
+    d.push(diag);
+    None
+}
+
+fn assessment(
+    fact: &Fact,
+    node: &Node,
+    roles: &[&str],
+    slot: &mut Option<i64>,
+    d: &mut Diagnostics,
+) -> Option<Assessment> {
+    let mut m = MapReader::new(node, "assessment", d)?;
+    if let Some(v) = m.node("varde") {
+        value(fact, v, slot, d);
+    } else {
+        m.required::<String>("varde", d);
+    }
+    let by_node = m.node("av");
+    let by = by_node
+        .filter(|n| !n.is_null())
+        .and_then(|n| String::decode(n, d))
+        .filter(|s| !s.trim().is_empty());
+    let date = m.optional::<Date>("datum", d);
+    let mut consulted = 0u64;
+    if let Some(n) = m.node("samrad").filter(|n| !n.is_null()) {
+        match &n.kind {
+            NodeKind::Seq(items) => {
+                for it in items {
+                    if let Some(i) = role_index(it, roles, d) {
+                        consulted |= 1 << i;
+                    }
+                }
+            }
+            _ => wrong_type(n, "a list of roles, e.g. `[arbetsspecialist]`", d),
+        }
+    }
+    let report_from = m
+        .node("rapport_fran")
+        .filter(|n| !n.is_null())
+        .and_then(|n| role_index(n, roles, d));
+    let motivation = m.optional::<String>("motivering", d);
+    m.finish(d);
+    if slot.is_none() {
+        // `varde: null` records that the assessment is still to be made.
+        return None;
+    }
+    let Some(by) = by else {
+        d.push(
+            Diagnostic::error(
+                "missing-field",
+                by_node.map_or(node.span, |n| n.span),
+                format!(
+                    "the assessment `{}` does not say who made it",
+                    fact.id.value
+                ),
+            )
+            .with_hint("add `av:` with the name and title of whoever assessed it"),
+        );
+        return None;
+    };
+    Some(Assessment {
+        by,
+        date,
+        consulted,
+        report_from,
+        motivation,
+    })
+}
+
+/// Largest case file read (a case is a few hundred bytes; this stops accidents).
+pub const MAX_CASE_BYTES: u64 = 1024 * 1024;
+
+/// Reads and decodes a case file (YAML or JSON), every problem located in it.
+pub fn load(
+    path: &std::path::Path,
+    policy: &Policy,
+    roles: &[&str],
+) -> Result<(crate::source::Sources, Option<Case>, Diagnostics), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("`{}` is not a file", path.display()))?;
+    if !path.is_file() {
+        return Err(format!("case file `{}` does not exist", path.display()));
+    }
+    let tree = crate::load::DiskTree::new(dir)?;
+    let mut sources = crate::source::Sources::default();
+    let mut d = Diagnostics::default();
+    let (id, ok) = crate::load::read_text(
+        &tree,
+        std::path::Path::new(name),
+        path,
+        MAX_CASE_BYTES,
+        &mut sources,
+        &mut d,
+    );
+    if !ok {
+        return Ok((sources, None, d));
+    }
+    let case = crate::load::yaml::parse(id, sources.get(id), &mut d)
+        .and_then(|n| decode(&n, policy, roles, &mut d));
+    Ok((sources, case, d))
+}

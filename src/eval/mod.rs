@@ -1,0 +1,594 @@
+//! Evaluate: a case's facts against the version of a guideline in force on its
+//! date. Rules are compiled once per version ([`Engine`]); each case is then a few
+//! bytecode runs. Results are three-valued: a missing fact or assessment makes a
+//! criterion *ej utrett*, never *ej uppfyllt*, and the tool never assesses.
+
+pub mod batch;
+pub mod case;
+pub mod draft;
+pub mod newcase;
+pub mod report;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::check::rules::scope;
+use crate::diag::Diagnostics;
+use crate::model::{
+    Criterion, CriterionKind, Document, Duty, FactSource, Intervention, ParamData, Policy, Version,
+};
+use crate::rules::{Env, ParamVal, Program, Tri, days_from_civil};
+pub use case::{Assessment, Case};
+
+/// The outcome for one intervention applied for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every criterion is met.
+    Beviljas,
+    /// At least one criterion is not met.
+    Avslag,
+    /// No criterion fails, but at least one is not yet established.
+    Ofullstandig,
+}
+
+impl Outcome {
+    /// As written in JSON and CSV: `beviljas`, `avslag`, `utredning_ofullstandig`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Beviljas => "beviljas",
+            Outcome::Avslag => "avslag",
+            Outcome::Ofullstandig => "utredning_ofullstandig",
+        }
+    }
+
+    /// In Swedish prose.
+    pub fn swedish(self) -> &'static str {
+        match self {
+            Outcome::Beviljas => "beviljas",
+            Outcome::Avslag => "avslag",
+            Outcome::Ofullstandig => "utredning ofullständig",
+        }
+    }
+}
+
+/// What an assessment criterion requires of the recorded assessment.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// Roles that must have been consulted, as a bit mask over [`Engine::roles`].
+    pub consult_mask: u64,
+    /// The role whose report the assessment must rest on.
+    pub report_from: Option<u8>,
+    /// The assessment facts the rule reads.
+    pub assessed: Vec<usize>,
+}
+
+/// A criterion with its compiled rule.
+pub struct CompiledCriterion<'p> {
+    /// The criterion.
+    pub criterion: &'p Criterion,
+    /// Its rule.
+    pub program: Program,
+    /// For an assessment with a required consultation or report.
+    pub requirement: Option<Requirement>,
+}
+
+/// An intervention with its criteria and duties resolved to indices and programs.
+pub struct CompiledIntervention<'p> {
+    /// The intervention.
+    pub intervention: &'p Intervention,
+    /// Indices into [`CompiledVersion::criteria`], in the text's order.
+    pub criteria: Vec<usize>,
+    /// Duties on rejection, each with its condition.
+    pub duties: Vec<(&'p Duty, Option<Program>)>,
+}
+
+/// One version, compiled.
+pub struct CompiledVersion<'p> {
+    /// The document the version belongs to.
+    pub doc: &'p Document,
+    /// The version.
+    pub version: &'p Version,
+    /// Its content hash (as in `criteria.json`).
+    pub hash: String,
+    /// Every criterion, in the version's order.
+    pub criteria: Vec<CompiledCriterion<'p>>,
+    /// Every intervention.
+    pub interventions: Vec<CompiledIntervention<'p>>,
+}
+
+impl CompiledVersion<'_> {
+    /// The index of an intervention by id.
+    pub fn intervention(&self, id: &str) -> Option<usize> {
+        self.interventions
+            .iter()
+            .position(|i| i.intervention.id.value == id)
+    }
+}
+
+/// A policy compiled for evaluation. Build it once; evaluate many cases.
+pub struct Engine<'p> {
+    /// The policy.
+    pub policy: &'p Policy,
+    /// Role ids, in glossary order (bit `i` of a consultation mask is role `i`).
+    pub roles: Vec<&'p str>,
+    /// Every riktlinje version with interventions, by document.
+    pub versions: Vec<CompiledVersion<'p>>,
+}
+
+/// Why a case could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError(pub String);
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The result of one criterion.
+#[derive(Debug, Clone)]
+pub struct CriterionResult {
+    /// Index into [`CompiledVersion::criteria`].
+    pub index: usize,
+    /// Uppfyllt, ej uppfyllt or ej utrett.
+    pub result: Tri,
+    /// Assessments that were recorded but lack a required consultation or report
+    /// (fact slot, what is lacking); they count as missing.
+    pub incomplete: Vec<(usize, String)>,
+}
+
+/// The result for one intervention applied for.
+#[derive(Debug, Clone)]
+pub struct InterventionResult {
+    /// Index into [`CompiledVersion::interventions`].
+    pub index: usize,
+    /// Beviljas, avslag or utredning ofullständig.
+    pub outcome: Outcome,
+    /// Its criteria's results, in order.
+    pub criteria: Vec<CriterionResult>,
+    /// When granted: first and last day, and months added for särskilda skäl.
+    pub period: Option<Period>,
+    /// When rejected: the duties and whether each applies (unknown counts as applying).
+    pub duties: Vec<(usize, Tri)>,
+}
+
+/// A granted period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub until: Date,
+    /// Months added on särskilda skäl.
+    pub extended_months: u32,
+}
+
+/// A case evaluated against one version.
+pub struct Evaluation<'e, 'p> {
+    /// The version it was evaluated against.
+    pub version: &'e CompiledVersion<'p>,
+    /// The date that chose the version and the parameters.
+    pub date: Date,
+    /// One result per intervention applied for, in the case's order.
+    pub interventions: Vec<InterventionResult>,
+}
+
+/// Days since 1970-01-01 of a civil date.
+pub fn days(d: Date) -> i64 {
+    days_from_civil(i32::from(d.year()), d.month() as u32, d.day() as u32)
+}
+
+impl<'p> Engine<'p> {
+    /// Compiles every riktlinje version of a checked policy (one without errors).
+    pub fn new(policy: &'p Policy) -> Engine<'p> {
+        let sc = scope(policy);
+        let roles: Vec<&str> = policy
+            .glossary
+            .roles
+            .iter()
+            .map(|r| r.id.value.as_str())
+            .collect();
+        let mut d = Diagnostics::default();
+        let mut versions = Vec::new();
+        for doc in &policy.documents {
+            for v in &doc.versions {
+                if v.interventions.is_empty() {
+                    continue;
+                }
+                let compile = |rule| {
+                    crate::check::rules::compile(policy, &sc, rule, &mut Diagnostics::default())
+                };
+                let criteria: Vec<CompiledCriterion<'_>> = v
+                    .criteria
+                    .iter()
+                    .filter_map(|c| {
+                        let program = crate::check::rules::compile(policy, &sc, &c.rule, &mut d)?;
+                        let requirement = requirement(policy, &roles, c, &program);
+                        Some(CompiledCriterion {
+                            criterion: c,
+                            program,
+                            requirement,
+                        })
+                    })
+                    .collect();
+                let interventions = v
+                    .interventions
+                    .iter()
+                    .map(|i| CompiledIntervention {
+                        intervention: i,
+                        criteria: i
+                            .criteria
+                            .iter()
+                            .filter_map(|id| {
+                                criteria
+                                    .iter()
+                                    .position(|c| c.criterion.id.value == id.value)
+                            })
+                            .collect(),
+                        duties: i
+                            .duties
+                            .iter()
+                            .filter_map(|id| v.duties.iter().find(|x| x.id.value == id.value))
+                            .map(|x| (x, x.when.as_ref().and_then(compile)))
+                            .collect(),
+                    })
+                    .collect();
+                versions.push(CompiledVersion {
+                    doc,
+                    version: v,
+                    hash: crate::publish::content_hash(policy, v),
+                    criteria,
+                    interventions,
+                });
+            }
+        }
+        Engine {
+            policy,
+            roles,
+            versions,
+        }
+    }
+
+    /// The version a case is judged under: its document (named, or the one whose
+    /// version in force defines every intervention applied for) on `date`.
+    pub fn select(
+        &self,
+        case: &Case,
+        document: Option<&str>,
+        date: Date,
+    ) -> Result<&CompiledVersion<'p>, EvalError> {
+        let in_force = |doc: &str| {
+            self.versions
+                .iter()
+                .filter(|v| v.doc.id == doc)
+                .filter(|v| {
+                    v.version.valid_from.value <= date
+                        && v.version
+                            .valid_until
+                            .as_ref()
+                            .is_none_or(|u| date <= u.value)
+                })
+                .max_by_key(|v| v.version.valid_from.value)
+        };
+        let wanted = document.or(case.document.as_deref());
+        if let Some(doc) = wanted {
+            if !self.versions.iter().any(|v| v.doc.id == doc) {
+                let known: Vec<&str> = self.versions.iter().map(|v| v.doc.id.as_str()).collect();
+                return Err(EvalError(format!(
+                    "no guideline `{doc}` with interventions (known: {})",
+                    dedup_join(&known)
+                )));
+            }
+            return in_force(doc).ok_or_else(|| self.none_in_force(doc, date));
+        }
+        let mut docs: Vec<&str> = self.versions.iter().map(|v| v.doc.id.as_str()).collect();
+        docs.dedup();
+        let candidates: Vec<&CompiledVersion<'p>> = docs
+            .iter()
+            .filter_map(|d| in_force(d))
+            .filter(|v| {
+                case.interventions
+                    .iter()
+                    .all(|i| v.intervention(i).is_some())
+            })
+            .collect();
+        match candidates.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                let all: Vec<&str> = self
+                    .versions
+                    .iter()
+                    .flat_map(|v| {
+                        v.interventions
+                            .iter()
+                            .map(|i| i.intervention.id.value.as_str())
+                    })
+                    .collect();
+                let unknown: Vec<&String> = case
+                    .interventions
+                    .iter()
+                    .filter(|i| !all.contains(&i.as_str()))
+                    .collect();
+                if let Some(u) = unknown.first() {
+                    let hint = crate::load::decode::did_you_mean(u, all.iter().copied())
+                        .map(|b| format!("; did you mean `{b}`?"))
+                        .unwrap_or_default();
+                    Err(EvalError(format!(
+                        "no guideline has an intervention `{u}`{hint}"
+                    )))
+                } else {
+                    Err(EvalError(format!(
+                        "no guideline in force on {date} has all of {}",
+                        case.interventions
+                            .iter()
+                            .map(|i| format!("`{i}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )))
+                }
+            }
+            many => Err(EvalError(format!(
+                "several guidelines define these interventions ({}); name one with `--document` or `riktlinje:` in the case",
+                many.iter()
+                    .map(|v| v.doc.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    fn none_in_force(&self, doc: &str, date: Date) -> EvalError {
+        let spans: Vec<String> = self
+            .versions
+            .iter()
+            .filter(|v| v.doc.id == doc)
+            .map(|v| {
+                let until = v
+                    .version
+                    .valid_until
+                    .as_ref()
+                    .map(|u| u.value.to_string())
+                    .unwrap_or_default();
+                format!(
+                    "{} from {} to {until}",
+                    v.version.version.value, v.version.valid_from.value
+                )
+            })
+            .collect();
+        EvalError(format!(
+            "no version of `{doc}` is in force on {date} (versions: {})",
+            spans.join("; ")
+        ))
+    }
+
+    /// Parameter values in force on `date`, by parameter slot.
+    pub fn params_on(&self, date: Date) -> Vec<ParamVal> {
+        self.policy
+            .parameters
+            .iter()
+            .map(|p| match p.value_on(date).map(|v| &v.value.value) {
+                Some(ParamData::Integer(i)) => ParamVal::Int(*i),
+                Some(ParamData::Range { min, max }) => ParamVal::Range(*min, *max),
+                None => ParamVal::Missing,
+            })
+            .collect()
+    }
+
+    /// Evaluates a case: `date` (default: the application date) chooses the version.
+    pub fn evaluate<'e>(
+        &'e self,
+        case: &Case,
+        document: Option<&str>,
+        date: Option<Date>,
+    ) -> Result<Evaluation<'e, 'p>, EvalError> {
+        let date = date.unwrap_or(case.application_date);
+        let v = self.select(case, document, date)?;
+        let params = self.params_on(date);
+        let mut interventions = Vec::with_capacity(case.interventions.len());
+        let mut scratch = Vec::new();
+        for id in &case.interventions {
+            let Some(index) = v.intervention(id) else {
+                let known: Vec<&str> = v
+                    .interventions
+                    .iter()
+                    .map(|i| i.intervention.id.value.as_str())
+                    .collect();
+                return Err(EvalError(format!(
+                    "`{}` version {} has no intervention `{id}` (it has {})",
+                    v.doc.id,
+                    v.version.version.value,
+                    known.join(", ")
+                )));
+            };
+            interventions.push(self.intervention(v, index, case, &params, &mut scratch));
+        }
+        Ok(Evaluation {
+            version: v,
+            date,
+            interventions,
+        })
+    }
+
+    /// Evaluates one intervention for a case. `scratch` is reused between calls.
+    pub fn intervention(
+        &self,
+        v: &CompiledVersion<'p>,
+        index: usize,
+        case: &Case,
+        params: &[ParamVal],
+        scratch: &mut Vec<Option<i64>>,
+    ) -> InterventionResult {
+        let ci = &v.interventions[index];
+        let env = Env {
+            facts: &case.facts,
+            params,
+            application_date: days(case.application_date),
+        };
+        let mut criteria = Vec::with_capacity(ci.criteria.len());
+        let (mut any_false, mut any_unknown) = (false, false);
+        for &k in &ci.criteria {
+            let c = &v.criteria[k];
+            let incomplete = c
+                .requirement
+                .as_ref()
+                .map(|r| self.lacking(r, case))
+                .unwrap_or_default();
+            let result = if incomplete.is_empty() {
+                c.program.eval(&env)
+            } else {
+                // An assessment made without the required consultation or report is not
+                // yet an assessment under the guideline: read it as missing.
+                scratch.clear();
+                scratch.extend_from_slice(&case.facts);
+                for (slot, _) in &incomplete {
+                    scratch[*slot] = None;
+                }
+                c.program.eval(&Env {
+                    facts: scratch,
+                    ..env
+                })
+            };
+            any_false |= result == Tri::False;
+            any_unknown |= result == Tri::Unknown;
+            criteria.push(CriterionResult {
+                index: k,
+                result,
+                incomplete,
+            });
+        }
+        let outcome = if any_false {
+            Outcome::Avslag
+        } else if any_unknown {
+            Outcome::Ofullstandig
+        } else {
+            Outcome::Beviljas
+        };
+        let period = (outcome == Outcome::Beviljas)
+            .then(|| period(ci.intervention, case))
+            .flatten();
+        let duties = if outcome == Outcome::Avslag {
+            ci.duties
+                .iter()
+                .enumerate()
+                .map(|(k, (_, when))| (k, when.as_ref().map_or(Tri::True, |p| p.eval(&env))))
+                .filter(|(_, t)| *t != Tri::False)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        InterventionResult {
+            index,
+            outcome,
+            criteria,
+            period,
+            duties,
+        }
+    }
+
+    /// What a recorded assessment lacks against a requirement: (fact slot, Swedish reason).
+    fn lacking(&self, r: &Requirement, case: &Case) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for &slot in &r.assessed {
+            let Some(a) = case.assessments.get(slot).and_then(Option::as_ref) else {
+                continue;
+            };
+            let mut missing = Vec::new();
+            let lacking_roles = r.consult_mask & !a.consulted;
+            for (i, role) in self.roles.iter().enumerate() {
+                if lacking_roles & (1 << i) != 0 {
+                    missing.push(format!("samråd med {}", self.role_title(role)));
+                }
+            }
+            if let Some(rep) = r.report_from {
+                if a.report_from != Some(rep) {
+                    missing.push(format!(
+                        "rapport från {}",
+                        self.role_title(self.roles[rep as usize])
+                    ));
+                }
+            }
+            if !missing.is_empty() {
+                out.push((
+                    slot,
+                    format!(
+                        "bedömningen saknar {}",
+                        crate::render::body::join_sv(&missing)
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    /// A role's title from the glossary.
+    pub fn role_title(&self, id: &str) -> String {
+        self.policy
+            .glossary
+            .role(id)
+            .map_or_else(|| id.to_string(), |r| r.title.value.clone())
+    }
+}
+
+fn requirement(
+    policy: &Policy,
+    roles: &[&str],
+    c: &Criterion,
+    program: &Program,
+) -> Option<Requirement> {
+    let CriterionKind::Assessment {
+        consulting,
+        report_from,
+        ..
+    } = &c.kind
+    else {
+        return None;
+    };
+    if consulting.is_empty() && report_from.is_none() {
+        return None;
+    }
+    let bit = |id: &str| roles.iter().position(|r| *r == id);
+    let consult_mask = consulting
+        .iter()
+        .filter_map(|x| bit(&x.value))
+        .fold(0u64, |m, i| m | (1 << i));
+    Some(Requirement {
+        consult_mask,
+        report_from: report_from
+            .as_ref()
+            .and_then(|x| bit(&x.value))
+            .map(|i| i as u8),
+        assessed: program
+            .facts_read()
+            .iter()
+            .copied()
+            .filter(|&s| policy.facts[s].source.value == FactSource::Assessment)
+            .collect(),
+    })
+}
+
+/// The granted period: from the start date (or the application date) for the
+/// intervention's duration, plus months on särskilda skäl where it may be extended.
+fn period(i: &Intervention, case: &Case) -> Option<Period> {
+    let d = i.duration.as_ref()?;
+    let from = case.start_date.unwrap_or(case.application_date);
+    let extended_months = if i.extension.is_some() {
+        case.extension.as_ref().map_or(0, |e| e.months)
+    } else {
+        0
+    };
+    let span = (i64::from(d.years))
+        .years()
+        .months(i64::from(d.months) + i64::from(extended_months));
+    let until = from.checked_add(span).ok()?.yesterday().ok()?;
+    Some(Period {
+        from,
+        until,
+        extended_months,
+    })
+}
+
+fn dedup_join(items: &[&str]) -> String {
+    let mut v: Vec<&str> = items.to_vec();
+    v.dedup();
+    v.join(", ")
+}

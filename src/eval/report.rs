@@ -1,0 +1,370 @@
+//! An evaluation explained: every criterion's result, the facts it read, what is
+//! missing and who provides it, in the guideline's own words. Two shapes: Swedish
+//! text for people, and JSON (`styrdok/evaluation/v1`, docs/evaluation.schema.json).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::eval::case::{display, json_value};
+use crate::eval::{Case, CompiledCriterion, Engine, Evaluation, InterventionResult, Outcome};
+use crate::model::{CriterionKind, FactSource, StepOutcome};
+use crate::render::body::who_establishes;
+use crate::rules::Tri;
+
+/// A fact a criterion needs and does not have, with who provides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// The fact's id.
+    pub fact: String,
+    /// The question a case officer asks.
+    pub question: String,
+    /// Who provides it, in Swedish.
+    pub provided_by: String,
+    /// Why a recorded assessment does not count yet, if that is the reason.
+    pub note: Option<String>,
+}
+
+/// `uppfyllt`, `ej_uppfyllt`, `ej_utrett`.
+pub fn tri_code(t: Tri) -> &'static str {
+    match t {
+        Tri::True => "uppfyllt",
+        Tri::False => "ej_uppfyllt",
+        Tri::Unknown => "ej_utrett",
+    }
+}
+
+/// Who provides a fact, in Swedish; for an assessment, who assesses and whom they consult.
+pub fn provided_by(engine: &Engine<'_>, c: &CompiledCriterion<'_>, slot: usize) -> String {
+    let f = &engine.policy.facts[slot];
+    match f.source.value {
+        FactSource::Assessment => match &c.criterion.kind {
+            CriterionKind::Assessment { .. } => {
+                let who = who_establishes(engine.policy, &c.criterion.kind);
+                who.strip_prefix("Bedöms av ")
+                    .map_or(who.clone(), |s| format!("bedöms av {s}"))
+            }
+            CriterionKind::Fact => "handläggarens bedömning".into(),
+        },
+        s => match &f.evidence {
+            Some(e) => format!("{} ({})", s.swedish(), e.value.trim_end_matches('.')),
+            None => s.swedish().into(),
+        },
+    }
+}
+
+/// The facts a criterion needs and the case lacks (only when its result is *ej utrett*).
+pub fn missing(
+    engine: &Engine<'_>,
+    case: &Case,
+    c: &CompiledCriterion<'_>,
+    incomplete: &[(usize, String)],
+) -> Vec<Missing> {
+    c.program
+        .facts_read()
+        .iter()
+        .filter_map(|&slot| {
+            let note = incomplete
+                .iter()
+                .find(|(s, _)| *s == slot)
+                .map(|(_, n)| n.clone());
+            (case.facts[slot].is_none() || note.is_some()).then(|| Missing {
+                fact: engine.policy.facts[slot].id.value.clone(),
+                question: engine.policy.facts[slot].question.value.clone(),
+                provided_by: provided_by(engine, c, slot),
+                note,
+            })
+        })
+        .collect()
+}
+
+fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String, String)> {
+    let v = e.version.version;
+    let ci = &e.version.interventions[r.index];
+    v.section_listing(&ci.intervention.id.value)
+        .or_else(|| {
+            ci.intervention
+                .criteria
+                .first()
+                .and_then(|c| v.section_placing(&c.value))
+        })
+        .map(|s| (s.id.value.clone(), s.heading.value.clone()))
+}
+
+/// The evaluation as JSON (`styrdok/evaluation/v1`).
+pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
+    let v = e.version;
+    let policy = engine.policy;
+    let params = engine.params_on(e.date);
+    let interventions: Vec<Value> = e
+        .interventions
+        .iter()
+        .map(|r| {
+            let ci = &v.interventions[r.index];
+            let i = ci.intervention;
+            let mut all_missing: Vec<Missing> = Vec::new();
+            let criteria: Vec<Value> = r
+                .criteria
+                .iter()
+                .map(|cr| {
+                    let c = &v.criteria[cr.index];
+                    let read: Vec<Value> = c
+                        .program
+                        .facts_read()
+                        .iter()
+                        .map(|&slot| {
+                            let f = &policy.facts[slot];
+                            let a = case.assessments[slot].as_ref().map(|a| {
+                                json!({
+                                    "by": a.by,
+                                    "date": a.date.map(|d| d.to_string()),
+                                    "consulted": engine.roles.iter().enumerate().filter(|(k, _)| a.consulted & (1 << k) != 0).map(|(_, r)| *r).collect::<Vec<_>>(),
+                                    "report_from": a.report_from.map(|k| engine.roles[k as usize]),
+                                    "motivation": a.motivation,
+                                })
+                            });
+                            json!({
+                                "fact": f.id.value,
+                                "question": f.question.value,
+                                "value": case.facts[slot].map(|x| json_value(f, x)),
+                                "source": f.source.value.as_str(),
+                                "assessment": a,
+                            })
+                        })
+                        .collect();
+                    let parameters: Vec<Value> = c
+                        .program
+                        .params_read()
+                        .iter()
+                        .map(|&slot| {
+                            let p = &policy.parameters[slot];
+                            json!({"id": p.id.value, "value": match params[slot] {
+                                crate::rules::ParamVal::Int(i) => json!(i),
+                                crate::rules::ParamVal::Range(a, b) => json!({"min": a, "max": b}),
+                                crate::rules::ParamVal::Missing => Value::Null,
+                            }})
+                        })
+                        .collect();
+                    let missing = if cr.result == Tri::Unknown { missing(engine, case, c, &cr.incomplete) } else { Vec::new() };
+                    for m in &missing {
+                        if !all_missing.iter().any(|x| x.fact == m.fact) {
+                            all_missing.push(m.clone());
+                        }
+                    }
+                    let (kind, by, consulting, report) = match &c.criterion.kind {
+                        CriterionKind::Fact => ("fact", None, Vec::new(), None),
+                        CriterionKind::Assessment { by, consulting, report_from } => (
+                            "assessment",
+                            Some(engine.role_title(&by.value)),
+                            consulting.iter().map(|x| engine.role_title(&x.value)).collect(),
+                            report_from.as_ref().map(|x| engine.role_title(&x.value)),
+                        ),
+                    };
+                    json!({
+                        "id": c.criterion.id.value,
+                        "text": c.criterion.text.value,
+                        "kind": kind,
+                        "assessed_by": by,
+                        "consulting": consulting,
+                        "report_from": report,
+                        "result": tri_code(cr.result),
+                        "read": read,
+                        "parameters": parameters,
+                        "missing": missing.iter().map(missing_json).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let period = r.period.map(|p| {
+                let d = i.duration.as_ref();
+                json!({
+                    "from": p.from.to_string(),
+                    "until": p.until.to_string(),
+                    "years": d.map_or(0, |d| d.years),
+                    "months": d.map_or(0, |d| d.months),
+                    "extended_months": p.extended_months,
+                    "basis": d.and_then(|d| d.basis.as_ref()).and_then(|b| v.version.passage(&b.value)).map(|t| &t.value),
+                    "extension_basis": if p.extended_months > 0 { i.extension.as_ref().and_then(|b| v.version.passage(&b.value)).map(|t| t.value.clone()) } else { None },
+                    "extension_reason": if p.extended_months > 0 { case.extension.as_ref().map(|x| x.reason.clone()) } else { None },
+                })
+            });
+            let duties: Vec<Value> = r
+                .duties
+                .iter()
+                .map(|(k, t)| {
+                    let (d, _) = ci.duties[*k];
+                    json!({"id": d.id.value, "text": d.text.value, "applies": if *t == Tri::True { "ja" } else { "ej_utrett" }})
+                })
+                .collect();
+            json!({
+                "id": i.id.value,
+                "name": i.name.value,
+                "target_group": i.target_group.value,
+                "legal_basis": i.legal_basis.value,
+                "outcome": r.outcome.code(),
+                "section": section(e, r).map(|(id, heading)| json!({"id": id, "heading": heading})),
+                "criteria": criteria,
+                "period": period,
+                "duties": duties,
+                "missing": all_missing.iter().map(missing_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "format": "styrdok/evaluation/v1",
+        "case": case.id,
+        "application_date": case.application_date.to_string(),
+        "evaluated_on": e.date.to_string(),
+        "document": {
+            "id": v.doc.id,
+            "version": v.version.version.value,
+            "title": v.version.title.value,
+            "content_hash": v.hash,
+        },
+        "interventions": interventions,
+        "procedure": v.version.procedure.iter().map(|s| json!({
+            "id": s.id.value,
+            "provision": s.provision.value,
+            "outcome": match s.outcome.value { StepOutcome::Avslag => "avslag", StepOutcome::Provning => "provning" },
+            "text": s.text.value,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn missing_json(m: &Missing) -> Value {
+    json!({"fact": m.fact, "question": m.question, "provided_by": m.provided_by, "note": m.note})
+}
+
+fn mark(t: Tri) -> &'static str {
+    match t {
+        Tri::True => "[uppfyllt]   ",
+        Tri::False => "[ej uppfyllt]",
+        Tri::Unknown => "[ej utrett]  ",
+    }
+}
+
+/// The evaluation as Swedish text for a case officer.
+pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String {
+    let v = e.version;
+    let policy = engine.policy;
+    let params = engine.params_on(e.date);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Ärende {}: ansökan {}",
+        case.id.as_deref().unwrap_or("(utan beteckning)"),
+        case.application_date
+    );
+    let _ = writeln!(s, "Prövat mot: {}", v.version.title.value);
+    let _ = writeln!(
+        s,
+        "  {} version {} (gäller från {}), {}",
+        v.doc.id, v.version.version.value, v.version.valid_from.value, v.hash
+    );
+    if e.date != case.application_date {
+        let _ = writeln!(s, "  version och parametrar enligt {}", e.date);
+    }
+    for r in &e.interventions {
+        let ci = &v.interventions[r.index];
+        let i = ci.intervention;
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{} ({}): {}",
+            i.name.value,
+            i.target_group.value,
+            r.outcome.swedish().to_uppercase()
+        );
+        if let Some((_, heading)) = section(e, r) {
+            let _ = writeln!(s, "  Kriterier enligt avsnittet ”{heading}”:");
+        }
+        for cr in &r.criteria {
+            let c = &v.criteria[cr.index];
+            let _ = writeln!(s, "  {} {}", mark(cr.result), c.criterion.text.value);
+            let mut read = Vec::new();
+            for &slot in c.program.facts_read() {
+                let f = &policy.facts[slot];
+                let val = case.facts[slot].map_or_else(|| "saknas".to_string(), |x| display(f, x));
+                let by = case.assessments[slot]
+                    .as_ref()
+                    .map(|a| format!(" (bedömt av {})", a.by))
+                    .unwrap_or_default();
+                read.push(format!("{} = {val}{by}", f.id.value));
+            }
+            for &slot in c.program.params_read() {
+                let p = &policy.parameters[slot];
+                let unit = p
+                    .unit
+                    .as_ref()
+                    .map(|u| format!(" {}", u.value))
+                    .unwrap_or_default();
+                read.push(match params[slot] {
+                    crate::rules::ParamVal::Int(x) => format!("{} = {x}{unit}", p.id.value),
+                    crate::rules::ParamVal::Range(a, b) => {
+                        format!("{} = {a}–{b}{unit}", p.id.value)
+                    }
+                    crate::rules::ParamVal::Missing => {
+                        format!("{} = inget värde gäller {}", p.id.value, e.date)
+                    }
+                });
+            }
+            if !read.is_empty() {
+                let _ = writeln!(s, "                  läste: {}", read.join(", "));
+            }
+            if cr.result == Tri::Unknown {
+                for m in missing(engine, case, c, &cr.incomplete) {
+                    let _ = writeln!(
+                        s,
+                        "                  saknas: {} – {}",
+                        m.question, m.provided_by
+                    );
+                    if let Some(n) = m.note {
+                        let _ = writeln!(s, "                          ({n})");
+                    }
+                }
+            }
+        }
+        match r.outcome {
+            Outcome::Beviljas => match (r.period, &i.duration) {
+                (Some(p), Some(d)) => {
+                    let len = crate::render::context::duration_sv(d.years, d.months);
+                    let _ = write!(s, "  Period: {} – {} ({len}", p.from, p.until);
+                    if p.extended_months > 0 {
+                        let _ = write!(
+                            s,
+                            " och {} månader på grund av särskilda skäl",
+                            p.extended_months
+                        );
+                    }
+                    let _ = writeln!(s, ")");
+                    if let Some(t) = d.basis.as_ref().and_then(|b| v.version.passage(&b.value)) {
+                        let _ = writeln!(s, "    ”{}”", t.value);
+                    }
+                }
+                _ => {
+                    let _ = writeln!(s, "  Period: riktlinjen anger ingen tidsgräns för insatsen");
+                }
+            },
+            Outcome::Avslag => {
+                if !r.duties.is_empty() {
+                    let _ = writeln!(s, "  Informera den enskilde (riktlinjen):");
+                    for (k, t) in &r.duties {
+                        let (d, _) = ci.duties[*k];
+                        let note = if *t == Tri::Unknown {
+                            " [uppgift saknas om villkoret; informera]"
+                        } else {
+                            ""
+                        };
+                        let _ = writeln!(s, "    – {}{note}", d.text.value);
+                    }
+                }
+            }
+            Outcome::Ofullstandig => {
+                let _ = writeln!(
+                    s,
+                    "  Inget beslut kan föreslås förrän det som saknas är utrett."
+                );
+            }
+        }
+    }
+    s
+}

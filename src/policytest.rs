@@ -1,0 +1,415 @@
+//! Policy tests, as `opa test` and `openfisca test` do them: cases with expected
+//! outcomes in `policy/<doc>/tests/*.yaml`, run against the policy, with coverage
+//! per criterion (each seen *uppfyllt*, *ej uppfyllt* and *ej utrett*).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::eval::{Engine, Outcome, case};
+use crate::load::decode::{MapReader, choice};
+use crate::load::yaml::{Node, NodeKind};
+use crate::load::{SourceTree, read_yaml};
+use crate::rules::Tri;
+use crate::source::{Sources, Span};
+
+/// What one test expects for one intervention.
+#[derive(Debug)]
+pub struct Expectation {
+    /// The intervention's id.
+    pub intervention: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Exactly these criteria not met, if given.
+    pub not_met: Option<Vec<String>>,
+    /// Exactly these facts missing, if given.
+    pub missing: Option<Vec<String>>,
+    /// Exactly these duties, if given.
+    pub duties: Option<Vec<String>>,
+    /// The period, if given.
+    pub period: Option<(Date, Date)>,
+    /// Where the expectation is written.
+    pub span: Span,
+}
+
+/// One test: a case and what it should give.
+#[derive(Debug)]
+pub struct Test {
+    /// Its name.
+    pub name: String,
+    /// The document folder the test file is in.
+    pub document: String,
+    /// The case.
+    pub case: case::Case,
+    /// The date that chooses the version, if not the application date.
+    pub date: Option<Date>,
+    /// Expectations per intervention.
+    pub expect: Vec<Expectation>,
+    /// Where the test is written.
+    pub span: Span,
+}
+
+/// The outcome of one test.
+#[derive(Debug)]
+pub struct TestResult {
+    /// The test's name.
+    pub name: String,
+    /// `file:line:column` of the test.
+    pub at: String,
+    /// Empty when it passed; otherwise what differed, in plain words.
+    pub failures: Vec<String>,
+    /// The evaluation explained, when it failed.
+    pub explanation: Option<String>,
+}
+
+/// Coverage of one criterion.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Seen {
+    /// Seen uppfyllt.
+    pub met: bool,
+    /// Seen ej uppfyllt.
+    pub not_met: bool,
+    /// Seen ej utrett.
+    pub missing: bool,
+}
+
+/// A whole run.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Every test's result, in file order.
+    pub results: Vec<TestResult>,
+    /// Coverage per (document, version, criterion id), for every riktlinje criterion.
+    pub coverage: BTreeMap<(String, String, String), Seen>,
+}
+
+impl Run {
+    /// Tests that failed.
+    pub fn failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| !r.failures.is_empty())
+            .count()
+    }
+
+    /// Per cent of criterion states (three per criterion) seen by some test.
+    pub fn coverage_percent(&self) -> f64 {
+        if self.coverage.is_empty() {
+            return 100.0;
+        }
+        let seen: usize = self
+            .coverage
+            .values()
+            .map(|s| usize::from(s.met) + usize::from(s.not_met) + usize::from(s.missing))
+            .sum();
+        100.0 * seen as f64 / (3 * self.coverage.len()) as f64
+    }
+}
+
+/// Reads every `tests/*.yaml` under the policy's document folders.
+pub fn load(
+    tree: &dyn SourceTree,
+    engine: &Engine<'_>,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Vec<Test> {
+    let mut tests = Vec::new();
+    let Ok(top) = tree.list(Path::new("")) else {
+        return tests;
+    };
+    for (doc, is_dir) in top {
+        if !is_dir || doc.starts_with('.') {
+            continue;
+        }
+        let dir = PathBuf::from(&doc).join("tests");
+        let Ok(files) = tree.list(&dir) else { continue };
+        for (file, is_dir) in files {
+            let yaml = Path::new(&file)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            if is_dir || !yaml {
+                continue;
+            }
+            let Some((_, node)) = read_yaml(tree, &dir.join(&file), sources, d) else {
+                continue;
+            };
+            tests.extend(decode_file(&node, &doc, engine, d));
+        }
+    }
+    tests
+}
+
+fn decode_file(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics) -> Vec<Test> {
+    let Some(mut m) = MapReader::new(node, "test file", d) else {
+        return Vec::new();
+    };
+    let tests = m.node("tests");
+    m.finish(d);
+    let Some(tests) = tests else {
+        d.push(Diagnostic::error(
+            "missing-field",
+            node.span,
+            "a test file has a list under `tests:`",
+        ));
+        return Vec::new();
+    };
+    let NodeKind::Seq(items) = &tests.kind else {
+        crate::load::decode::wrong_type(tests, "a list of tests", d);
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|t| decode_test(t, doc, engine, d))
+        .collect()
+}
+
+fn decode_test(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics) -> Option<Test> {
+    let mut m = MapReader::new(node, "test", d)?;
+    let name = m.required::<String>("name", d);
+    let date = m.optional::<Date>("date", d);
+    let case_node = m.node("case");
+    let case = case_node.and_then(|n| case::decode(n, engine.policy, &engine.roles, d));
+    if case_node.is_none() {
+        m.required::<String>("case", d);
+    }
+    let expect_node = m.node("expect");
+    if expect_node.is_none() {
+        m.required::<String>("expect", d);
+    }
+    m.finish(d);
+    let mut expect = Vec::new();
+    if let Some(NodeKind::Map(entries)) = expect_node.map(|n| &n.kind) {
+        for (k, v) in entries {
+            let intervention = k.as_scalar().unwrap_or_default().to_string();
+            if let Some(e) = decode_expectation(v, intervention, d) {
+                expect.push(e);
+            }
+        }
+    } else if let Some(n) = expect_node {
+        crate::load::decode::wrong_type(n, "a mapping from intervention to expected outcome", d);
+    }
+    Some(Test {
+        name: name?,
+        document: doc.to_string(),
+        case: case?,
+        date,
+        expect,
+        span: node.span,
+    })
+}
+
+fn decode_expectation(
+    node: &Node,
+    intervention: String,
+    d: &mut Diagnostics,
+) -> Option<Expectation> {
+    let mut m = MapReader::new(node, "expectation", d)?;
+    let outcome = m.node("outcome").and_then(|n| {
+        let i = choice(
+            n,
+            "outcome",
+            &["beviljas", "avslag", "utredning_ofullstandig"],
+            d,
+        )?;
+        Some([Outcome::Beviljas, Outcome::Avslag, Outcome::Ofullstandig][i])
+    });
+    if m.key_span("outcome").is_none() {
+        m.required::<String>("outcome", d);
+    }
+    let not_met = m.optional::<Vec<String>>("not_met", d);
+    let missing = m.optional::<Vec<String>>("missing", d);
+    let duties = m.optional::<Vec<String>>("duties", d);
+    let period = m.node("period").and_then(|n| {
+        let mut p = MapReader::new(n, "period", d)?;
+        let from = p.required::<Date>("from", d);
+        let until = p.required::<Date>("until", d);
+        p.finish(d);
+        Some((from?, until?))
+    });
+    m.finish(d);
+    Some(Expectation {
+        intervention,
+        outcome: outcome?,
+        not_met,
+        missing,
+        duties,
+        period,
+        span: node.span,
+    })
+}
+
+fn set(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Runs the tests; coverage counts every criterion of every riktlinje version.
+pub fn run(engine: &Engine<'_>, sources: &Sources, tests: &[Test]) -> Run {
+    let mut run = Run::default();
+    for v in &engine.versions {
+        for c in &v.criteria {
+            run.coverage.insert(
+                (
+                    v.doc.id.clone(),
+                    v.version.version.value.clone(),
+                    c.criterion.id.value.clone(),
+                ),
+                Seen::default(),
+            );
+        }
+    }
+    for t in tests {
+        let at = sources.locate(t.span);
+        let mut failures = Vec::new();
+        let evaluation = engine.evaluate(&t.case, Some(&t.document), t.date);
+        let e = match evaluation {
+            Ok(e) => e,
+            Err(err) => {
+                run.results.push(TestResult {
+                    name: t.name.clone(),
+                    at,
+                    failures: vec![format!("could not be evaluated: {err}")],
+                    explanation: None,
+                });
+                continue;
+            }
+        };
+        let v = e.version;
+        for r in &e.interventions {
+            for cr in &r.criteria {
+                let key = (
+                    v.doc.id.clone(),
+                    v.version.version.value.clone(),
+                    v.criteria[cr.index].criterion.id.value.clone(),
+                );
+                let seen = run.coverage.entry(key).or_default();
+                match cr.result {
+                    Tri::True => seen.met = true,
+                    Tri::False => seen.not_met = true,
+                    Tri::Unknown => seen.missing = true,
+                }
+            }
+        }
+        for x in &t.expect {
+            let Some(r) = e
+                .interventions
+                .iter()
+                .find(|r| v.interventions[r.index].intervention.id.value == x.intervention)
+            else {
+                failures.push(format!(
+                    "`{}` was not applied for in the case",
+                    x.intervention
+                ));
+                continue;
+            };
+            let ci = &v.interventions[r.index];
+            if r.outcome != x.outcome {
+                failures.push(format!(
+                    "`{}`: expected {}, got {}",
+                    x.intervention,
+                    x.outcome.swedish(),
+                    r.outcome.swedish()
+                ));
+            }
+            let ids = |want: Tri| -> Vec<String> {
+                r.criteria
+                    .iter()
+                    .filter(|c| c.result == want)
+                    .map(|c| v.criteria[c.index].criterion.id.value.clone())
+                    .collect()
+            };
+            if let Some(want) = &x.not_met {
+                let got = set(ids(Tri::False));
+                if set(want.clone()) != got {
+                    failures.push(format!(
+                        "`{}`: expected not met {:?}, got {:?}",
+                        x.intervention,
+                        set(want.clone()),
+                        got
+                    ));
+                }
+            }
+            if let Some(want) = &x.missing {
+                let mut got: Vec<String> = Vec::new();
+                for c in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
+                    got.extend(
+                        crate::eval::report::missing(
+                            engine,
+                            &t.case,
+                            &v.criteria[c.index],
+                            &c.incomplete,
+                        )
+                        .into_iter()
+                        .map(|m| m.fact),
+                    );
+                }
+                let got = set(got);
+                if set(want.clone()) != got {
+                    failures.push(format!(
+                        "`{}`: expected missing {:?}, got {:?}",
+                        x.intervention,
+                        set(want.clone()),
+                        got
+                    ));
+                }
+            }
+            if let Some(want) = &x.duties {
+                let got = set(r
+                    .duties
+                    .iter()
+                    .map(|(k, _)| ci.duties[*k].0.id.value.clone())
+                    .collect());
+                if set(want.clone()) != got {
+                    failures.push(format!(
+                        "`{}`: expected duties {:?}, got {:?}",
+                        x.intervention,
+                        set(want.clone()),
+                        got
+                    ));
+                }
+            }
+            if let Some((from, until)) = x.period {
+                let got = r.period.map(|p| (p.from, p.until));
+                if got != Some((from, until)) {
+                    let shown =
+                        got.map_or_else(|| "none".to_string(), |(a, b)| format!("{a} – {b}"));
+                    failures.push(format!(
+                        "`{}`: expected the period {from} – {until}, got {shown}",
+                        x.intervention
+                    ));
+                }
+            }
+        }
+        let explanation =
+            (!failures.is_empty()).then(|| crate::eval::report::human(engine, &t.case, &e));
+        run.results.push(TestResult {
+            name: t.name.clone(),
+            at,
+            failures,
+            explanation,
+        });
+    }
+    run
+}
+
+/// The coverage table and totals, as text.
+pub fn coverage_text(run: &Run) -> String {
+    let mut s = String::from("Täckning per kriterium (uppfyllt / ej uppfyllt / ej utrett):\n");
+    for ((doc, version, id), seen) in &run.coverage {
+        let mark = |b: bool| if b { "✓" } else { "·" };
+        s.push_str(&format!(
+            "  {}  {}  {}   {doc} {version} {id}\n",
+            mark(seen.met),
+            mark(seen.not_met),
+            mark(seen.missing)
+        ));
+    }
+    s.push_str(&format!(
+        "Täckning: {:.1} % av {} kriterietillstånd\n",
+        run.coverage_percent(),
+        3 * run.coverage.len()
+    ));
+    s
+}

@@ -1,0 +1,148 @@
+//! `styrdok eval --cases`: JSON Lines and CSV, one result per case, bad rows
+//! reported per line while the batch goes on, a summary without personal data.
+
+mod common;
+
+use std::process::Command;
+
+use common::root;
+
+const ROWS: &str = r#"{"arende":"a1","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1999-05-01","personkrets":1,"onskar_arbeta_eller_studera":true},"bedomningar":{"forutsattningar_med_jobbcoach":{"varde":true,"av":"A"},"stodbehov_arbete_eller_studier":{"varde":true,"av":"A"}}}
+{"arende":"a2","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1950-05-01","personkrets":3}}
+
+{"arende":"a3","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1999-05-01"}}
+{"arende":"a4","ansokningsdatum":"2023-02-30","insatser":["lss"]}
+not json at all
+{"arende":"a6","ansokningsdatum":"2023-09-01","insatser":["lss"],"fakta":{"fodelsedatum":"1977-07-07","beviljad_daglig_verksamhet":"kanske"}}
+"#;
+
+fn run(input: &str, name: &str, extra: &[&str]) -> (std::process::Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join(name);
+    std::fs::write(&f, input).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .current_dir(root())
+        .args(["eval", "--cases"])
+        .arg(&f)
+        .args(extra)
+        .output()
+        .unwrap();
+    (o, dir)
+}
+
+#[test]
+fn jsonl_gives_one_result_per_case_and_goes_on_after_bad_rows() {
+    let (o, _dir) = run(ROWS, "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(1), "a batch with bad rows exits 1");
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[0]["interventions"][0]["outcome"], "beviljas");
+    assert_eq!(
+        lines[0]["interventions"][0]["period"]["until"],
+        "2023-12-31"
+    );
+    assert_eq!(lines[1]["interventions"][0]["outcome"], "avslag");
+    assert_eq!(
+        lines[1]["interventions"][0]["not_met"],
+        serde_json::json!(["yrkesverksam-alder", "personkrets-1-eller-2"])
+    );
+    assert_eq!(lines[2]["line"], 4, "blank lines are skipped but counted");
+    assert_eq!(
+        lines[2]["interventions"][0]["outcome"],
+        "utredning_ofullstandig"
+    );
+    assert_eq!(
+        lines[3]["error"],
+        "`ansokningsdatum` is not a date (month 2 of 2023 has no day 30) (column 45)"
+    );
+    assert!(
+        lines[4]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("not valid JSON"),
+        "{}",
+        lines[4]
+    );
+    assert_eq!(lines[5]["case"], "a6");
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("3 ärenden: 1 beviljas, 1 avslag, 1 utredning ofullständig"),
+        "{err}"
+    );
+    assert!(
+        err.contains("3 rader kunde inte prövas (rad 5, 6, 7)"),
+        "{err}"
+    );
+    assert!(err.contains("        1  personkrets-1-eller-2"), "{err}");
+    // Case data is personal data: nothing of it in the log.
+    for personal in ["1999-05-01", "1950-05-01", "1977-07-07", "kanske", "a6"] {
+        assert!(
+            !err.contains(personal),
+            "`{personal}` leaked to stderr: {err}"
+        );
+    }
+}
+
+#[test]
+fn csv_in_and_out() {
+    let input = "arende,ansokningsdatum,insatser,fodelsedatum,personkrets,onskar_arbeta_eller_studera,forutsattningar_med_jobbcoach,forutsattningar_med_jobbcoach.av,stodbehov_arbete_eller_studier,stodbehov_arbete_eller_studier.av\n\
+                 c1,2023-09-01,lss-insteg,1999-05-01,1,ja,ja,Anna A,ja,Anna A\n\
+                 c2,2023-09-01,lss-insteg,1999-05-01,ingen,ja,,,,\n\
+                 c3,2023-09-01,lss-insteg,1999-05-01,1,ja,ja,,ja,Anna A\n\
+                 c4,2023-09-01\n";
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("results.csv");
+    let (o, _dir) = run(input, "cases.csv", &["--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "line,case,document,version,intervention,outcome,not_met,not_established,missing,period_from,period_until,duties,error"
+    );
+    assert_eq!(
+        rows[1],
+        "2,c1,stod-arbete-studier,2022-05,lss-insteg,beviljas,,,,2023-09-01,2023-12-31,,"
+    );
+    assert!(
+        rows[2].starts_with(
+            "3,c2,stod-arbete-studier,2022-05,lss-insteg,avslag,personkrets-1-eller-2,"
+        ),
+        "{}",
+        rows[2]
+    );
+    assert!(
+        rows[3].contains(
+            "assessment `forutsattningar_med_jobbcoach` has no `forutsattningar_med_jobbcoach.av`"
+        ),
+        "{}",
+        rows[3]
+    );
+    assert!(
+        rows[4].starts_with("5,,,,,,,,,,,,malformed CSV row"),
+        "{}",
+        rows[4]
+    );
+}
+
+#[test]
+fn an_unknown_csv_column_stops_the_batch_before_it_starts() {
+    let (o, _dir) = run(
+        "arende,ansokningsdatum,insatser,fodelsdatum\n",
+        "cases.csv",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains(
+            "unknown column `fodelsdatum` in the CSV header; did you mean `fodelsedatum`?"
+        ),
+        "{err}"
+    );
+}

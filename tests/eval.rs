@@ -1,0 +1,430 @@
+//! `styrdok eval`, `new-case` and `test` as a case officer and CI run them.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{pdf_text, root};
+
+fn styrdok(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn a_granted_case_explains_every_criterion_and_the_period() {
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/socialpsykiatri-beviljas.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Ärende 2023-0611: ansökan 2023-09-01"),
+        "{out}"
+    );
+    assert!(out.contains("stod-arbete-studier version 2022-05"), "{out}");
+    assert!(
+        out.contains("(socialpsykiatrins målgrupp): BEVILJAS"),
+        "{out}"
+    );
+    assert_eq!(out.matches("[uppfyllt]").count(), 7, "{out}");
+    assert!(
+        out.contains("läste: fodelsedatum = 1990-04-12, yrkesverksam_alder = 18–64 år"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Period: 2023-10-01 – 2025-09-30 (2 år)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("”Utgångspunkten är att insatsen kan ges under två år"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_output_matches_its_schema_and_says_what_is_missing() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/schemas/evaluation.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    for file in [
+        "socialpsykiatri-beviljas.yaml",
+        "socialpsykiatri-ofullstandig.yaml",
+        "lss-avslag.yaml",
+        "case.json",
+    ] {
+        let o = styrdok(&[
+            "eval",
+            "--format",
+            "json",
+            "--case",
+            &format!("tests/fixtures/cases/{file}"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{file}: {}", stderr(&o));
+        let v = json(&o);
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:#?}");
+    }
+    let v = json(&styrdok(&[
+        "eval",
+        "--format",
+        "json",
+        "--case",
+        "tests/fixtures/cases/socialpsykiatri-ofullstandig.yaml",
+    ]));
+    let i = &v["interventions"][0];
+    assert_eq!(i["outcome"], "utredning_ofullstandig");
+    let missing = &i["missing"][0];
+    assert_eq!(missing["fact"], "kan_borja_arbeta_eller_studera");
+    assert_eq!(
+        missing["note"],
+        "bedömningen saknar rapport från arbetsspecialist på Jobbtorg"
+    );
+    assert_eq!(
+        missing["provided_by"],
+        "bedöms av handläggare på stadsdelsnämnd efter rapport från och samråd med arbetsspecialist på Jobbtorg"
+    );
+    assert!(
+        v["document"]["content_hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+    // The schema is strict enough to notice a wrong outcome or an unknown key.
+    let mut wrong = v.clone();
+    wrong["interventions"][0]["outcome"] = "kanske".into();
+    assert!(!validator.is_valid(&wrong));
+    let mut extra = v;
+    extra["surprise"] = true.into();
+    assert!(!validator.is_valid(&extra));
+}
+
+#[test]
+fn a_rejection_lists_the_information_duties() {
+    let v = json(&styrdok(&[
+        "eval",
+        "--format",
+        "json",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+    ]));
+    let i = &v["interventions"][0];
+    assert_eq!(i["outcome"], "avslag");
+    let duties: Vec<&str> = i["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        duties,
+        ["informera-ansoka-igen", "informera-daglig-verksamhet"]
+    );
+    let failing: Vec<&str> = i["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["result"] == "ej_uppfyllt")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing, ["inforstadd-och-beredd"]);
+}
+
+#[test]
+fn the_date_option_chooses_the_version_in_force() {
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--date",
+        "2021-01-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no guideline in force on 2021-01-01"),
+        "{}",
+        stderr(&o)
+    );
+    let v = json(&styrdok(&[
+        "eval",
+        "--format",
+        "json",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--date",
+        "2024-01-01",
+    ]));
+    assert_eq!(v["evaluated_on"], "2024-01-01");
+    assert_eq!(v["application_date"], "2023-09-01");
+}
+
+#[test]
+fn a_bad_case_file_gets_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.yaml");
+    std::fs::write(
+        &f,
+        "ansokningsdatum: 2023-09-01\ninsatser: [lss]\nfakta:\n  personkrets: 4\n  fodelsdatum: 1990-01-01\n  stodbehov_arbete: true\nbedomningar:\n  inforstadd_och_beredd: {varde: true}\n",
+    )
+    .unwrap();
+    let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[wrong-type]: `personkrets` is one of 1, 2, 3, ingen, not `4`"),
+        "{err}"
+    );
+    assert!(err.contains("bad.yaml:4:16]"), "{err}");
+    assert!(
+        err.contains("error[unknown-fact]: unknown fact `fodelsdatum`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `fodelsedatum`?"), "{err}");
+    assert!(
+        err.contains("error[assessment-as-fact]: `stodbehov_arbete` is an assessment, not a fact"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the assessment `inforstadd_och_beredd` does not say who made it"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn the_decision_draft_follows_the_two_step_procedure() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("beslut.md");
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--draft",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.starts_with("# Beslutsförslag – utkast för handläggaren"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "1. Ansökan avslås vid prövning enligt 4 kap. 1 § socialtjänstlagen (2001:453)."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "2. Ansökan avslås även vid prövning enligt 4 kap. 2 § socialtjänstlagen (2001:453)."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Motivering för avslag vid prövning av rätt till insatsen enligt 4 kap. 1 § SoL är att"
+        ),
+        "{text}"
+    );
+    // Only the decisive circumstance, quoted as the officer's assessment.
+    assert!(
+        text.contains("Den enskilde bedöms vara införstådd i vad som krävs och beredd"),
+        "{text}"
+    );
+    assert!(text.contains("*Handläggarens bedömning (Bo Berg, handläggare) är att kriteriet inte är uppfyllt: Den enskilde vill i nuläget"), "{text}");
+    assert!(
+        !text.contains("Den enskilde tillhör personkrets 1 eller 2 enligt LSS."),
+        "a criterion that was met is not decisive"
+    );
+    assert!(text.contains("Handläggaren ska även informera om möjligheten att ansöka om insatsen daglig verksamhet"), "{text}");
+
+    let granted = dir.path().join("bifall.md");
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/socialpsykiatri-beviljas.yaml",
+        "--draft",
+        granted.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = std::fs::read_to_string(&granted).unwrap();
+    assert!(text.contains("2. Ansökan beviljas enligt 4 kap. 2 § socialtjänstlagen (2001:453) för tiden 2023-10-01–2025-09-30."), "{text}");
+    assert!(text.contains("Insatsen beviljas för 2 år."), "{text}");
+}
+
+#[test]
+fn the_decision_draft_compiles_to_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("beslut.pdf");
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--draft",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("UTKAST – inte ett beslut"), "{text}");
+    assert!(
+        text.contains(
+            "Ansökan avslås även vid prövning enligt 4 kap. 2 § socialtjänstlagen (2001:453)."
+        ),
+        "{text}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the draft is written: {leftovers:?}"
+    );
+}
+
+#[test]
+fn new_case_prints_a_file_that_evaluates_as_incomplete() {
+    let o = styrdok(&["new-case", "lss", "--date", "2023-09-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "  # Vilken personkrets enligt 1 § LSS tillhör den enskilde? (ett av: 1, 2, 3, ingen)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  beviljad_daglig_verksamhet: null"),
+        "the duty's condition is listed too"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ny.yaml");
+    std::fs::write(&f, &text).unwrap();
+    let v = json(&styrdok(&[
+        "eval",
+        "--format",
+        "json",
+        "--case",
+        f.to_str().unwrap(),
+    ]));
+    assert_eq!(v["interventions"][0]["outcome"], "utredning_ofullstandig");
+    assert_eq!(
+        v["interventions"][0]["missing"].as_array().unwrap().len(),
+        8
+    );
+    let o = styrdok(&["new-case", "lsss"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `lss`?"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_shipped_policy_tests_pass_with_full_coverage() {
+    let o = styrdok(&["test", "policy", "--min-coverage", "100"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let line = out.lines().last().unwrap();
+    let n: usize = line.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n >= 30, "{line}");
+    assert!(line.ends_with("0 failed; coverage 100.0 %"), "{line}");
+}
+
+#[test]
+fn a_failing_policy_test_is_shown_with_its_explanation() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    copy_dir(&root().join("policy"), &policy);
+    let t = policy.join("stod-arbete-studier/tests/extra.yaml");
+    std::fs::write(
+        &t,
+        "tests:\n  - name: fel förväntan\n    case:\n      ansokningsdatum: 2023-09-01\n      insatser: [lss-insteg]\n      fakta: {fodelsedatum: 1999-05-01, personkrets: 3}\n    expect:\n      lss-insteg: {outcome: beviljas}\n",
+    )
+    .unwrap();
+    let o = styrdok(&["test", policy.to_str().unwrap(), "--min-coverage", "100"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL fel förväntan"), "{out}");
+    assert!(
+        out.contains("`lss-insteg`: expected beviljas, got avslag"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    | Särskilt individanpassat stöd till arbete eller studier Insteg"),
+        "{out}"
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn case_files_validate_against_the_published_case_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .args(["build", "--html-only", "--out"])
+        .arg(dir.path())
+        .arg(root().join("policy"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.path()
+                .join("stod-arbete-studier/2022-05/case.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let case: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/cases/case.json")).unwrap(),
+    )
+    .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&case)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut bad = case.clone();
+    bad["fakta"]["fodelsdatum"] = "1990-01-01".into();
+    assert!(!validator.is_valid(&bad), "an unknown fact is refused");
+    let mut bad = case;
+    bad["fakta"]["personkrets"] = 4.into();
+    assert!(
+        !validator.is_valid(&bad),
+        "a value outside the enum is refused"
+    );
+}
