@@ -119,6 +119,9 @@ pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Resu
                 opts.out.display()
             )
         })?;
+    if opts.typst.is_some() {
+        crate::typst_cli::write_fonts(&staging.path().join(".fonts"))?;
+    }
     let total: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     let show = opts.progress && std::io::stderr().is_terminal() && total > 1;
     let mut files = Vec::new();
@@ -218,6 +221,7 @@ fn version(
                 &format!("{base}.typ"),
                 &format!("{base}.pdf"),
                 timestamp(v),
+                &staging.join(".fonts"),
             )
             .map_err(place)?;
         out.push(rel.join(format!("{base}.pdf")));
@@ -231,12 +235,11 @@ fn pretty(v: &serde_json::Value) -> String {
     s
 }
 
+/// Writes a staged file. No fsync per file: an interrupted build leaves the staging
+/// folder, never a half-written file in place (the rename is atomic); as with cargo and
+/// Zola, durability across a power cut is left to the file system.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut f = std::fs::File::create(path)
-        .map_err(|e| format!("cannot write `{}` ({e})", path.display()))?;
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| format!("cannot write `{}` ({e})", path.display()))
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write `{}` ({e})", path.display()))
 }
 
 /// Moves every staged file into place, each by an atomic rename.

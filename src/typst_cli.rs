@@ -102,27 +102,23 @@ impl Typst {
         Ok(Typst { path, version })
     }
 
-    /// Compiles `root/input` to `root/output` with `root` as Typst's project root.
-    /// Errors carry Typst's diagnostics mapped to the YAML source where the `.typ` names it.
+    /// Compiles `root/input` to `root/output` with `root` as Typst's project root and
+    /// the fonts of [`write_fonts`] in `fonts`. Errors carry Typst's diagnostics mapped
+    /// to the YAML source where the `.typ` names it.
     pub fn compile(
         &self,
         root: &Path,
         input: &str,
         output: &str,
         timestamp: i64,
+        fonts: &Path,
     ) -> Result<(), String> {
-        let fonts = root.join(".fonts");
-        std::fs::create_dir_all(&fonts).map_err(|e| format!("cannot prepare fonts ({e})"))?;
-        for (name, bytes) in FONTS {
-            std::fs::write(fonts.join(name), bytes)
-                .map_err(|e| format!("cannot prepare fonts ({e})"))?;
-        }
         let out = Command::new(&self.path)
             .arg("compile")
             .arg("--root")
             .arg(root)
             .arg("--font-path")
-            .arg(&fonts)
+            .arg(fonts)
             .arg("--ignore-system-fonts")
             .args(["--pdf-standard", "ua-1"])
             .args(["--creation-timestamp", &timestamp.to_string()])
@@ -132,13 +128,21 @@ impl Typst {
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
             .map_err(|e| format!("cannot run `{}` ({e})", self.path.display()))?;
-        let _ = std::fs::remove_dir_all(&fonts);
         if out.status.success() {
             return Ok(());
         }
         let typ = std::fs::read_to_string(root.join(input)).unwrap_or_default();
         Err(explain(&String::from_utf8_lossy(&out.stderr), &typ))
     }
+}
+
+/// Writes the fonts compiled into the binary to `dir` (once per build), for `--font-path`.
+pub fn write_fonts(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+    for (name, bytes) in FONTS {
+        std::fs::write(dir.join(name), bytes).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+    }
+    Ok(())
 }
 
 /// Turns Typst's `file:line:col: error: message` lines into messages that name the

@@ -375,7 +375,13 @@ pub fn write(
             std::fs::write(work.path().join("decision.typ"), typ)
                 .map_err(|err| format!("cannot write the draft ({err})"))?;
             let stamp = crate::eval::days(case.application_date) * 86_400;
-            typst.compile(work.path(), "decision.typ", "decision.pdf", stamp)?;
+            typst.compile(
+                work.path(),
+                "decision.typ",
+                "decision.pdf",
+                stamp,
+                &work.path().join(".fonts"),
+            )?;
             std::fs::read(work.path().join("decision.pdf"))
                 .map_err(|err| format!("cannot read the compiled draft ({err})"))?
         }

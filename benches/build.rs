@@ -1,0 +1,155 @@
+//! `cargo bench --bench build`: styrdok build's wall time against bare
+//! `typst compile` of the same generated .typ files, in one run, as a ratio; and
+//! the HTML + criteria.json path alone (no Typst). Targets (issue B): our
+//! overhead under 5 % of Typst's time; HTML + criteria.json under 20 ms.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use styrdok::load::{DiskTree, load};
+use styrdok::publish::{Options, build};
+use styrdok::render::templates::Templates;
+use styrdok::typst_cli::{FONTS, Typst};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let policy_dir = root.join("policy");
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    let typst = Typst::find().expect("Typst is needed: run scripts/install-typst");
+    let work = tempfile::tempdir().unwrap();
+
+    // 1. HTML + criteria.json + case schema alone: load, check, render, write (no Typst).
+    let mut html_only = Vec::new();
+    for i in 0..runs * 4 {
+        let out = work.path().join(format!("html-{i}"));
+        let t = Instant::now();
+        let (policy, mut d) = load(&DiskTree::new(&policy_dir).unwrap());
+        d.extend(styrdok::check::check(&policy));
+        assert!(!d.has_errors());
+        let templates = Templates::load(None).unwrap();
+        build(
+            &policy,
+            &templates,
+            &Options {
+                out: &out,
+                typst: None,
+                progress: false,
+            },
+        )
+        .unwrap();
+        html_only.push(t.elapsed());
+    }
+
+    // 2. The full build (3 PDFs) against bare `typst compile` of the same .typ files,
+    //    alternating so that both see the same machine state.
+    let (policy, _) = load(&DiskTree::new(&policy_dir).unwrap());
+    let templates = Templates::load(None).unwrap();
+    let first = work.path().join("first");
+    build(
+        &policy,
+        &templates,
+        &Options {
+            out: &first,
+            typst: Some(&typst),
+            progress: false,
+        },
+    )
+    .unwrap();
+    let typs: Vec<PathBuf> = walk(&first)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "typ"))
+        .collect();
+    assert_eq!(typs.len(), 3);
+    let fonts = work.path().join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    for (name, bytes) in FONTS {
+        std::fs::write(fonts.join(name), bytes).unwrap();
+    }
+    let mut full = Vec::new();
+    let mut bare = Vec::new();
+    for i in 0..runs {
+        let out = work.path().join(format!("full-{i}"));
+        let t = Instant::now();
+        let (policy, mut d) = load(&DiskTree::new(&policy_dir).unwrap());
+        d.extend(styrdok::check::check(&policy));
+        let templates = Templates::load(None).unwrap();
+        build(
+            &policy,
+            &templates,
+            &Options {
+                out: &out,
+                typst: Some(&typst),
+                progress: false,
+            },
+        )
+        .unwrap();
+        full.push(t.elapsed());
+
+        let t = Instant::now();
+        for typ in &typs {
+            let ok = Command::new(&typst.path)
+                .arg("compile")
+                .arg("--root")
+                .arg(typ.parent().unwrap())
+                .arg("--font-path")
+                .arg(&fonts)
+                .arg("--ignore-system-fonts")
+                .args(["--pdf-standard", "ua-1", "--creation-timestamp", "0"])
+                .arg(typ)
+                .arg(work.path().join("bare.pdf"))
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        bare.push(t.elapsed());
+    }
+    let (h, f, b) = (median(html_only), median(full), median(bare));
+    let overhead = (ms(f) - ms(b)) / ms(b) * 100.0;
+    println!(
+        "styrdok build benchmark ({runs} runs each, medians; {})",
+        typst.version
+    );
+    println!(
+        "  HTML + criteria.json + case schema, 3 documents (no Typst): {:8.2} ms   (target < 20 ms)",
+        ms(h)
+    );
+    println!(
+        "  styrdok build, 3 documents with PDFs:                       {:8.2} ms",
+        ms(f)
+    );
+    println!(
+        "  bare typst compile of the same 3 .typ files:                {:8.2} ms",
+        ms(b)
+    );
+    println!(
+        "  ratio build / bare typst: {:.3}; styrdok's overhead {overhead:+.1} % of Typst's time (target < 5 %)",
+        ms(f) / ms(b)
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
