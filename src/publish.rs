@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::diag::{Diagnostics, Severity};
 use crate::export;
 use crate::model::{Document, Policy, Version};
 use crate::render::{self, templates::Templates};
@@ -105,8 +108,63 @@ struct IndexVersion {
     pdf: bool,
 }
 
-/// Builds every document version of `policy` into `opts.out`.
+/// Why a checked build did not happen.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The policy has errors (or warnings, when they are denied): nothing was written.
+    Problems(Diagnostics),
+    /// The build itself failed (Typst, a template, the disk): nothing was written.
+    Failed(String),
+}
+
+/// Checks `policy` and builds it. The check runs on another thread while the first
+/// document is rendered and compiled; nothing is moved into place unless it passes.
+/// Returns the report and the check's diagnostics (warnings).
+pub fn check_and_build(
+    policy: &Policy,
+    templates: &Templates,
+    opts: &Options<'_>,
+    deny_warnings: bool,
+) -> Result<(Report, Diagnostics), BuildError> {
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let checker = s.spawn(|| {
+            let d = crate::check::check(policy);
+            let refused = d.has_errors() || (deny_warnings && d.count(Severity::Warning) > 0);
+            if refused {
+                stop.store(true, Ordering::Relaxed);
+            }
+            (d, refused)
+        });
+        let staged = stage(policy, templates, opts, &stop);
+        let (mut diags, refused) = checker.join().expect("the check does not panic");
+        diags.sort();
+        if refused {
+            return Err(BuildError::Problems(diags));
+        }
+        let (staging, mut files) = staged.map_err(BuildError::Failed)?;
+        commit(staging.path(), opts.out, &files).map_err(BuildError::Failed)?;
+        files.sort();
+        Ok((Report { files }, diags))
+    })
+}
+
+/// Builds every document version of an already checked `policy` into `opts.out`.
 pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Result<Report, String> {
+    let (staging, mut files) = stage(policy, templates, opts, &AtomicBool::new(false))?;
+    commit(staging.path(), opts.out, &files)?;
+    files.sort();
+    Ok(Report { files })
+}
+
+/// Writes every file into a fresh staging folder inside `opts.out` and compiles the
+/// PDFs there; stops early when `stop` is raised. Nothing is in place yet.
+fn stage(
+    policy: &Policy,
+    templates: &Templates,
+    opts: &Options<'_>,
+    stop: &AtomicBool,
+) -> Result<(tempfile::TempDir, Vec<PathBuf>), String> {
     std::fs::create_dir_all(opts.out)
         .map_err(|e| format!("cannot create `{}` ({e})", opts.out.display()))?;
     remove_stale_staging(opts.out);
@@ -119,9 +177,14 @@ pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Resu
                 opts.out.display()
             )
         })?;
-    if opts.typst.is_some() {
-        crate::typst_cli::write_fonts(&staging.path().join(".fonts"))?;
-    }
+    // Fonts for Typst: kept in the per-user cache, else in the staging folder.
+    let fonts = if opts.typst.is_some() {
+        crate::typst_cli::font_dir(&staging.path().join(".fonts"))?
+    } else {
+        PathBuf::new()
+    };
+    // One Typst compile runs at a time, while the next document is prepared.
+    let mut running: Option<(crate::typst_cli::Running, String)> = None;
     let total: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     let show = opts.progress && std::io::stderr().is_terminal() && total > 1;
     let mut files = Vec::new();
@@ -131,20 +194,32 @@ pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Resu
         let mut versions = Vec::new();
         for v in &doc.versions {
             n += 1;
+            if stop.load(Ordering::Relaxed) {
+                return Err("stopped: the policy has problems".into());
+            }
             if show {
                 eprint!("\r\x1b[2K[{n}/{total}] {} {}", doc.id, v.version.value);
                 let _ = std::io::stderr().flush();
             }
             let rel = PathBuf::from(&doc.id).join(&v.version.value);
-            files.extend(version(
-                policy,
-                templates,
-                opts,
-                doc,
-                v,
-                staging.path(),
-                &rel,
-            )?);
+            let staged = Staged::new(policy, doc, v, staging.path())?;
+            staged.typst(templates, policy, doc, v, &mut files)?;
+            if let Some((previous, at)) = running.take() {
+                previous.finish().map_err(|e| format!("{at}: {e}"))?;
+            }
+            if let Some(typst) = opts.typst {
+                let (typ, pdf) = (
+                    format!("{}.typ", staged.base),
+                    format!("{}.pdf", staged.base),
+                );
+                let r = typst
+                    .start(&staged.dir, &typ, &pdf, timestamp(v), &fonts)
+                    .map_err(|e| place(doc, v, &e))?;
+                files.push(staged.rel.join(pdf));
+                running = Some((r, format!("{} version {}", doc.id, v.version.value)));
+            }
+            // Typst works on this version's PDF while the rest of it is written.
+            staged.rest(templates, policy, doc, v, &mut files)?;
             let base = format!("{}-{}", doc.id, v.version.value);
             versions.push(IndexVersion {
                 version: v.version.value.clone(),
@@ -168,6 +243,9 @@ pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Resu
             versions,
         });
     }
+    if let Some((last, place)) = running.take() {
+        last.finish().map_err(|e| format!("{place}: {e}"))?;
+    }
     if show {
         eprint!("\r\x1b[2K");
     }
@@ -180,53 +258,72 @@ pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Resu
     )?;
     write_new(&staging.path().join("index.html"), html.as_bytes())?;
     files.push(PathBuf::from("index.html"));
-    commit(staging.path(), opts.out, &files)?;
-    files.sort();
-    Ok(Report { files })
+    Ok((staging, files))
 }
 
-/// Writes one version's files into the staging folder.
-fn version(
-    policy: &Policy,
-    templates: &Templates,
-    opts: &Options<'_>,
-    doc: &Document,
-    v: &Version,
-    staging: &Path,
-    rel: &Path,
-) -> Result<Vec<PathBuf>, String> {
-    let dir = staging.join(rel);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| format!("cannot create `{}` ({e})", dir.display()))?;
-    let hash = content_hash(policy, v);
-    let base = format!("{}-{}", doc.id, v.version.value);
-    let mut out = Vec::new();
-    let mut put = |name: String, bytes: &[u8]| -> Result<(), String> {
-        write_new(&dir.join(&name), bytes)?;
-        out.push(rel.join(name));
-        Ok(())
-    };
-    let criteria = export::criteria_json(policy, &doc.id, v, &hash);
-    put("criteria.json".into(), pretty(&criteria).as_bytes())?;
-    let schema = export::case_schema(policy, &doc.id, v);
-    put("case.schema.json".into(), pretty(&schema).as_bytes())?;
-    let place = |e: String| format!("{} version {}: {e}", doc.id, v.version.value);
-    let r = render::document(templates, policy, &doc.id, v, &hash).map_err(place)?;
-    put(format!("{base}.html"), r.html.as_bytes())?;
-    put(format!("{base}.typ"), r.typst.as_bytes())?;
-    if let Some(typst) = opts.typst {
-        typst
-            .compile(
-                &dir,
-                &format!("{base}.typ"),
-                &format!("{base}.pdf"),
-                timestamp(v),
-                &staging.join(".fonts"),
-            )
-            .map_err(place)?;
-        out.push(rel.join(format!("{base}.pdf")));
+/// A version being written into the staging folder: its folder, file base name and hash.
+struct Staged {
+    dir: PathBuf,
+    rel: PathBuf,
+    base: String,
+    hash: String,
+}
+
+impl Staged {
+    fn new(policy: &Policy, doc: &Document, v: &Version, staging: &Path) -> Result<Staged, String> {
+        let rel = PathBuf::from(&doc.id).join(&v.version.value);
+        let dir = staging.join(&rel);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create `{}` ({e})", dir.display()))?;
+        Ok(Staged {
+            dir,
+            rel,
+            base: format!("{}-{}", doc.id, v.version.value),
+            hash: content_hash(policy, v),
+        })
     }
-    Ok(out)
+
+    fn put(&self, name: &str, bytes: &[u8], files: &mut Vec<PathBuf>) -> Result<(), String> {
+        write_new(&self.dir.join(name), bytes)?;
+        files.push(self.rel.join(name));
+        Ok(())
+    }
+
+    /// The Typst source: written first, so that Typst can start on it.
+    fn typst(
+        &self,
+        templates: &Templates,
+        policy: &Policy,
+        doc: &Document,
+        v: &Version,
+        files: &mut Vec<PathBuf>,
+    ) -> Result<(), String> {
+        let typ = render::typst_source(templates, policy, &doc.id, v, &self.hash)
+            .map_err(|e| place(doc, v, &e))?;
+        self.put(&format!("{}.typ", self.base), typ.as_bytes(), files)
+    }
+
+    /// Everything else: HTML page, criteria.json, case schema.
+    fn rest(
+        &self,
+        templates: &Templates,
+        policy: &Policy,
+        doc: &Document,
+        v: &Version,
+        files: &mut Vec<PathBuf>,
+    ) -> Result<(), String> {
+        let html = render::html_page(templates, policy, &doc.id, v, &self.hash)
+            .map_err(|e| place(doc, v, &e))?;
+        self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
+        let criteria = export::criteria_json(policy, &doc.id, v, &self.hash);
+        self.put("criteria.json", pretty(&criteria).as_bytes(), files)?;
+        let schema = export::case_schema(policy, &doc.id, v);
+        self.put("case.schema.json", pretty(&schema).as_bytes(), files)
+    }
+}
+
+fn place(doc: &Document, v: &Version, e: &str) -> String {
+    format!("{} version {}: {e}", doc.id, v.version.value)
 }
 
 fn pretty(v: &serde_json::Value) -> String {

@@ -113,7 +113,20 @@ impl Typst {
         timestamp: i64,
         fonts: &Path,
     ) -> Result<(), String> {
-        let out = Command::new(&self.path)
+        self.start(root, input, output, timestamp, fonts)?.finish()
+    }
+
+    /// Starts a compile and returns at once, so that the caller can prepare the next
+    /// document while Typst works; [`Running::finish`] waits for it.
+    pub fn start(
+        &self,
+        root: &Path,
+        input: &str,
+        output: &str,
+        timestamp: i64,
+        fonts: &Path,
+    ) -> Result<Running, String> {
+        let child = Command::new(&self.path)
             .arg("compile")
             .arg("--root")
             .arg(root)
@@ -126,21 +139,77 @@ impl Typst {
             .arg(root.join(input))
             .arg(root.join(output))
             .env_remove("SOURCE_DATE_EPOCH")
-            .output()
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .map_err(|e| format!("cannot run `{}` ({e})", self.path.display()))?;
+        Ok(Running {
+            child: Some(child),
+            typ: root.join(input),
+        })
+    }
+}
+
+/// A Typst compile under way. Dropped unfinished (the build failed elsewhere), it is
+/// stopped, so no Typst process outlives the build or writes into a removed folder.
+pub struct Running {
+    child: Option<std::process::Child>,
+    typ: PathBuf,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Running {
+    /// Waits for the compile; on failure, Typst's diagnostics mapped to the YAML source.
+    pub fn finish(mut self) -> Result<(), String> {
+        let child = self.child.take().expect("a running compile has a child");
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("cannot wait for typst ({e})"))?;
         if out.status.success() {
             return Ok(());
         }
-        let typ = std::fs::read_to_string(root.join(input)).unwrap_or_default();
+        let typ = std::fs::read_to_string(&self.typ).unwrap_or_default();
         Err(explain(&String::from_utf8_lossy(&out.stderr), &typ))
     }
 }
 
-/// Writes the fonts compiled into the binary to `dir` (once per build), for `--font-path`.
+/// Where the fonts for `--font-path` are kept: the per-user cache beside the installed
+/// Typst (`~/.cache/styrdok/fonts-<version>`), written once; `fallback` when there is
+/// no cache folder.
+pub fn font_dir(fallback: &Path) -> Result<PathBuf, String> {
+    let cache = cache_path()
+        .and_then(|p| p.ancestors().nth(3).map(Path::to_path_buf))
+        .map(|styrdok| styrdok.join(format!("fonts-{}", env!("CARGO_PKG_VERSION"))));
+    let dir = match cache {
+        Some(d) if write_fonts(&d).is_ok() => d,
+        _ => {
+            write_fonts(fallback)?;
+            fallback.to_path_buf()
+        }
+    };
+    Ok(dir)
+}
+
+/// Writes the fonts compiled into the binary to `dir`, for `--font-path`. A font file
+/// already there with the same contents is left alone, so a kept folder costs nothing.
 pub fn write_fonts(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot prepare fonts ({e})"))?;
     for (name, bytes) in FONTS {
-        std::fs::write(dir.join(name), bytes).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+        let path = dir.join(name);
+        let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(&path).is_ok_and(|b| b == *bytes);
+        if !same {
+            std::fs::write(&path, bytes).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+        }
     }
     Ok(())
 }

@@ -289,6 +289,12 @@ fn the_decision_draft_compiles_to_pdf() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = pdf_text(&pdf);
     assert!(text.contains("UTKAST – inte ett beslut"), "{text}");
+    let fonts = common::pdffonts(&pdf);
+    assert!(
+        fonts.contains("Inter-Regular"),
+        "the shipped fonts are not used:\n{fonts}"
+    );
+
     assert!(
         text.contains(
             "Ansökan avslås även vid prövning enligt 4 kap. 2 § socialtjänstlagen (2001:453)."

@@ -145,23 +145,26 @@ fn templates(
 }
 
 fn build(a: &BuildArgs) -> Result<ExitCode, String> {
-    let Some(policy) = load_checked(&a.path, a.deny_warnings, true)? else {
-        return Ok(ExitCode::from(PROBLEMS));
-    };
-    let template_dir = a.templates.clone().unwrap_or_else(|| {
-        let parent = a
-            .path
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default();
-        parent.join("templates")
-    });
-    if let Some(t) = &a.templates {
-        if !t.is_dir() {
-            return Err(format!("template folder `{}` does not exist", t.display()));
+    let tree = DiskTree::new(&a.path)?;
+    let (policy, loaded) = styrdok::load::load(&tree);
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let refuse = |diags: &styrdok::diag::Diagnostics| {
+        for d in diags.iter() {
+            eprintln!("{}", render_human(&policy.sources, d, color));
         }
+        let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
+        eprintln!(
+            "{}: {e} error{}, {w} warning{}: nothing was built",
+            a.path.display(),
+            plural(e),
+            plural(w)
+        );
+        Ok(ExitCode::from(PROBLEMS))
+    };
+    if loaded.has_errors() || (a.deny_warnings && !loaded.is_empty()) {
+        return refuse(&loaded);
     }
-    let templates = styrdok::render::templates::Templates::load(Some(&template_dir))?;
+    let templates = templates(&a.path, a.templates.as_deref())?;
     let typst = if a.html_only {
         None
     } else {
@@ -172,7 +175,25 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
         typst: typst.as_ref(),
         progress: true,
     };
-    let report = styrdok::publish::build(&policy, &templates, &opts)?;
+    let (report, checked) =
+        match styrdok::publish::check_and_build(&policy, &templates, &opts, a.deny_warnings) {
+            Ok(r) => r,
+            Err(styrdok::publish::BuildError::Problems(mut d)) => {
+                d.extend(loaded);
+                d.sort();
+                return refuse(&d);
+            }
+            Err(styrdok::publish::BuildError::Failed(e)) => return Err(e),
+        };
+    let warnings = checked.count(Severity::Warning) + loaded.count(Severity::Warning);
+    if warnings > 0 {
+        eprintln!(
+            "{}: {warnings} warning{} (see `styrdok check {}`)",
+            a.path.display(),
+            plural(warnings),
+            a.path.display()
+        );
+    }
     let versions: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     eprintln!(
         "wrote {} files for {} document{} ({versions} version{}) to {}{}",

@@ -370,18 +370,19 @@ pub fn write(
                 case.id.as_deref().unwrap_or("ärende")
             );
             let typ = templates.render("decision.typ", &TypstDraft { title, body })?;
-            let work = tempfile::tempdir()
-                .map_err(|err| format!("cannot create a work folder ({err})"))?;
+            // The work folder sits beside the requested file: case data goes nowhere else.
+            let work = tempfile::Builder::new()
+                .prefix(".styrdok-draft-")
+                .tempdir_in(dir)
+                .map_err(|err| {
+                    format!("cannot create a work folder in `{}` ({err})", dir.display())
+                })?;
+            let fonts = crate::typst_cli::font_dir(&work.path().join(".fonts"))?;
             std::fs::write(work.path().join("decision.typ"), typ)
                 .map_err(|err| format!("cannot write the draft ({err})"))?;
             let stamp = crate::eval::days(case.application_date) * 86_400;
-            typst.compile(
-                work.path(),
-                "decision.typ",
-                "decision.pdf",
-                stamp,
-                &work.path().join(".fonts"),
-            )?;
+            typst.compile(work.path(), "decision.typ", "decision.pdf", stamp, &fonts)?;
+
             std::fs::read(work.path().join("decision.pdf"))
                 .map_err(|err| format!("cannot read the compiled draft ({err})"))?
         }

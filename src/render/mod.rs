@@ -27,10 +27,36 @@ pub fn document(
     v: &Version,
     content_hash: &str,
 ) -> Result<Rendered, String> {
-    let html_ctx = context::document(policy, doc_id, v, content_hash, Backend::Html);
-    let typ_ctx = context::document(policy, doc_id, v, content_hash, Backend::Typst);
     Ok(Rendered {
-        html: templates.render("document.html", &html_ctx)?,
-        typst: templates.render("document.typ", &typ_ctx)?,
+        html: html_page(templates, policy, doc_id, v, content_hash)?,
+        typst: typst_source(templates, policy, doc_id, v, content_hash)?,
     })
+}
+
+/// The self-contained HTML page of one version.
+pub fn html_page(
+    templates: &Templates,
+    policy: &Policy,
+    doc_id: &str,
+    v: &Version,
+    content_hash: &str,
+) -> Result<String, String> {
+    templates.render(
+        "document.html",
+        &context::document(policy, doc_id, v, content_hash, Backend::Html),
+    )
+}
+
+/// The Typst source of one version's PDF.
+pub fn typst_source(
+    templates: &Templates,
+    policy: &Policy,
+    doc_id: &str,
+    v: &Version,
+    content_hash: &str,
+) -> Result<String, String> {
+    templates.render(
+        "document.typ",
+        &context::document(policy, doc_id, v, content_hash, Backend::Typst),
+    )
 }

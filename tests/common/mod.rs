@@ -72,3 +72,14 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The fonts a PDF embeds (`pdffonts`), so a test can notice a silent fallback.
+pub fn pdffonts(pdf: &Path) -> String {
+    let out = Command::new("pdffonts")
+        .arg(pdf)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("`pdffonts` from poppler-utils is needed by this test ({e}); run `scripts/test`")
+        });
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
