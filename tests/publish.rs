@@ -108,8 +108,8 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
         .into_iter()
         .map(|f| {
             let digest = sha2::Sha256::digest(std::fs::read(dir.join(&f)).unwrap());
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            (f, hex)
+                        (f, format!("{digest:x}"))
+
         })
         .collect()
 }
