@@ -1,1 +1,309 @@
-fn main() {}
+//! `cargo bench --bench eval`: 1,000,000 synthetic cases as JSON Lines, evaluated
+//! against every intervention of the shipped guideline. Reports (issue C):
+//! - evaluation alone, cases/s on one core (target ≥ 1,000,000);
+//! - the whole JSONL-in → results-out run, against parsing the same lines with
+//!   serde_json alone (the bound the run should approach);
+//! - peak memory of `styrdok eval --cases` on 100,000 and 1,000,000 cases (flat).
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use styrdok::eval::Engine;
+use styrdok::eval::batch::{self, Format, Lookup};
+use styrdok::load::{DiskTree, load};
+
+const INSATSER: [&str; 4] = [
+    "socialpsykiatri",
+    "lss-insteg",
+    "lss-insteg-fortsatt",
+    "lss",
+];
+
+/// xorshift64*: deterministic, so every run evaluates the same cases.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn pick(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.pick(100) < percent
+    }
+}
+
+fn bool_fact(r: &mut Rng, name: &str, out: &mut Vec<String>) {
+    if r.chance(90) {
+        out.push(format!("\"{name}\":{}", r.chance(85)));
+    }
+}
+
+fn assessment(r: &mut Rng, name: &str, extra: &str, out: &mut Vec<String>) {
+    if r.chance(85) {
+        out.push(format!(
+            "\"{name}\":{{\"varde\":{},\"av\":\"Handläggare {}\"{extra}}}",
+            r.chance(85),
+            r.pick(40)
+        ));
+    }
+}
+
+/// One synthetic case, as a case management export would produce it.
+fn case(r: &mut Rng, i: u64) -> String {
+    let mut facts = Vec::new();
+    if r.chance(95) {
+        facts.push(format!(
+            "\"fodelsedatum\":\"{}-{:02}-{:02}\"",
+            1950 + r.pick(60),
+            1 + r.pick(12),
+            1 + r.pick(28)
+        ));
+    }
+    bool_fact(r, "pagaende_kontakt_specialistpsykiatri", &mut facts);
+    bool_fact(r, "primart_mal_arbete_eller_studier", &mut facts);
+    bool_fact(r, "onskar_arbeta_eller_studera", &mut facts);
+    bool_fact(r, "beviljad_daglig_verksamhet", &mut facts);
+    if r.chance(90) {
+        let k = ["1", "2", "3", "\"ingen\""][r.pick(4) as usize];
+        facts.push(format!("\"personkrets\":{k}"));
+    }
+    let mut bed = Vec::new();
+    for name in [
+        "stodbehov_arbete",
+        "stodbehov_arbete_eller_studier",
+        "inforstadd_och_beredd",
+        "arbetsformedlingen_kan_erbjuda_atgard",
+        "forutsattningar_med_jobbcoach",
+        "kan_klara_anpassat_arbete",
+        "behov_av_stod_i_overgangsperiod",
+    ] {
+        assessment(r, name, "", &mut bed);
+    }
+    assessment(
+        r,
+        "kan_borja_arbeta_eller_studera",
+        ",\"samrad\":[\"arbetsspecialist\"],\"rapport_fran\":\"arbetsspecialist\"",
+        &mut bed,
+    );
+    assessment(
+        r,
+        "kan_paborja_aktivt_arbetssokande",
+        ",\"samrad\":[\"jobbcoach\"],\"rapport_fran\":\"jobbcoach\"",
+        &mut bed,
+    );
+    format!(
+        "{{\"arende\":\"B-{i}\",\"ansokningsdatum\":\"2023-{:02}-{:02}\",\"insatser\":[\"{}\"],\"fakta\":{{{}}},\"bedomningar\":{{{}}}}}",
+        1 + r.pick(12),
+        1 + r.pick(28),
+        INSATSER.join("\",\""),
+        facts.join(","),
+        bed.join(",")
+    )
+}
+
+fn write_cases(path: &Path, n: u64) {
+    let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    for i in 0..n {
+        writeln!(w, "{}", case(&mut r, i)).unwrap();
+    }
+}
+
+/// Runs `styrdok eval --cases` and returns (seconds, peak resident memory in MiB).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also reports its peak memory
+fn peak_rss(bin: &str, cases: &Path, policy: &Path) -> (f64, f64) {
+
+    let t = Instant::now();
+    let child = Command::new(bin)
+        .args(["eval", "--policy"])
+        .arg(policy)
+        .arg("--cases")
+        .arg(cases)
+        .args(["--out", "/dev/null", "--output-format", "jsonl"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+    #[allow(unsafe_code)]
+    let rusage = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::wait4(child.id() as libc::pid_t, &raw mut status, 0, &raw mut ru);
+        ru
+    };
+    (t.elapsed().as_secs_f64(), rusage.ru_maxrss as f64 / 1024.0)
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let n: u64 = std::env::var("BENCH_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let shm = Path::new("/dev/shm");
+    let work = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    let (policy, d) = load(&DiskTree::new(root.join("policy")).unwrap());
+    assert!(!d.has_errors());
+    let engine = Engine::new(&policy);
+    let lookup = Lookup::new(&engine);
+
+    let big = work.path().join("cases.jsonl");
+    let t = Instant::now();
+    write_cases(&big, n);
+    let bytes = std::fs::metadata(&big).unwrap().len();
+    println!(
+        "generated {n} cases, {:.0} MB of JSON Lines, in {:.1} s",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    // 1. Evaluation alone: 10,000 parsed cases, evaluated round-robin n times.
+    let pool: Vec<styrdok::eval::Case> = BufReader::new(std::fs::File::open(&big).unwrap())
+        .lines()
+        .take(10_000)
+        .map(|l| {
+            let mut c = batch::blank(&engine);
+            batch::parse_json_row(&engine, &lookup, l.unwrap().as_bytes(), &mut c).unwrap();
+            c
+        })
+        .collect();
+    let v = engine
+        .select(&pool[0], None, pool[0].application_date)
+        .unwrap();
+    let indices: Vec<usize> = INSATSER
+        .iter()
+        .map(|i| v.intervention(i).unwrap())
+        .collect();
+    // As the batch does it: version, parameters on the case's date, results into reused buffers.
+    let mut scratch = Vec::new();
+    let mut params = Vec::new();
+    let mut results: Vec<styrdok::eval::InterventionResult> = indices
+        .iter()
+        .map(|&i| {
+            engine.intervention(
+                v,
+                i,
+                &pool[0],
+                &engine.params_on(pool[0].application_date),
+                &mut scratch,
+            )
+        })
+        .collect();
+    let mut granted = 0u64;
+    let t = Instant::now();
+    for k in 0..n as usize {
+        let c = &pool[k % pool.len()];
+        let v = engine.select(c, None, c.application_date).unwrap();
+        engine.params_into(c.application_date, &mut params);
+        for (r, &i) in results.iter_mut().zip(&indices) {
+            engine.intervention_into(v, i, c, &params, &mut scratch, r);
+            granted += u64::from(r.outcome == styrdok::eval::Outcome::Beviljas);
+        }
+    }
+
+    let eval_s = t.elapsed().as_secs_f64();
+    println!(
+        "evaluation alone: {:>12.0} cases/s ({} interventions each; {:.0} ns per case; {granted} granted)",
+        n as f64 / eval_s,
+        INSATSER.len(),
+        eval_s * 1e9 / n as f64
+    );
+
+    // 2. Parsing alone (the bound), then the whole batch run, over the same file.
+    let parse = |f: &dyn Fn(&[u8])| {
+        let t = Instant::now();
+        let mut r = BufReader::with_capacity(1 << 16, std::fs::File::open(&big).unwrap());
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            if r.read_until(b'\n', &mut buf).unwrap() == 0 {
+                break;
+            }
+            f(&buf);
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let value_s = parse(&|b| {
+        let v: serde_json::Value = serde_json::from_slice(b).unwrap();
+        std::hint::black_box(v);
+    });
+    let ignored_s = parse(&|b| {
+        let v: serde::de::IgnoredAny = serde_json::from_slice(b).unwrap();
+        std::hint::black_box(v);
+    });
+    let row = std::cell::RefCell::new(batch::blank(&engine));
+    let rows_s = parse(&|b| {
+        let mut c = row.borrow_mut();
+        batch::parse_json_row(&engine, &lookup, b, &mut c).unwrap();
+        std::hint::black_box(&*c);
+    });
+
+    let t = Instant::now();
+    let mut input = BufReader::with_capacity(1 << 16, std::fs::File::open(&big).unwrap());
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::sink());
+    let summary = batch::run(
+        &engine,
+        None,
+        None,
+        &mut input,
+        Format::Jsonl,
+        &mut out,
+        Format::Jsonl,
+    )
+    .unwrap();
+    let run_s = t.elapsed().as_secs_f64();
+    assert_eq!(summary.rows, n);
+    assert_eq!(summary.errors, 0);
+    println!(
+        "serde_json parse only, IgnoredAny:    {:>12.0} cases/s",
+        n as f64 / ignored_s
+    );
+    println!(
+        "serde_json parse only, into a Value:  {:>12.0} cases/s",
+        n as f64 / value_s
+    );
+    println!(
+        "our row parser alone (parse_json_row): {:>11.0} cases/s",
+        n as f64 / rows_s
+    );
+    println!(
+        "batch run, JSONL in → JSONL out:      {:>12.0} cases/s = {:.2}× the time of parsing into a Value, {:.2}× IgnoredAny",
+        n as f64 / run_s,
+        run_s / value_s,
+        run_s / ignored_s
+    );
+    println!(
+        "  parsing is {:.0} % of the batch run; evaluation and writing the rest",
+        100.0 * rows_s / run_s
+    );
+
+    // 3. Peak memory of the command on a tenth of the cases and on all of them.
+    let bin = env!("CARGO_BIN_EXE_styrdok");
+    let small = work.path().join("small.jsonl");
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&small).unwrap());
+        for l in BufReader::new(std::fs::File::open(&big).unwrap())
+            .lines()
+            .take((n / 10) as usize)
+        {
+            writeln!(w, "{}", l.unwrap()).unwrap();
+        }
+    }
+    let (s1, m1) = peak_rss(bin, &small, &root.join("policy"));
+    let (s2, m2) = peak_rss(bin, &big, &root.join("policy"));
+    println!(
+        "styrdok eval --cases, {:>8} cases: {s1:6.2} s, peak memory {m1:6.1} MiB",
+        n / 10
+    );
+    println!("styrdok eval --cases, {n:>8} cases: {s2:6.2} s, peak memory {m2:6.1} MiB");
+}

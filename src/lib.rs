@@ -5,6 +5,8 @@
 //! [`model`] (the typed document, borrowed by everything after) →
 //! render / evaluate / diff → publish (write `output/` atomically).
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod diag;
 pub mod eval;

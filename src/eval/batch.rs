@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::{BufRead, Write};
 
 use jiff::civil::Date;
@@ -566,10 +566,14 @@ fn parse_csv_row(
     Ok(())
 }
 
-/// Writes results as they are made.
+/// Writes results as they are made, reusing its buffers from row to row.
 struct Sink<'w> {
     out: &'w mut dyn Write,
     format: Format,
+    buf: String,
+    not_met: Vec<usize>,
+    unknown: Vec<usize>,
+    missing: Vec<usize>,
 }
 
 /// Evaluates every case of `input` and writes one result per case to `out`.
@@ -590,7 +594,12 @@ pub fn run(
     let mut sink = Sink {
         out,
         format: output_format,
+        buf: String::with_capacity(512),
+        not_met: Vec::new(),
+        unknown: Vec::new(),
+        missing: Vec::new(),
     };
+
     if output_format == Format::Csv {
         sink.csv_record(&[
             "line",
@@ -609,7 +618,9 @@ pub fn run(
         ])?;
     }
     let mut scratch = Vec::new();
-    let mut params_cache: Option<(Date, Vec<crate::rules::ParamVal>)> = None;
+    let mut params: Vec<crate::rules::ParamVal> = Vec::new();
+    // Results are written into the same buffers row after row.
+    let mut results: Vec<crate::eval::InterventionResult> = Vec::new();
     let mut one = |line_no: u64,
                    parsed: Result<(), String>,
                    case: &Case,
@@ -620,24 +631,39 @@ pub fn run(
         let result = parsed.and_then(|()| {
             let d = date.unwrap_or(case.application_date);
             let v = engine.select(case, document, d).map_err(|e| e.0)?;
-            if params_cache.as_ref().is_none_or(|(pd, _)| *pd != d) {
-                params_cache = Some((d, engine.params_on(d)));
-            }
-            let params = &params_cache.as_ref().expect("set above").1;
-            let mut results = Vec::with_capacity(case.interventions.len());
-            for id in &case.interventions {
+            engine.params_into(d, &mut params);
+            for (k, id) in case.interventions.iter().enumerate() {
                 let index = v.intervention(id).ok_or_else(|| {
                     format!(
                         "`{}` version {} has no intervention `{id}`",
                         v.doc.id, v.version.version.value
                     )
                 })?;
-                results.push(engine.intervention(v, index, case, params, &mut scratch));
+                if results.len() <= k {
+                    results.push(engine.intervention(v, index, case, &params, &mut scratch));
+                } else {
+                    engine.intervention_into(
+                        v,
+                        index,
+                        case,
+                        &params,
+                        &mut scratch,
+                        &mut results[k],
+                    );
+                }
             }
-            Ok((v, results))
+            Ok(v)
         });
         match result {
-            Ok((v, results)) => sink.result(engine, line_no, case, v, &results, summary),
+            Ok(v) => sink.result(
+                engine,
+                line_no,
+                case,
+                v,
+                &results[..case.interventions.len()],
+                summary,
+            ),
+
             Err(e) => {
                 summary.errors += 1;
                 if summary.error_lines.len() < 10 {
@@ -766,11 +792,10 @@ impl Sink<'_> {
         results: &[crate::eval::InterventionResult],
         summary: &mut Summary,
     ) -> Result<(), String> {
-        let mut out = String::with_capacity(256);
+        let mut out = std::mem::take(&mut self.buf);
+        out.clear();
         if self.format == Format::Jsonl {
-            out.push_str("{\"line\":");
-            out.push_str(&line.to_string());
-            out.push_str(",\"case\":");
+            let _ = write!(out, "{{\"line\":{line},\"case\":");
             push_json_str(&mut out, case.id.as_deref());
             out.push_str(",\"document\":");
             push_json_str(&mut out, Some(&v.doc.id));
@@ -785,28 +810,25 @@ impl Sink<'_> {
                 Outcome::Avslag => 1,
                 Outcome::Ofullstandig => 2,
             }] += 1;
-            let mut not_met = Vec::new();
-            let mut unknown = Vec::new();
-            let mut missing: Vec<&str> = Vec::new();
+            // Indices, into buffers kept between rows.
+            self.not_met.clear();
+            self.unknown.clear();
+            self.missing.clear();
             for cr in &r.criteria {
                 let c = &v.criteria[cr.index];
                 match cr.result {
                     Tri::False => {
-                        not_met.push(c.criterion.id.value.as_str());
-                        *summary
-                            .not_met
-                            .entry(c.criterion.id.value.clone())
-                            .or_default() += 1;
+                        self.not_met.push(cr.index);
+                        bump(&mut summary.not_met, &c.criterion.id.value);
                     }
                     Tri::Unknown => {
-                        unknown.push(c.criterion.id.value.as_str());
+                        self.unknown.push(cr.index);
                         for &slot in c.program.facts_read() {
                             let incomplete = cr.incomplete.iter().any(|(s, _)| *s == slot);
-                            if case.facts[slot].is_none() || incomplete {
-                                let id = engine.policy.facts[slot].id.value.as_str();
-                                if !missing.contains(&id) {
-                                    missing.push(id);
-                                }
+                            if (case.facts[slot].is_none() || incomplete)
+                                && !self.missing.contains(&slot)
+                            {
+                                self.missing.push(slot);
                             }
                         }
                     }
@@ -814,15 +836,13 @@ impl Sink<'_> {
                 }
             }
             if r.outcome == Outcome::Ofullstandig {
-                for m in &missing {
-                    *summary.missing.entry((*m).to_string()).or_default() += 1;
+                for &slot in &self.missing {
+                    bump(&mut summary.missing, &engine.policy.facts[slot].id.value);
                 }
             }
-            let duties: Vec<&str> = r
-                .duties
-                .iter()
-                .map(|(d, _)| ci.duties[*d].0.id.value.as_str())
-                .collect();
+            let criterion = |i: &usize| v.criteria[*i].criterion.id.value.as_str();
+            let fact = |i: &usize| engine.policy.facts[*i].id.value.as_str();
+            let duty = |(d, _): &(usize, Tri)| ci.duties[*d].0.id.value.as_str();
             match self.format {
                 Format::Jsonl => {
                     if k > 0 {
@@ -830,27 +850,30 @@ impl Sink<'_> {
                     }
                     out.push_str("{\"id\":");
                     push_json_str(&mut out, Some(&ci.intervention.id.value));
-                    out.push_str(",\"outcome\":\"");
-                    out.push_str(r.outcome.code());
-                    out.push_str("\",\"not_met\":");
-                    push_json_list(&mut out, &not_met);
+                    let _ = write!(out, ",\"outcome\":\"{}\",\"not_met\":", r.outcome.code());
+                    push_json_list(&mut out, self.not_met.iter().map(criterion));
                     out.push_str(",\"not_established\":");
-                    push_json_list(&mut out, &unknown);
+                    push_json_list(&mut out, self.unknown.iter().map(criterion));
                     out.push_str(",\"missing\":");
-                    push_json_list(&mut out, &missing);
+                    push_json_list(&mut out, self.missing.iter().map(fact));
                     out.push_str(",\"period\":");
                     match r.period {
-                        Some(p) => out.push_str(&format!(
-                            "{{\"from\":\"{}\",\"until\":\"{}\"}}",
-                            p.from, p.until
-                        )),
+                        Some(p) => {
+                            let _ = write!(
+                                out,
+                                "{{\"from\":\"{}\",\"until\":\"{}\"}}",
+                                p.from, p.until
+                            );
+                        }
                         None => out.push_str("null"),
                     }
                     out.push_str(",\"duties\":");
-                    push_json_list(&mut out, &duties);
+                    push_json_list(&mut out, r.duties.iter().map(duty));
                     out.push('}');
                 }
                 Format::Csv => {
+                    let join =
+                        |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(";");
                     let (from, until) = r.period.map_or((String::new(), String::new()), |p| {
                         (p.from.to_string(), p.until.to_string())
                     });
@@ -862,19 +885,19 @@ impl Sink<'_> {
                         v.version.version.value.as_str(),
                         ci.intervention.id.value.as_str(),
                         r.outcome.code(),
-                        &not_met.join(";"),
-                        &unknown.join(";"),
-                        &missing.join(";"),
+                        &join(&mut self.not_met.iter().map(criterion)),
+                        &join(&mut self.unknown.iter().map(criterion)),
+                        &join(&mut self.missing.iter().map(fact)),
                         &from,
                         &until,
-                        &duties.join(";"),
+                        &join(&mut r.duties.iter().map(duty)),
                         "",
                     ];
                     self.csv_record(&rec)?;
                 }
             }
         }
-        match self.format {
+        let written = match self.format {
             Format::Jsonl => {
                 out.push_str("]}\n");
                 self.out
@@ -882,20 +905,48 @@ impl Sink<'_> {
                     .map_err(|e| format!("cannot write the results ({e})"))
             }
             Format::Csv => Ok(()),
+        };
+        self.buf = out;
+        written
+    }
+}
+
+/// A JSON string literal (or `null`), escaped as RFC 8259 requires, without allocating.
+fn push_json_str(out: &mut String, s: Option<&str>) {
+    let Some(s) = s else {
+        out.push_str("null");
+        return;
+    };
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Adds one to a counter without allocating a key that is already there.
+fn bump(map: &mut HashMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
         }
     }
 }
 
-fn push_json_str(out: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => out.push_str(&serde_json::Value::from(s).to_string()),
-        None => out.push_str("null"),
-    }
-}
-
-fn push_json_list(out: &mut String, items: &[&str]) {
+fn push_json_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
     out.push('[');
-    for (i, s) in items.iter().enumerate() {
+    for (i, s) in items.enumerate() {
         if i > 0 {
             out.push(',');
         }

@@ -281,19 +281,44 @@ impl<'p> Engine<'p> {
             }
             return in_force(doc).ok_or_else(|| self.none_in_force(doc, date));
         }
-        let mut docs: Vec<&str> = self.versions.iter().map(|v| v.doc.id.as_str()).collect();
-        docs.dedup();
-        let candidates: Vec<&CompiledVersion<'p>> = docs
-            .iter()
-            .filter_map(|d| in_force(d))
-            .filter(|v| {
-                case.interventions
-                    .iter()
-                    .all(|i| v.intervention(i).is_some())
-            })
-            .collect();
+        // The versions in force that define every intervention applied for; without
+        // allocating, since a batch does this for every row.
+        let mut first: Option<&CompiledVersion<'p>> = None;
+        let mut several = false;
+        for (k, v) in self.versions.iter().enumerate() {
+            let starts_doc = k == 0 || self.versions[k - 1].doc.id != v.doc.id;
+            if !starts_doc {
+                continue;
+            }
+            let Some(v) = in_force(&v.doc.id) else {
+                continue;
+            };
+            if case
+                .interventions
+                .iter()
+                .all(|i| v.intervention(i).is_some())
+            {
+                several |= first.is_some();
+                first = first.or(Some(v));
+            }
+        }
+        let candidates: Vec<&CompiledVersion<'p>> = match (first, several) {
+            (Some(v), false) => return Ok(v),
+            (None, _) => Vec::new(),
+            (Some(_), true) => self
+                .versions
+                .iter()
+                .filter(|v| in_force(&v.doc.id).is_some_and(|x| std::ptr::eq(x, *v)))
+                .filter(|v| {
+                    case.interventions
+                        .iter()
+                        .all(|i| v.intervention(i).is_some())
+                })
+                .collect(),
+        };
         match candidates.as_slice() {
             [one] => Ok(one),
+
             [] => {
                 let all: Vec<&str> = self
                     .versions
@@ -361,17 +386,23 @@ impl<'p> Engine<'p> {
         ))
     }
 
-    /// Parameter values in force on `date`, by parameter slot.
-    pub fn params_on(&self, date: Date) -> Vec<ParamVal> {
-        self.policy
-            .parameters
-            .iter()
-            .map(|p| match p.value_on(date).map(|v| &v.value.value) {
+    /// [`Engine::params_on`] into `out`, reusing it.
+    pub fn params_into(&self, date: Date, out: &mut Vec<ParamVal>) {
+        out.clear();
+        out.extend(self.policy.parameters.iter().map(|p| {
+            match p.value_on(date).map(|v| &v.value.value) {
                 Some(ParamData::Integer(i)) => ParamVal::Int(*i),
                 Some(ParamData::Range { min, max }) => ParamVal::Range(*min, *max),
                 None => ParamVal::Missing,
-            })
-            .collect()
+            }
+        }));
+    }
+
+    /// Parameter values in force on `date`, by parameter slot.
+    pub fn params_on(&self, date: Date) -> Vec<ParamVal> {
+        let mut out = Vec::with_capacity(self.policy.parameters.len());
+        self.params_into(date, &mut out);
+        out
     }
 
     /// Evaluates a case: `date` (default: the application date) chooses the version.
@@ -418,13 +449,37 @@ impl<'p> Engine<'p> {
         params: &[ParamVal],
         scratch: &mut Vec<Option<i64>>,
     ) -> InterventionResult {
+        let mut out = InterventionResult {
+            index,
+            outcome: Outcome::Ofullstandig,
+            criteria: Vec::new(),
+            period: None,
+            duties: Vec::new(),
+        };
+        self.intervention_into(v, index, case, params, scratch, &mut out);
+        out
+    }
+
+    /// As [`Engine::intervention`], into `out`, reusing its lists (a batch evaluates
+    /// millions of cases without allocating a result for each).
+    pub fn intervention_into(
+        &self,
+        v: &CompiledVersion<'p>,
+        index: usize,
+        case: &Case,
+        params: &[ParamVal],
+        scratch: &mut Vec<Option<i64>>,
+        out: &mut InterventionResult,
+    ) {
         let ci = &v.interventions[index];
         let env = Env {
             facts: &case.facts,
             params,
             application_date: days(case.application_date),
         };
-        let mut criteria = Vec::with_capacity(ci.criteria.len());
+        out.index = index;
+        out.criteria.clear();
+        out.duties.clear();
         let (mut any_false, mut any_unknown) = (false, false);
         for &k in &ci.criteria {
             let c = &v.criteria[k];
@@ -450,38 +505,30 @@ impl<'p> Engine<'p> {
             };
             any_false |= result == Tri::False;
             any_unknown |= result == Tri::Unknown;
-            criteria.push(CriterionResult {
+            out.criteria.push(CriterionResult {
                 index: k,
                 result,
                 incomplete,
             });
         }
-        let outcome = if any_false {
+        out.outcome = if any_false {
             Outcome::Avslag
         } else if any_unknown {
             Outcome::Ofullstandig
         } else {
             Outcome::Beviljas
         };
-        let period = (outcome == Outcome::Beviljas)
+        out.period = (out.outcome == Outcome::Beviljas)
             .then(|| period(ci.intervention, case))
             .flatten();
-        let duties = if outcome == Outcome::Avslag {
-            ci.duties
-                .iter()
-                .enumerate()
-                .map(|(k, (_, when))| (k, when.as_ref().map_or(Tri::True, |p| p.eval(&env))))
-                .filter(|(_, t)| *t != Tri::False)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        InterventionResult {
-            index,
-            outcome,
-            criteria,
-            period,
-            duties,
+        if out.outcome == Outcome::Avslag {
+            out.duties.extend(
+                ci.duties
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (_, when))| (k, when.as_ref().map_or(Tri::True, |p| p.eval(&env))))
+                    .filter(|(_, t)| *t != Tri::False),
+            );
         }
     }
 
