@@ -118,7 +118,6 @@ fn write_cases(path: &Path, n: u64) {
 /// Runs `styrdok eval --cases` and returns (seconds, peak resident memory in MiB).
 #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also reports its peak memory
 fn peak_rss(bin: &str, cases: &Path, policy: &Path) -> (f64, f64) {
-
     let t = Instant::now();
     let child = Command::new(bin)
         .args(["eval", "--policy"])

@@ -108,8 +108,7 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
         .into_iter()
         .map(|f| {
             let digest = sha2::Sha256::digest(std::fs::read(dir.join(&f)).unwrap());
-                        (f, format!("{digest:x}"))
-
+            (f, format!("{digest:x}"))
         })
         .collect()
 }
