@@ -24,6 +24,20 @@ fn settings() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     // The content hash changes with every edit of the policy; the text is what is reviewed.
     s.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[hash]");
+    // Source comments name the policy file by the path it was loaded from: the clone's folder.
+    let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
+    let escaped: String = root
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '/' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
+        .collect();
+    s.add_filter(&escaped, "");
+
     s
 }
 
