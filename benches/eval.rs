@@ -117,14 +117,15 @@ fn write_cases(path: &Path, n: u64) {
 
 /// Runs `styrdok eval --cases` and returns (seconds, peak resident memory in MiB).
 #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also reports its peak memory
-fn peak_rss(bin: &str, cases: &Path, policy: &Path) -> (f64, f64) {
+fn peak_rss(bin: &str, cases: &Path, policy: &Path, out: &Path) -> (f64, f64) {
     let t = Instant::now();
     let child = Command::new(bin)
         .args(["eval", "--policy"])
         .arg(policy)
         .arg("--cases")
         .arg(cases)
-        .args(["--out", "/dev/null", "--output-format", "jsonl"])
+        .arg("--out")
+        .arg(out)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -136,6 +137,11 @@ fn peak_rss(bin: &str, cases: &Path, policy: &Path) -> (f64, f64) {
         libc::wait4(child.id() as libc::pid_t, &raw mut status, 0, &raw mut ru);
         ru
     };
+    // A command that failed at once would report a tiny, meaningless peak.
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "styrdok eval --cases failed"
+    );
     (t.elapsed().as_secs_f64(), rusage.ru_maxrss as f64 / 1024.0)
 }
 
@@ -298,8 +304,19 @@ fn main() {
             writeln!(w, "{}", l.unwrap()).unwrap();
         }
     }
-    let (s1, m1) = peak_rss(bin, &small, &root.join("policy"));
-    let (s2, m2) = peak_rss(bin, &big, &root.join("policy"));
+    let (s1, m1) = peak_rss(
+        bin,
+        &small,
+        &root.join("policy"),
+        &work.path().join("small-results.jsonl"),
+    );
+    let (s2, m2) = peak_rss(
+        bin,
+        &big,
+        &root.join("policy"),
+        &work.path().join("results.jsonl"),
+    );
+
     println!(
         "styrdok eval --cases, {:>8} cases: {s1:6.2} s, peak memory {m1:6.1} MiB",
         n / 10

@@ -27,6 +27,62 @@ pub fn internal_links(text: &str) -> Vec<(String, Range<usize>)> {
         .collect()
 }
 
+/// A problem with a text's footnotes, as `check` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FootnoteProblem {
+    /// `[^label]` with no `[^label]: …` in the same text (it prints as written).
+    Undefined(String),
+    /// A second `[^label]: …`; only the first is used.
+    Duplicate(String),
+    /// `[^label]: …` that nothing refers to (it is not printed).
+    Unused(String),
+}
+
+/// The footnote problems of one text, with the byte range of each.
+pub fn footnote_problems(text: &str) -> Vec<(FootnoteProblem, Range<usize>)> {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    let mut refs: Vec<String> = Vec::new();
+    let mut defs: Vec<(String, Range<usize>)> = Vec::new();
+    let mut out = Vec::new();
+    for (k, (e, range)) in events.iter().enumerate() {
+        match e {
+            Event::FootnoteReference(l) => refs.push(l.to_string()),
+            Event::Start(Tag::FootnoteDefinition(l)) => {
+                if defs.iter().any(|(d, _)| d == l.as_ref()) {
+                    out.push((FootnoteProblem::Duplicate(l.to_string()), range.clone()));
+                }
+                defs.push((l.to_string(), range.clone()));
+            }
+            // An undefined reference arrives as the texts `[`, `^label`, `]`.
+            Event::Text(t) if t.as_ref() == "[" => {
+                if let (Some((Event::Text(l), _)), Some((Event::Text(close), end))) =
+                    (events.get(k + 1), events.get(k + 2))
+                {
+                    if let Some(label) = l.strip_prefix('^').filter(|_| close.as_ref() == "]") {
+                        out.push((
+                            FootnoteProblem::Undefined(label.to_string()),
+                            range.start..end.end,
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (label, range) in &defs {
+        if !refs.contains(label)
+            && !out
+                .iter()
+                .any(|(p, r)| matches!(p, FootnoteProblem::Duplicate(_)) && r == range)
+        {
+            out.push((FootnoteProblem::Unused(label.clone()), range.clone()));
+        }
+    }
+    out
+}
+
 /// A block of prose.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -157,11 +213,21 @@ enum Open {
     Image(Vec<Inline>),
     Code(String),
     FootnoteDef(String, Vec<Block>),
+    /// A container nested deeper than [`MAX_NESTING`]: its content joins the one around it.
+    Flat,
 }
+
+/// Deepest nesting of quotes, lists, emphasis and links kept as structure; deeper
+/// content is flattened into its surroundings, so no writer recurses without bound.
+pub const MAX_NESTING: usize = 24;
 
 #[derive(Default)]
 struct Walker {
     stack: Vec<Open>,
+    /// Nesting containers on the stack that are not `Flat`.
+    depth: usize,
+    /// Positions in `stack` of the entries that are not `Flat`, innermost last.
+    real: Vec<usize>,
     /// Footnote definitions by label, and references in the order met.
     defs: Vec<(String, Vec<Block>)>,
     refs: Vec<String>,
@@ -170,7 +236,7 @@ struct Walker {
 impl Walker {
     fn event(&mut self, event: Event<'_>) {
         if self.stack.is_empty() {
-            self.stack.push(Open::Root(Vec::new()));
+            self.push(Open::Root(Vec::new()));
         }
         match event {
             Event::Start(tag) => self.start(tag),
@@ -208,12 +274,30 @@ impl Walker {
             // A paragraph, or a construct not enabled in `options`: keep its text.
             _ => Open::Para(Vec::new()),
         };
-        self.stack.push(open);
+        let nests = !matches!(open, Open::Para(_) | Open::Heading(..) | Open::Code(_));
+        if nests && self.depth >= MAX_NESTING {
+            self.stack.push(Open::Flat);
+            return;
+        }
+        if nests {
+            self.depth += 1;
+        }
+        self.push(open);
     }
 
     fn end(&mut self, end: TagEnd) {
         let Some(open) = self.stack.pop() else { return };
+        if !matches!(open, Open::Flat) {
+            self.real.pop();
+        }
+        if !matches!(
+            open,
+            Open::Flat | Open::Para(_) | Open::Heading(..) | Open::Code(_) | Open::Root(_)
+        ) {
+            self.depth -= 1;
+        }
         match open {
+            Open::Flat => {}
             Open::Para(i) => self.block(Block::Para(i)),
             Open::Heading(l, i) => self.block(Block::Heading(l, i)),
             Open::Quote(b) => self.block(Block::Quote(b)),
@@ -223,8 +307,10 @@ impl Walker {
                 if !pending.is_empty() {
                     blocks.push(Block::Para(pending));
                 }
-                if let Some(Open::List(_, items)) = self.stack.last_mut() {
-                    items.push(blocks);
+                match self.top() {
+                    Some(Open::List(_, items)) => items.push(blocks),
+                    // An item whose list was flattened: its blocks join what is around it.
+                    _ => blocks.into_iter().for_each(|b| self.block(b)),
                 }
             }
             Open::Emph(i) => self.inline(Inline::Emph(i)),
@@ -237,13 +323,25 @@ impl Walker {
                 }
             }
             Open::FootnoteDef(label, blocks) => self.defs.push((label, blocks)),
-            Open::Root(b) => self.stack.push(Open::Root(b)),
+            Open::Root(b) => self.push(Open::Root(b)),
         }
         let _ = end;
     }
 
+    /// The innermost container that is not flattened.
+    fn top(&mut self) -> Option<&mut Open> {
+        let i = *self.real.last()?;
+        Some(&mut self.stack[i])
+    }
+
+    /// Pushes a container that is not `Flat`.
+    fn push(&mut self, open: Open) {
+        self.real.push(self.stack.len());
+        self.stack.push(open);
+    }
+
     fn text(&mut self, t: &str) {
-        if let Some(Open::Code(c)) = self.stack.last_mut() {
+        if let Some(Open::Code(c)) = self.top() {
             c.push_str(t);
             return;
         }
@@ -256,7 +354,7 @@ impl Walker {
 
     /// The inline list being filled, opening an implicit paragraph where blocks are expected.
     fn current_inlines(&mut self) -> Option<&mut Vec<Inline>> {
-        match self.stack.last_mut()? {
+        match self.top()? {
             Open::Para(i)
             | Open::Heading(_, i)
             | Open::Emph(i)
@@ -279,7 +377,7 @@ impl Walker {
     }
 
     fn block(&mut self, b: Block) {
-        match self.stack.last_mut() {
+        match self.top() {
             Some(Open::Root(v) | Open::Quote(v) | Open::FootnoteDef(_, v)) => v.push(b),
             Some(Open::Item(v, pending)) => {
                 if !pending.is_empty() {
@@ -293,7 +391,11 @@ impl Walker {
                 collect_plain(std::slice::from_ref(&b), &mut s);
                 self.text(s.trim_end());
             }
-            None => self.stack.push(Open::Root(vec![b])),
+            None => {
+                self.stack.clear();
+                self.real.clear();
+                self.push(Open::Root(vec![b]));
+            }
         }
     }
 
@@ -337,7 +439,13 @@ impl Walker {
 
 fn target(dest: &str) -> Option<Target> {
     if let Some(id) = dest.strip_prefix('#') {
-        return Some(Target::Internal(id.to_string()));
+        // Only a well-formed id can be a link target: ids are what anchors and Typst
+        // labels are made of, and anything else would reach a writer unescaped.
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        return ok.then(|| Target::Internal(id.to_string()));
     }
     let lower = dest.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
@@ -345,6 +453,48 @@ fn target(dest: &str) -> Option<Target> {
         return Some(Target::External(dest.to_string()));
     }
     None
+}
+
+/// Turns internal links into their text (for a stand-alone document, such as a
+/// decision draft, in which the guideline's sections do not exist).
+pub fn unlink_internal(blocks: &mut [Block]) {
+    fn inl(is: &mut Vec<Inline>) {
+        let mut out = Vec::with_capacity(is.len());
+        for i in is.drain(..) {
+            match i {
+                Inline::Link(Target::Internal(_), mut c) => {
+                    inl(&mut c);
+                    out.extend(c);
+                }
+                Inline::Emph(mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Emph(c));
+                }
+                Inline::Strong(mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Strong(c));
+                }
+                Inline::Strike(mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Strike(c));
+                }
+                Inline::Link(t, mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Link(t, c));
+                }
+                other => out.push(other),
+            }
+        }
+        *is = out;
+    }
+    for b in blocks {
+        match b {
+            Block::Para(i) | Block::Heading(_, i) => inl(i),
+            Block::List(_, items) => items.iter_mut().for_each(|i| unlink_internal(i)),
+            Block::Quote(b) => unlink_internal(b),
+            Block::Code(_) | Block::Rule => {}
+        }
+    }
 }
 
 /// Replaces each reference's local index by its document-wide number (or its label
@@ -422,6 +572,42 @@ mod tests {
         assert!(matches!(&i[0], Inline::Link(Target::Internal(id), _) if id == "sek"));
         assert!(matches!(&i[2], Inline::Link(Target::External(u), _) if u == "https://x.se"));
         assert_eq!(i[4], Inline::Text("c".into()));
+    }
+
+    fn depth(bs: &[Block]) -> usize {
+        bs.iter()
+            .map(|b| match b {
+                Block::Quote(b) => 1 + depth(b),
+                Block::List(_, items) => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_recursed() {
+        for text in [
+            format!("{} x", ">".repeat(200_000)),
+            format!("{}x", "- ".repeat(20_000)),
+            format!("{}x{}", "*a ".repeat(50_000), "*".repeat(50_000)),
+            format!("{}x{}", "[".repeat(20_000), "](#a)".repeat(20_000)),
+        ] {
+            let (b, notes) = parse(&text);
+            assert!(depth(&b) <= MAX_NESTING, "{}", depth(&b));
+            let (mut html, mut typ) = (String::new(), String::new());
+            crate::render::html::blocks(&b, &mut html);
+            crate::render::typst::blocks(&b, &notes, &mut typ);
+            assert!(html.contains('x') && typ.contains('x'));
+        }
+    }
+
+    #[test]
+    fn only_well_formed_ids_are_internal_links() {
+        let (b, _) = parse("[a](#ok-id_1) [b](#a>\\)[];#panic(1)) [c](#Stora)");
+        let Block::Para(i) = &b[0] else { panic!() };
+        let links = i.iter().filter(|x| matches!(x, Inline::Link(..))).count();
+        assert_eq!(links, 1, "{i:?}");
     }
 
     #[test]

@@ -137,6 +137,14 @@ pub fn load(
             tests.extend(decode_file(&node, &doc, engine, d));
         }
     }
+    let mut names = crate::check::Ids::new("test");
+    let spanned: Vec<crate::source::Spanned<String>> = tests
+        .iter()
+        .map(|t| crate::source::Spanned::new(format!("{}/{}", t.document, t.name), t.span))
+        .collect();
+    for n in &spanned {
+        names.add(n, d);
+    }
     tests
 }
 
@@ -188,6 +196,14 @@ fn decode_test(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics)
         }
     } else if let Some(n) = expect_node {
         crate::load::decode::wrong_type(n, "a mapping from intervention to expected outcome", d);
+    }
+    if let Some(n) = expect_node.filter(|_| expect.is_empty()) {
+        // A test that expects nothing passes whatever happens.
+        d.push(
+            Diagnostic::error("missing-field", n.span, "this test expects nothing")
+                .with_hint("give the expected outcome of at least one intervention, e.g. `socialpsykiatri: {outcome: beviljas}`"),
+        );
+        return None;
     }
     Some(Test {
         name: name?,
@@ -340,6 +356,7 @@ pub fn run(engine: &Engine<'_>, sources: &Sources, tests: &[Test]) -> Run {
                             &t.case,
                             &v.criteria[c.index],
                             &c.incomplete,
+                            e.date,
                         )
                         .into_iter()
                         .map(|m| m.fact),

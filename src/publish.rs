@@ -34,13 +34,18 @@ pub struct Report {
     pub files: Vec<PathBuf>,
 }
 
-/// `sha256:` over the sources a version's output depends on: its own file and the
-/// shared glossary, facts and parameters (in that order, each prefixed by its path).
+/// `sha256:` over the sources a version's output depends on: its own file, for an
+/// anvisning the riktlinje version it quotes, and the shared glossary, facts and
+/// parameters (in that order, each prefixed by its file name).
 pub fn content_hash(policy: &Policy, v: &Version) -> String {
     let mut h = Sha256::new();
     let own = policy.sources.get(v.file);
     let root = own.path.parent().and_then(Path::parent);
     let mut parts = vec![own];
+    if let Some((_, applied)) = policy.applied(v) {
+        parts.push(policy.sources.get(applied.file));
+    }
+
     parts.extend(policy.sources.iter().map(|(_, f)| f).filter(|f| {
         let name = f
             .path
@@ -351,6 +356,81 @@ fn commit(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), String> {
             .map_err(|e| format!("cannot move `{}` into place ({e})", target.display()))?;
     }
     Ok(())
+}
+
+/// A file a command writes at a path the user named (`--out`, `--draft`).
+///
+/// A regular file (or a path that does not exist yet) is replaced atomically: the
+/// data goes to a temporary file beside it, renamed over it only when complete. A
+/// symbolic link is followed and its target replaced the same way. A device, pipe or
+/// socket (`/dev/stdout`, a named pipe) is written directly: renaming over it would
+/// destroy it. A folder is refused.
+pub struct OutFile {
+    inner: OutInner,
+}
+
+enum OutInner {
+    Atomic {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+    Direct(std::fs::File),
+}
+
+impl OutFile {
+    /// Prepares writing `path`.
+    pub fn create(path: &Path) -> Result<OutFile, String> {
+        let target = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)
+                .map_err(|e| format!("cannot follow the link `{}` ({e})", path.display()))?,
+            _ => path.to_path_buf(),
+        };
+        match std::fs::metadata(&target) {
+            Ok(m) if m.is_dir() => {
+                return Err(format!("`{}` is a folder, not a file", path.display()));
+            }
+            Ok(m) if !m.is_file() => {
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .map_err(|e| format!("cannot write `{}` ({e})", path.display()))?;
+                return Ok(OutFile {
+                    inner: OutInner::Direct(f),
+                });
+            }
+            _ => {}
+        }
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".styrdok-")
+            .tempfile_in(dir)
+            .map_err(|e| format!("cannot write in `{}` ({e})", dir.display()))?;
+        Ok(OutFile {
+            inner: OutInner::Atomic { tmp, target },
+        })
+    }
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.inner {
+            OutInner::Atomic { tmp, .. } => tmp.as_file_mut(),
+            OutInner::Direct(f) => f,
+        }
+    }
+
+    /// Puts the complete file in place.
+    pub fn finish(self) -> Result<(), String> {
+        match self.inner {
+            OutInner::Atomic { tmp, target } => tmp
+                .persist(&target)
+                .map(|_| ())
+                .map_err(|e| format!("cannot write `{}` ({})", target.display(), e.error)),
+            OutInner::Direct(mut f) => f.flush().map_err(|e| format!("cannot write ({e})")),
+        }
+    }
 }
 
 /// Staging folders of builds that were killed before they could clean up.

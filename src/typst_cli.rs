@@ -134,7 +134,8 @@ impl Typst {
             .arg(fonts)
             .arg("--ignore-system-fonts")
             .args(["--pdf-standard", "ua-1"])
-            .args(["--creation-timestamp", &timestamp.to_string()])
+            // `=`: a negative number must not read as a flag; PDFs cannot date before 1970.
+            .arg(format!("--creation-timestamp={}", timestamp.max(0)))
             .args(["--diagnostic-format", "short"])
             .arg(root.join(input))
             .arg(root.join(output))

@@ -146,3 +146,46 @@ fn an_unknown_csv_column_stops_the_batch_before_it_starts() {
         "{err}"
     );
 }
+
+#[test]
+fn rows_with_implausible_numbers_are_row_errors() {
+    let rows = r#"{"ansokningsdatum":"2023-09-01","insatser":["lss"],"sarskilda_skal":{"manader":300000,"motivering":"x"}}
+{"arende":123,"ansokningsdatum":"2023-09-01","insatser":["lss-insteg"]}
+"#;
+    let (o, _dir) = run(rows, "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines[0]["error"],
+        "`sarskilda_skal.manader` is 300000; it must be between 1 and 1200"
+    );
+    assert_eq!(
+        lines[1]["case"], "123",
+        "a numeric case number is kept as text"
+    );
+    let csv = "ansokningsdatum,insatser,sarskilda_skal.manader\n2023-09-01,lss,6\n";
+    let (o, _dir) = run(csv, "cases.csv", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("go together: give both or neither"), "{out}");
+}
+
+#[test]
+fn results_to_a_device_leave_the_device_in_place() {
+    let rows = "{\"ansokningsdatum\":\"2023-09-01\",\"insatser\":[\"lss-insteg\"]}\n";
+    let (o, _dir) = run(rows, "cases.jsonl", &["--out", "/dev/null"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !std::fs::metadata("/dev/null").unwrap().is_file(),
+        "/dev/null was replaced by a file"
+    );
+}

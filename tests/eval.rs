@@ -162,7 +162,11 @@ fn the_date_option_chooses_the_version_in_force() {
         "--date",
         "2021-01-01",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a case that cannot be tried is a problem with the input"
+    );
     assert!(
         stderr(&o).contains("no guideline in force on 2021-01-01"),
         "{}",
@@ -432,5 +436,97 @@ fn case_files_validate_against_the_published_case_schema() {
     assert!(
         !validator.is_valid(&bad),
         "a value outside the enum is refused"
+    );
+}
+
+fn write_case(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+#[test]
+fn implausible_numbers_are_located_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let base =
+        std::fs::read_to_string(root().join("tests/fixtures/cases/socialpsykiatri-beviljas.yaml"))
+            .unwrap();
+    for (extra, message) in [
+        (
+            "sarskilda_skal: {manader: 300000, motivering: x}\n",
+            "`sarskilda_skal.manader` is 300000; it must be between 1 and 1200",
+        ),
+        (
+            "sarskilda_skal: {manader: 6, motivering: \" \"}\n",
+            "`sarskilda_skal` needs a `motivering`",
+        ),
+    ] {
+        let f = write_case(dir.path(), "c.yaml", &format!("{base}{extra}"));
+        let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    }
+    let far = base.replace("ansokningsdatum: 2023-09-01", "ansokningsdatum: 9999-06-01");
+    let f = write_case(dir.path(), "far.yaml", &far);
+    let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`ansokningsdatum` 9999-06-01 is not between 1900 and 2200"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_draft_pdf_for_an_application_before_1970_and_with_internal_links() {
+    // The creation timestamp would be negative; Typst must still get a valid one.
+    let dir = tempfile::tempdir().unwrap();
+    let base =
+        std::fs::read_to_string(root().join("tests/fixtures/cases/lss-avslag.yaml")).unwrap();
+    let f = write_case(
+        dir.path(),
+        "old.yaml",
+        &base.replace("ansokningsdatum: 2023-09-01", "ansokningsdatum: 1965-06-01"),
+    );
+    let pdf = dir.path().join("old.pdf");
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        f.to_str().unwrap(),
+        "--date",
+        "2023-09-01",
+        "--draft",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(pdf_text(&pdf).contains("UTKAST"));
+}
+
+#[test]
+fn a_draft_follows_a_link_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.md");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--draft",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("# Beslutsförslag")
     );
 }

@@ -26,6 +26,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
         for v in &doc.versions {
             version_ids(v, &mut d);
             refs::check_version(policy, v, &mut d);
+            refs::footnotes(policy, v, &mut d);
             text::check_version(policy, v, &mut d);
             rules::check_version(policy, &scope, v, &mut d);
             if v.incomplete {
@@ -85,6 +86,20 @@ fn shared_ids(policy: &Policy, d: &mut Diagnostics) {
     g.laws.iter().for_each(|l| laws.add(&l.id, d));
     let mut roles = Ids::new("role");
     g.roles.iter().for_each(|r| roles.add(&r.id, d));
+    // Consultations are kept as a 64-bit set of roles.
+    if let Some(r) = g.roles.get(64) {
+        d.push(
+            Diagnostic::error(
+                "too-many-roles",
+                r.id.span,
+                format!(
+                    "the glossary has {} roles; styrdok supports at most 64",
+                    g.roles.len()
+                ),
+            )
+            .with_hint("roles are the people who assess, consult or report; merge or remove some"),
+        );
+    }
     // Facts and parameters share one namespace: rules name both.
     let mut names = Ids::new("fact or parameter");
     policy.facts.iter().for_each(|f| names.add(&f.id, d));

@@ -93,11 +93,14 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     let mut placed_refs = Vec::new();
     let mut anchors = sections.clone();
     anchors.extend(&criteria);
+    // Every piece of prose, the notice, duties and procedure steps included.
+    for t in crate::check::text::texts(v) {
+        links(policy, t, &anchors, d);
+    }
     for (_, s) in v.sections_flat() {
-        links(policy, &s.heading, &anchors, d);
         for b in &s.body {
             match b {
-                Block::Text(t) => links(policy, t, &anchors, d),
+                Block::Text(_) => {}
                 Block::Criteria(i) => {
                     if resolve(d, i, "intervention", &interventions) {
                         placed_interventions.push(i.value.as_str());
@@ -130,9 +133,7 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                                     placed_refs.push(r.value.as_str());
                                 }
                             }
-                            Part::Text(t) | Part::Passage { text: t, .. } => {
-                                links(policy, t, &anchors, d);
-                            }
+                            Part::Text(_) | Part::Passage { .. } => {}
                         }
                     }
                 }
@@ -141,7 +142,6 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     }
 
     for c in &v.criteria {
-        links(policy, &c.text, &anchors, d);
         if let CriterionKind::Assessment {
             by,
             consulting,
@@ -248,7 +248,6 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
             "criterion|in the applied riktlinje",
             &applied_criteria,
         );
-        links(policy, &g.text, &anchors, d);
     }
     // Every criterion a guidance block quotes should have guidance.
     if let Some(target) = applied {
@@ -320,6 +319,40 @@ fn applies_to<'a>(policy: &'a Policy, v: &'a Version, d: &mut Diagnostics) -> Op
         return None;
     }
     Some(target)
+}
+
+/// Footnotes: every reference defined, every definition used, none defined twice.
+pub(super) fn footnotes(policy: &Policy, v: &Version, d: &mut Diagnostics) {
+    use crate::markdown::FootnoteProblem as P;
+    for t in crate::check::text::texts(v) {
+        for (problem, range) in markdown::footnote_problems(&t.value) {
+            let span = text_span(policy, t, range.start, range.len());
+            d.push(match problem {
+                P::Undefined(l) => Diagnostic::warning(
+                    "footnote",
+                    span,
+                    format!("footnote `[^{l}]` is not defined in this text"),
+                )
+                .with_hint(format!(
+                    "add `[^{l}]: …` to the same text block; as it is, `[^{l}]` prints as written"
+                )),
+                P::Duplicate(l) => Diagnostic::error(
+                    "footnote",
+                    span,
+                    format!("footnote `{l}` is defined twice in this text"),
+                )
+                .with_hint("only the first definition would be printed: remove or rename one"),
+                P::Unused(l) => Diagnostic::warning(
+                    "footnote",
+                    span,
+                    format!("footnote `{l}` is defined but never referred to"),
+                )
+                .with_hint(format!(
+                    "refer to it with `[^{l}]`, or remove it: it is not printed"
+                )),
+            });
+        }
+    }
 }
 
 /// Internal links `[text](#id)` must name a section or criterion of the same version.

@@ -93,6 +93,20 @@ pub(super) fn check_version(policy: &Policy, scope: &Scope<'_>, v: &Version, d: 
         let Some(program) = compile(policy, scope, &c.rule, d) else {
             continue;
         };
+        for &slot in program.params_read() {
+            let p = &policy.parameters[slot];
+            if !v.incomplete && p.value_on(v.valid_from.value).is_none() {
+                d.push(
+                    Diagnostic::warning(
+                        "parameter-gap",
+                        c.rule.span,
+                        format!("parameter `{}` has no value on {}, when version `{}` becomes valid", p.id.value, v.valid_from.value, v.version.value),
+                    )
+                    .with_related(p.id.span, "the parameter")
+                    .with_hint("cases from then on will be `ej utrett`: give the parameter a value from that date"),
+                );
+            }
+        }
         let assessments: Vec<&str> = program
             .facts_read()
             .iter()

@@ -90,40 +90,33 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Loads and checks a policy; prints the problems and returns `None` when it has errors.
-fn load_checked(
-    path: &std::path::Path,
-    deny_warnings: bool,
-    mention_warnings: bool,
-) -> Result<Option<styrdok::model::Policy>, String> {
+/// Loads and checks a policy for a command that uses it (eval, test, new-case); prints
+/// the problems and returns `None` when it has errors. Warnings are `check`'s business.
+fn load_checked(path: &std::path::Path) -> Result<Option<styrdok::model::Policy>, String> {
     let tree = DiskTree::new(path)?;
     let (policy, mut diags) = styrdok::load::load(&tree);
     diags.extend(styrdok::check::check(&policy));
     diags.sort();
     let errors = diags.count(Severity::Error);
-    let warnings = diags.count(Severity::Warning);
-    if errors > 0 || (deny_warnings && warnings > 0) {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        for d in diags.iter() {
-            eprintln!("{}", render_human(&policy.sources, d, color));
-        }
-        eprintln!(
-            "{}: {errors} error{}, {warnings} warning{}: nothing was built",
-            path.display(),
-            plural(errors),
-            plural(warnings)
-        );
-        return Ok(None);
+    if errors == 0 {
+        return Ok(Some(policy));
     }
-    if warnings > 0 && mention_warnings {
-        eprintln!(
-            "{}: {warnings} warning{} (see `styrdok check {}`)",
-            path.display(),
-            plural(warnings),
-            path.display()
-        );
+    let color = stderr_color();
+    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+        eprintln!("{}", render_human(&policy.sources, d, color));
     }
-    Ok(Some(policy))
+    eprintln!(
+        "{}: {errors} error{}: fix the policy first (`styrdok check {}`)",
+        path.display(),
+        plural(errors),
+        path.display()
+    );
+    Ok(None)
+}
+
+/// Whether to colour what goes to stderr.
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// The templates: built in, overridden by `dir` or by `templates/` next to the policy folder.
@@ -147,7 +140,7 @@ fn templates(
 fn build(a: &BuildArgs) -> Result<ExitCode, String> {
     let tree = DiskTree::new(&a.path)?;
     let (policy, loaded) = styrdok::load::load(&tree);
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = stderr_color();
     let refuse = |diags: &styrdok::diag::Diagnostics| {
         for d in diags.iter() {
             eprintln!("{}", render_human(&policy.sources, d, color));
@@ -212,7 +205,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
 }
 
 fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
-    let Some(policy) = load_checked(&a.policy, false, false)? else {
+    let Some(policy) = load_checked(&a.policy)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
     let engine = styrdok::eval::Engine::new(&policy);
@@ -222,7 +215,7 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     let path = a.case.as_ref().expect("clap requires --case or --cases");
     let (sources, case, diags) = styrdok::eval::case::load(path, &policy, &engine.roles)?;
     if diags.has_errors() || case.is_none() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = stderr_color();
         for d in diags.iter() {
             eprintln!("{}", render_human(&sources, d, color));
         }
@@ -233,9 +226,15 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(PROBLEMS));
     }
     let case = case.expect("checked above");
-    let evaluation = engine
-        .evaluate(&case, a.document.as_deref(), a.date)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let evaluation = match engine.evaluate(&case, a.document.as_deref(), a.date) {
+        Ok(e) => e,
+        // The case cannot be tried as written (no such intervention, no version in force):
+        // a problem with the input, like a located error.
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            return Ok(ExitCode::from(PROBLEMS));
+        }
+    };
     let text = match a.format {
         Format::Json => format!(
             "{:#}\n",
@@ -298,14 +297,9 @@ fn batch(
     let mut input = std::io::BufReader::with_capacity(1 << 16, file);
     let summary = match &a.out {
         Some(out) => {
-            // Results appear complete or not at all.
-            let dir = out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| format!("cannot write in `{}` ({e})", dir.display()))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+            // Results appear complete or not at all (a device or pipe is written directly).
+            let mut file = styrdok::publish::OutFile::create(out)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file.writer());
             let summary = batch::run(
                 engine,
                 a.document.as_deref(),
@@ -315,11 +309,10 @@ fn batch(
                 &mut w,
                 output_format,
             )?;
-            let tmp = w
-                .into_inner()
-                .map_err(|e| format!("cannot write `{}` ({})", out.display(), e.error()))?;
-            tmp.persist(out)
-                .map_err(|e| format!("cannot write `{}` ({})", out.display(), e.error))?;
+            w.flush()
+                .map_err(|e| format!("cannot write `{}` ({e})", out.display()))?;
+            drop(w);
+            file.finish()?;
             summary
         }
         None => {
@@ -345,7 +338,7 @@ fn batch(
 }
 
 fn test(a: &TestArgs) -> Result<ExitCode, String> {
-    let Some(policy) = load_checked(&a.path, false, false)? else {
+    let Some(policy) = load_checked(&a.path)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
     let engine = styrdok::eval::Engine::new(&policy);
@@ -354,7 +347,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     let mut diags = styrdok::diag::Diagnostics::default();
     let tests = styrdok::policytest::load(&tree, &engine, &mut sources, &mut diags);
     if diags.has_errors() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = stderr_color();
         for d in diags.iter() {
             eprintln!("{}", render_human(&sources, d, color));
         }
@@ -403,7 +396,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
 }
 
 fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
-    let Some(policy) = load_checked(&a.policy, false, false)? else {
+    let Some(policy) = load_checked(&a.policy)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
     let engine = styrdok::eval::Engine::new(&policy);

@@ -190,7 +190,16 @@ impl<'de> Visitor<'de> for Row<'_, '_> {
         let mut seen_date = false;
         while let Some(key) = m.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
-                "arende" => self.case.id = m.next_value::<Option<String>>()?,
+                "arende" => {
+                    // A case management export may write the case number as a number.
+                    self.case.id = match m.next_value::<Scalar<'de>>()? {
+                        Scalar::Str(s) => Some(s.into_owned()),
+                        Scalar::Int(n) => Some(n.to_string()),
+                        Scalar::Null => None,
+                        _ => return Err(de::Error::custom("`arende` is text or a number")),
+                    }
+                }
+
                 "riktlinje" => self.case.document = m.next_value::<Option<String>>()?,
                 "ansokningsdatum" => {
                     let s: Cow<'de, str> = m.next_value()?;
@@ -363,7 +372,8 @@ pub fn parse_json_row(
     }
     .deserialize(&mut de)
     .map_err(|e| json_error(&e))?;
-    de.end().map_err(|e| json_error(&e))
+    de.end().map_err(|e| json_error(&e))?;
+    crate::eval::case::check_bounds(case)
 }
 
 /// serde_json's message without its "at line 1 column N" (each row is one line).
@@ -560,10 +570,12 @@ fn parse_csv_row(
         }
         case.assessments[slot] = Some(a);
     }
-    if let (Some(months), Some(reason)) = (ext_months, ext_reason) {
-        case.extension = Some(Extension { months, reason });
+    match (ext_months, ext_reason) {
+        (Some(months), Some(reason)) => case.extension = Some(Extension { months, reason }),
+        (None, None) => {}
+        _ => return Err("`sarskilda_skal.manader` and `sarskilda_skal.motivering` go together: give both or neither".into()),
     }
-    Ok(())
+    crate::eval::case::check_bounds(case)
 }
 
 /// Writes results as they are made, reusing its buffers from row to row.
@@ -661,6 +673,7 @@ pub fn run(
                 case,
                 v,
                 &results[..case.interventions.len()],
+                &params,
                 summary,
             ),
 
@@ -783,6 +796,7 @@ impl Sink<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // one call site; the row's parts, as they are
     fn result(
         &mut self,
         engine: &Engine<'_>,
@@ -790,6 +804,7 @@ impl Sink<'_> {
         case: &Case,
         v: &crate::eval::CompiledVersion<'_>,
         results: &[crate::eval::InterventionResult],
+        params: &[crate::rules::ParamVal],
         summary: &mut Summary,
     ) -> Result<(), String> {
         let mut out = std::mem::take(&mut self.buf);
@@ -831,17 +846,26 @@ impl Sink<'_> {
                                 self.missing.push(slot);
                             }
                         }
+                        // A parameter with no value on the date is missing too (after the facts).
+                        let n = engine.policy.facts.len();
+                        for &p in c.program.params_read() {
+                            if params[p] == crate::rules::ParamVal::Missing
+                                && !self.missing.contains(&(n + p))
+                            {
+                                self.missing.push(n + p);
+                            }
+                        }
                     }
                     Tri::True => {}
                 }
             }
             if r.outcome == Outcome::Ofullstandig {
                 for &slot in &self.missing {
-                    bump(&mut summary.missing, &engine.policy.facts[slot].id.value);
+                    bump(&mut summary.missing, missing_name(engine, slot));
                 }
             }
             let criterion = |i: &usize| v.criteria[*i].criterion.id.value.as_str();
-            let fact = |i: &usize| engine.policy.facts[*i].id.value.as_str();
+            let fact = |i: &usize| missing_name(engine, *i);
             let duty = |(d, _): &(usize, Tri)| ci.duties[*d].0.id.value.as_str();
             match self.format {
                 Format::Jsonl => {
@@ -932,6 +956,16 @@ fn push_json_str(out: &mut String, s: Option<&str>) {
         }
     }
     out.push('"');
+}
+
+/// The id of a missing fact (slots below the number of facts) or parameter (above).
+fn missing_name<'p>(engine: &Engine<'p>, slot: usize) -> &'p str {
+    let n = engine.policy.facts.len();
+    if slot < n {
+        &engine.policy.facts[slot].id.value
+    } else {
+        &engine.policy.parameters[slot - n].id.value
+    }
 }
 
 /// Adds one to a counter without allocating a key that is already there.

@@ -67,6 +67,33 @@ pub enum Raw<'a> {
     Null,
 }
 
+/// Checks what every decoder of cases (YAML/JSON file, JSON Lines, CSV) must agree on:
+/// dates a decision can be about, and a plausible extension.
+pub fn check_bounds(case: &Case) -> Result<(), String> {
+    let plausible = |d: Date| (1900..=2200).contains(&d.year());
+    if !plausible(case.application_date) {
+        return Err(format!(
+            "`ansokningsdatum` {} is not between 1900 and 2200",
+            case.application_date
+        ));
+    }
+    if let Some(s) = case.start_date.filter(|d| !plausible(*d)) {
+        return Err(format!("`startdatum` {s} is not between 1900 and 2200"));
+    }
+    if let Some(e) = &case.extension {
+        if e.months == 0 || e.months > 1200 {
+            return Err(format!(
+                "`sarskilda_skal.manader` is {}; it must be between 1 and 1200",
+                e.months
+            ));
+        }
+        if e.reason.trim().is_empty() {
+            return Err("`sarskilda_skal` needs a `motivering`".into());
+        }
+    }
+    Ok(())
+}
+
 /// Checks a value against a fact's type and encodes it for the rules
 /// (bool 0/1, dates as days since 1970-01-01, enums as the index of the value).
 pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
@@ -280,7 +307,7 @@ pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics)
         );
         return None;
     }
-    Some(Case {
+    let case = Case {
         id,
         document,
         application_date: application_date?,
@@ -289,7 +316,12 @@ pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics)
         facts,
         assessments,
         extension,
-    })
+    };
+    if let Err(why) = check_bounds(&case) {
+        d.push(Diagnostic::error("wrong-type", node.span, why));
+        return None;
+    }
+    Some(case)
 }
 
 fn value(fact: &Fact, node: &Node, slot: &mut Option<i64>, d: &mut Diagnostics) {

@@ -222,7 +222,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                 .map_or_else(String::new, |s| s.heading.value.clone());
             let mut all_missing: Vec<Missing> = Vec::new();
             for cr in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
-                for m in missing(engine, case, &v.criteria[cr.index], &cr.incomplete) {
+                for m in missing(engine, case, &v.criteria[cr.index], &cr.incomplete, e.date) {
                     if !all_missing.iter().any(|x| x.fact == m.fact) {
                         all_missing.push(m);
                     }
@@ -353,16 +353,28 @@ pub fn write(
         .extension()
         .and_then(|x| x.to_str())
         .map(str::to_ascii_lowercase);
-    let dir = path
+    // Typst's work folder goes beside the draft, where the user chose to keep case data;
+    // a device or pipe (`/dev/stdout`) has no such place, so the system's temporary folder.
+    let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    let beside = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let temp = std::env::temp_dir();
+    let dir = if is_special { temp.as_path() } else { beside };
+
     let bytes = match ext.as_deref() {
         Some("md") => md.into_bytes(),
         Some("pdf") => {
             let typst = crate::typst_cli::Typst::find()?;
             let mut notes = crate::markdown::Footnotes::default();
-            let blocks = crate::markdown::blocks(&md, &mut notes);
+            let mut blocks = crate::markdown::blocks(&md, &mut notes);
+            // The guideline's sections are not in the draft: its internal links become text.
+            crate::markdown::unlink_internal(&mut blocks);
+            notes
+                .items
+                .iter_mut()
+                .for_each(|b| crate::markdown::unlink_internal(b));
             let mut body = String::new();
             crate::render::typst::document(&blocks, &notes, &mut body);
             let title = format!(
@@ -393,11 +405,9 @@ pub fn write(
             ));
         }
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|err| format!("cannot write in `{}` ({err})", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, &bytes)
+    let mut file = crate::publish::OutFile::create(path)?;
+    file.writer()
+        .write_all(&bytes)
         .map_err(|err| format!("cannot write the draft ({err})"))?;
-    tmp.persist(path)
-        .map_err(|err| format!("cannot write `{}` ({})", path.display(), err.error))?;
-    Ok(())
+    file.finish()
 }

@@ -35,6 +35,11 @@ pub fn find<'e, 'p>(
     Ok((v, i))
 }
 
+/// Text for a `#` comment line: line breaks would end the comment.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn yaml_str(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
@@ -97,9 +102,9 @@ pub fn template(engine: &Engine<'_>, v: &CompiledVersion<'_>, index: usize, date
                     .join(", ")
             ),
         };
-        let _ = writeln!(out, "  # {} ({ty})", f.question.value);
+        let _ = writeln!(out, "  # {} ({ty})", one_line(&f.question.value));
         let source = match &f.evidence {
-            Some(e) => format!("{}: {}", f.source.value.swedish(), e.value),
+            Some(e) => format!("{}: {}", f.source.value.swedish(), one_line(&e.value)),
             None => f.source.value.swedish().to_string(),
         };
         let _ = writeln!(out, "  # Lämnas av {source}");
@@ -130,8 +135,12 @@ pub fn template(engine: &Engine<'_>, v: &CompiledVersion<'_>, index: usize, date
     for (s, k) in assessed {
         let f = &policy.facts[s];
         let c = v.criteria[k].criterion;
-        let _ = writeln!(out, "  # {} (true eller false)", f.question.value);
-        let _ = writeln!(out, "  # {}.", who_establishes(policy, &c.kind));
+        let _ = writeln!(
+            out,
+            "  # {} (true eller false)",
+            one_line(&f.question.value)
+        );
+        let _ = writeln!(out, "  # {}.", one_line(&who_establishes(policy, &c.kind)));
         let _ = writeln!(out, "  {}:", f.id.value);
         let _ = writeln!(out, "    varde: null");
         let _ = writeln!(out, "    av: null  # namn och befattning");

@@ -53,14 +53,17 @@ pub fn provided_by(engine: &Engine<'_>, c: &CompiledCriterion<'_>, slot: usize) 
     }
 }
 
-/// The facts a criterion needs and the case lacks (only when its result is *ej utrett*).
+/// What a criterion needs and the case lacks (only when its result is *ej utrett*):
+/// facts and assessments, and parameters that have no value on `date`.
 pub fn missing(
     engine: &Engine<'_>,
     case: &Case,
     c: &CompiledCriterion<'_>,
     incomplete: &[(usize, String)],
+    date: jiff::civil::Date,
 ) -> Vec<Missing> {
-    c.program
+    let mut out: Vec<Missing> = c
+        .program
         .facts_read()
         .iter()
         .filter_map(|&slot| {
@@ -75,7 +78,19 @@ pub fn missing(
                 note,
             })
         })
-        .collect()
+        .collect();
+    for &slot in c.program.params_read() {
+        let p = &engine.policy.parameters[slot];
+        if p.value_on(date).is_none() {
+            out.push(Missing {
+                fact: p.id.value.clone(),
+                question: p.description.value.clone(),
+                provided_by: "riktlinjen eller tillämpningsanvisningen (parameters.yaml)".into(),
+                note: Some(format!("parametern har inget värde som gäller {date}")),
+            });
+        }
+    }
+    out
 }
 
 fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String, String)> {
@@ -145,7 +160,7 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                             }})
                         })
                         .collect();
-                    let missing = if cr.result == Tri::Unknown { missing(engine, case, c, &cr.incomplete) } else { Vec::new() };
+                    let missing = if cr.result == Tri::Unknown { missing(engine, case, c, &cr.incomplete, e.date) } else { Vec::new() };
                     for m in &missing {
                         if !all_missing.iter().any(|x| x.fact == m.fact) {
                             all_missing.push(m.clone());
@@ -311,7 +326,7 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                 let _ = writeln!(s, "                  läste: {}", read.join(", "));
             }
             if cr.result == Tri::Unknown {
-                for m in missing(engine, case, c, &cr.incomplete) {
+                for m in missing(engine, case, c, &cr.incomplete, e.date) {
                     let _ = writeln!(
                         s,
                         "                  saknas: {} – {}",
@@ -340,7 +355,14 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                         let _ = writeln!(s, "    ”{}”", t.value);
                     }
                 }
-                _ => {
+                (None, Some(_)) => {
+                    let _ = writeln!(
+                        s,
+                        "  Period: kan inte beräknas från startdatum {}",
+                        case.start_date.unwrap_or(case.application_date)
+                    );
+                }
+                (_, None) => {
                     let _ = writeln!(s, "  Period: riktlinjen anger ingen tidsgräns för insatsen");
                 }
             },

@@ -72,6 +72,44 @@ impl Decode for Name {
     }
 }
 
+/// A version label: it names a folder of `output/` and part of file names, so it is
+/// kept to `[a-z0-9._-]`, starting with a letter or digit, without `..`.
+pub struct VersionLabel(pub Text);
+
+/// Whether a name is safe as one path component and in a URL: `[a-z0-9._-]`, not
+/// starting with `.` or `-`, no `..`, at most 64 characters.
+pub fn is_path_safe(s: &str) -> bool {
+    s.len() <= 64
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && !s.contains("..")
+}
+
+impl Decode for VersionLabel {
+    const EXPECTED: &'static str = "a version label like `2022-05`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let s = String::decode(node, d)?;
+        if is_path_safe(&s) {
+            return Some(VersionLabel(Spanned::new(s, node.span)));
+        }
+        d.push(
+            Diagnostic::error(
+                "bad-id",
+                node.span,
+                format!("`{s}` is not a valid version label"),
+            )
+            .with_label("labels use lowercase a–z, digits, `.`, `-` and `_`")
+            .with_hint(
+                "the label names a folder and files in output/, e.g. `2022-05` or `2023-rev1`",
+            ),
+        );
+        None
+    }
+}
+
 fn slug(m: &mut MapReader<'_>, key: &'static str, d: &mut Diagnostics) -> Option<Id> {
     m.required::<Slug>(key, d).map(|s| s.0)
 }
@@ -103,7 +141,7 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     if m.key_span("kind").is_none() {
         m.required::<String>("kind", d);
     }
-    let version = m.required::<Text>("version", d);
+    let version = m.required::<VersionLabel>("version", d).map(|v| v.0);
     let title = m.required::<Text>("title", d);
     let subtitle = m.optional::<Text>("subtitle", d);
     let title_page_title = m.optional::<Text>("title_page_title", d);
@@ -327,6 +365,13 @@ impl Decode for Duration {
         let span = m.span();
         m.finish(d);
         let (years, months) = (years.unwrap_or(0), months.unwrap_or(0));
+        if years > 100 || months > 1200 {
+            d.push(
+                Diagnostic::error("wrong-type", span, format!("a duration of {years} years and {months} months is not a plausible decision period"))
+                    .with_hint("at most 100 years or 1200 months"),
+            );
+            return None;
+        }
         if years == 0 && months == 0 {
             d.push(
                 Diagnostic::error(

@@ -17,6 +17,8 @@ use crate::source::{FileId, SourceFile, Span};
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes one file may expand to, aliases included.
 pub const MAX_NODES: usize = 250_000;
+/// Most bytes of scalar text one file may expand to, aliases included.
+pub const MAX_EXPANDED_BYTES: usize = 32 * 1024 * 1024;
 
 /// How a scalar was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,7 @@ pub fn parse(file_id: FileId, file: &SourceFile, diags: &mut Diagnostics) -> Opt
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        bytes: 0,
         root: None,
         documents: 0,
     };
@@ -144,8 +147,9 @@ struct Builder<'a> {
     file_id: FileId,
     file: &'a SourceFile,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, (Node, usize, usize)>,
     nodes: usize,
+    bytes: usize,
     root: Option<Node>,
     documents: usize,
 }
@@ -211,15 +215,17 @@ impl Builder<'_> {
                 }
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
+                let Some((_, size, bytes)) = self.anchors.get(&id) else {
                     return Err(Box::new(Diagnostic::error(
                         "yaml-syntax",
                         span,
                         "alias refers to an unknown anchor",
                     )));
                 };
-                let (mut node, size) = (node.clone(), *size);
-                self.count(size, span)?;
+                let (size, bytes) = (*size, *bytes);
+                // Count first: an alias bomb is refused before it is copied.
+                self.count(size, bytes, span)?;
+                let mut node = self.anchors[&id].0.clone();
                 // The alias is used here: point diagnostics about it at the alias.
                 node.span = span;
                 self.attach(node, span)?;
@@ -236,13 +242,14 @@ impl Builder<'_> {
                         return Err(Box::new(unsupported_tag(span)));
                     }
                 }
-                self.count(1, span)?;
+                let len = value.len();
+                self.count(1, len, span)?;
                 let node = Node {
                     kind: NodeKind::Scalar(value.into_owned(), style),
                     span,
                 };
                 if anchor != 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
+                    self.anchors.insert(anchor, (node.clone(), 1, len));
                 }
                 self.attach(node, span)?;
             }
@@ -260,7 +267,7 @@ impl Builder<'_> {
                         .with_hint("a policy file never needs this depth; is the file damaged?"),
                     ));
                 }
-                self.count(1, span)?;
+                self.count(1, 0, span)?;
                 self.stack
                     .push(if matches!(event, Event::SequenceStart(..)) {
                         Frame::Seq {
@@ -301,8 +308,8 @@ impl Builder<'_> {
                     span: Span::new(self.file_id, start.start as usize, end),
                 };
                 if anchor != 0 {
-                    let size = count_nodes(&node);
-                    self.anchors.insert(anchor, (node.clone(), size));
+                    let (size, bytes) = count_nodes(&node);
+                    self.anchors.insert(anchor, (node.clone(), size, bytes));
                 }
                 self.attach(node, span)?;
             }
@@ -316,8 +323,15 @@ impl Builder<'_> {
         start + text.trim_end().len()
     }
 
-    fn count(&mut self, n: usize, span: Span) -> Result<(), Box<Diagnostic>> {
+    fn count(&mut self, n: usize, bytes: usize, span: Span) -> Result<(), Box<Diagnostic>> {
         self.nodes = self.nodes.saturating_add(n);
+        self.bytes = self.bytes.saturating_add(bytes);
+        if self.bytes > MAX_EXPANDED_BYTES {
+            return Err(Box::new(
+                Diagnostic::error("too-many-nodes", span, format!("file expands to more than {} MiB of text", MAX_EXPANDED_BYTES >> 20))
+                    .with_hint("aliases (`*name`) that repeat large anchors multiply; a policy file should not need them"),
+            ));
+        }
         if self.nodes > MAX_NODES {
             return Err(Box::new(
                 Diagnostic::error(
@@ -363,13 +377,15 @@ fn unsupported_tag(span: Span) -> Diagnostic {
         .with_hint("remove the tag; write text in quotes if it must stay text")
 }
 
-fn count_nodes(node: &Node) -> usize {
-    let mut n = 0;
+/// Nodes and bytes of scalar text in a tree.
+fn count_nodes(node: &Node) -> (usize, usize) {
+    let (mut n, mut bytes) = (0, 0);
     let mut todo = vec![node];
     while let Some(x) = todo.pop() {
         n += 1;
         match &x.kind {
-            NodeKind::Scalar(..) => {}
+            NodeKind::Scalar(s, _) => bytes += s.len(),
+
             NodeKind::Seq(items) => todo.extend(items),
             NodeKind::Map(entries) => {
                 for (k, v) in entries {
@@ -379,7 +395,7 @@ fn count_nodes(node: &Node) -> usize {
             }
         }
     }
-    n
+    (n, bytes)
 }
 
 /// Turns the parser's terse messages into plain advice for someone editing by hand.
@@ -517,6 +533,18 @@ mod tests {
             "{}",
             s.locate(e.span)
         );
+    }
+
+    #[test]
+    fn a_bomb_of_long_strings_is_stopped_by_bytes() {
+        // Few nodes, many bytes: 200 kB repeated 1,000 times would be 200 MB.
+        let mut text = format!("a: &a '{}'\nb: [", "x".repeat(200_000));
+        text.push_str(&vec!["*a"; 1000].join(", "));
+        text.push_str("]\n");
+        let (_, n, d) = load(&text);
+        assert!(n.is_none());
+        let e = d.iter().next().unwrap();
+        assert_eq!(e.message, "file expands to more than 32 MiB of text");
     }
 
     #[test]

@@ -161,12 +161,14 @@ pub fn document(
     backend: Backend,
 ) -> DocumentContext {
     let mut r = Resolver::new(policy, v);
-    let notice = v.notice.as_ref().map(|n| {
-        let b = r.blocks(&n.value);
-        write_pieces(&[Piece::Prose(b)], &r, backend)
-    });
+    // Everything is resolved first, so that the footnotes are complete, then written
+    // in the order the templates print it: notice, front matter, the rest.
+    let notice = v
+        .notice
+        .as_ref()
+        .map(|n| vec![Piece::Prose(r.blocks(&n.value))]);
     let flat = v.sections_flat();
-    let mut sections = Vec::with_capacity(flat.len());
+    let mut resolved = Vec::with_capacity(flat.len());
     // A subsection of a front section is front matter too.
     let mut front_at: Option<usize> = None;
     for (level, s) in flat {
@@ -176,19 +178,28 @@ pub fn document(
         if s.front && front_at.is_none() {
             front_at = Some(level);
         }
-        let pieces = r.body(&s.body);
-        sections.push((level, s, front_at.is_some(), pieces));
+        resolved.push((level, s, front_at.is_some(), r.body(&s.body)));
     }
-    // Bodies are written after all are resolved, so footnotes are complete.
-    let sections = sections
+    let mut w = BodyWriter::new(backend, &r.notes);
+    let notice = notice.map(|p| w.pieces(&p));
+    let mut bodies = vec![String::new(); resolved.len()];
+    for front in [true, false] {
+        for (k, (_, _, f, pieces)) in resolved.iter().enumerate() {
+            if *f == front {
+                bodies[k] = w.pieces(pieces);
+            }
+        }
+    }
+    let sections = resolved
         .into_iter()
-        .map(|(level, s, front, pieces)| SectionContext {
+        .zip(bodies)
+        .map(|((level, s, front, _), body)| SectionContext {
             id: s.id.value.clone(),
             level,
             heading: s.heading.value.clone(),
             front,
             source: policy.sources.locate(s.id.span),
-            body: write_pieces(&pieces, &r, backend),
+            body,
         })
         .collect();
     let footnotes = r
@@ -267,11 +278,26 @@ pub fn document(
     }
 }
 
-fn write_pieces(pieces: &[Piece], r: &Resolver<'_>, backend: Backend) -> String {
-    let mut s = String::new();
-    match backend {
-        Backend::Html => html::pieces(pieces, &mut s),
-        Backend::Typst => typst::pieces(pieces, &r.notes, &mut s),
+/// One document's writer for its back end.
+enum BodyWriter<'a> {
+    Html(html::Writer),
+    Typst(typst::Writer<'a>),
+}
+
+impl<'a> BodyWriter<'a> {
+    fn new(backend: Backend, notes: &'a crate::markdown::Footnotes) -> Self {
+        match backend {
+            Backend::Html => BodyWriter::Html(html::Writer::new()),
+            Backend::Typst => BodyWriter::Typst(typst::Writer::new(notes)),
+        }
     }
-    s
+
+    fn pieces(&mut self, pieces: &[Piece]) -> String {
+        let mut s = String::new();
+        match self {
+            BodyWriter::Html(w) => w.pieces(pieces, &mut s),
+            BodyWriter::Typst(w) => w.pieces(pieces, &mut s),
+        }
+        s
+    }
 }

@@ -2,7 +2,7 @@
 //! a `templates/` folder of the user's. One tera instance per output language,
 //! each with its own escaping: HTML escapes for `.html`, Typst string literals for `.typ`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -26,8 +26,6 @@ pub struct Templates {
     html: Tera,
     typst: Tera,
     markdown: Tera,
-    /// Which templates came from the override folder, for messages.
-    pub overridden: Vec<PathBuf>,
 }
 
 fn typst_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -44,7 +42,14 @@ pub fn markdown_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
         ) {
             s.push('\\');
         }
-        s.push(if c == '\n' { ' ' } else { c });
+        // Any line break could start new Markdown structure (a heading, a list item).
+        s.push(
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            },
+        );
     }
     out.write_all(s.as_bytes())
 }
@@ -78,7 +83,18 @@ fn label_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
 #[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
 fn comment_filter(v: Value, _: Kwargs, _: &State) -> Value {
     let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-    Value::safe_string(&s.replace(['\n', '\r'], " "))
+    // Every character Typst could read as the end of a line ends the comment: replace them all.
+    let flat: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    Value::safe_string(&flat)
 }
 
 /// `{{ n | num }}`: a number for code positions (`level: {{ s.level | num }}`).
@@ -102,7 +118,6 @@ impl Templates {
             .iter()
             .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
             .collect();
-        let mut overridden = Vec::new();
         if let Some(dir) = dir.filter(|d| d.is_dir()) {
             for (name, _) in BUILTIN {
                 let path = dir.join(name);
@@ -112,7 +127,6 @@ impl Templates {
                     if let Some(slot) = sources.iter_mut().find(|(n, _)| n == name) {
                         slot.1 = text;
                     }
-                    overridden.push(path);
                 }
             }
         }
@@ -145,7 +159,6 @@ impl Templates {
             html,
             typst: typ,
             markdown,
-            overridden,
         })
     }
 

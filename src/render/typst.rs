@@ -47,168 +47,212 @@ pub fn texted(s: &str) -> String {
     out
 }
 
-/// Writes prose blocks; footnote references take their content from `notes`.
-/// Headings inside prose become strong paragraphs (sections carry the real headings).
+/// Writes prose as Typst for one document. It remembers which footnotes it has
+/// written, so a second reference to a footnote points at the first
+/// (`#footnote(<fotnot-N>)`) instead of repeating it, and a reference inside a
+/// footnote's own text is shown as its number instead of recursing.
+pub struct Writer<'a> {
+    notes: &'a Footnotes,
+    written: Vec<bool>,
+    in_footnote: bool,
+    /// A stand-alone document (a decision draft): headings stay headings.
+    standalone: bool,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for the body of a published document.
+    pub fn new(notes: &'a Footnotes) -> Self {
+        Writer {
+            notes,
+            written: vec![false; notes.items.len()],
+            in_footnote: false,
+            standalone: false,
+        }
+    }
+
+    /// A writer for a stand-alone document: headings stay headings.
+    pub fn standalone(notes: &'a Footnotes) -> Self {
+        Writer {
+            standalone: true,
+            ..Writer::new(notes)
+        }
+    }
+
+    /// Writes prose blocks.
+    pub fn blocks(&mut self, bs: &[Block], out: &mut String) {
+        for (k, b) in bs.iter().enumerate() {
+            if k > 0 {
+                out.push_str("\n\n");
+            }
+            match b {
+                Block::Para(i) => self.inlines(i, out),
+                Block::Heading(level, i) if self.standalone => {
+                    let _ = write!(out, "#heading(level: {level})[");
+                    self.inlines(i, out);
+                    out.push(']');
+                }
+                Block::Heading(_, i) => {
+                    out.push_str("#strong[");
+                    self.inlines(i, out);
+                    out.push(']');
+                }
+                Block::List(start, items) => {
+                    match start {
+                        Some(n) => {
+                            let _ = write!(out, "#enum(start: {n}");
+                        }
+                        None => out.push_str("#list("),
+                    }
+                    for (j, item) in items.iter().enumerate() {
+                        if start.is_some() || j > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push('[');
+                        self.blocks(item, out);
+                        out.push(']');
+                    }
+                    out.push(')');
+                }
+                Block::Quote(b) => {
+                    out.push_str("#quote(block: true)[");
+                    self.blocks(b, out);
+                    out.push(']');
+                }
+                Block::Code(c) => {
+                    out.push_str("#raw(block: true, ");
+                    string_literal(c, out);
+                    out.push(')');
+                }
+                Block::Rule => out.push_str("#line(length: 100%)"),
+            }
+        }
+    }
+
+    /// Writes inline prose.
+    pub fn inlines(&mut self, is: &[Inline], out: &mut String) {
+        for i in is {
+            match i {
+                Inline::Text(t) => text(t, out),
+                Inline::Emph(c) => self.wrap("emph", c, out),
+                Inline::Strong(c) => self.wrap("strong", c, out),
+                Inline::Strike(c) => self.wrap("strike", c, out),
+                Inline::Code(c) => {
+                    out.push_str("#raw(");
+                    string_literal(c, out);
+                    out.push_str(");");
+                }
+                Inline::Link(Target::Internal(id), c) => {
+                    // `markdown` makes internal targets only of `[a-z0-9_-]` ids, valid in a label.
+                    let _ = write!(out, "#link(<{id}>)[");
+                    self.inlines(c, out);
+                    out.push_str("];");
+                }
+                Inline::Link(Target::External(url), c) => {
+                    out.push_str("#link(");
+                    string_literal(url, out);
+                    out.push_str(")[");
+                    self.inlines(c, out);
+                    out.push_str("];");
+                }
+                Inline::Footnote(n) => self.footnote(*n, out),
+                Inline::SoftBreak => out.push_str("#\" \";"),
+                Inline::HardBreak => out.push_str("#linebreak();"),
+            }
+        }
+    }
+
+    fn footnote(&mut self, n: usize, out: &mut String) {
+        let seen = self.written.get(n - 1).copied().unwrap_or(true);
+        if self.in_footnote {
+            let _ = write!(out, "#super[{n}];");
+        } else if seen {
+            let _ = write!(out, "#footnote(<fotnot-{n}>);");
+        } else {
+            self.written[n - 1] = true;
+            self.in_footnote = true;
+            out.push_str("#footnote[");
+            if let Some(b) = self.notes.items.get(n - 1) {
+                self.blocks(b, out);
+            }
+            let _ = write!(out, "]<fotnot-{n}>");
+            self.in_footnote = false;
+        }
+    }
+
+    fn wrap(&mut self, f: &str, c: &[Inline], out: &mut String) {
+        let _ = write!(out, "#{f}[");
+        self.inlines(c, out);
+        out.push_str("];");
+    }
+
+    /// Writes a section body: prose, generated criteria lists and guidance.
+    pub fn pieces(&mut self, ps: &[Piece], out: &mut String) {
+        for (k, p) in ps.iter().enumerate() {
+            if k > 0 {
+                out.push_str("\n\n");
+            }
+            match p {
+                Piece::Prose(b) => self.blocks(b, out),
+                Piece::Paragraph(parts) => {
+                    for (j, part) in parts.iter().enumerate() {
+                        if j > 0 {
+                            out.push_str("#\" \";");
+                        }
+                        self.inlines(&part.text, out);
+                        if let Some(a) = &part.anchor {
+                            let _ = write!(out, "#metadata(none)<{a}>");
+                        }
+                    }
+                }
+                Piece::Criteria { items, .. } => {
+                    out.push_str("#kriterier(");
+                    for (j, it) in items.iter().enumerate() {
+                        if j > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push('[');
+                        self.inlines(&it.text, out);
+                        if let Some(first) = &it.first_anchor {
+                            let _ = write!(out, "#metadata(none)<{first}>");
+                        }
+                        out.push(']');
+                    }
+                    out.push(')');
+                }
+                Piece::Guidance(items) => {
+                    for (j, g) in items.iter().enumerate() {
+                        if j > 0 {
+                            out.push_str("\n\n");
+                        }
+                        self.reference(g, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn reference(&mut self, g: &Reference, out: &mut String) {
+        out.push_str("#underlag([");
+        self.inlines(&g.quoted, out);
+        out.push_str("], ");
+        string_literal(&g.who, out);
+        out.push_str(", [");
+        match &g.guidance {
+            Some(b) => self.blocks(b, out),
+            None => text("Ingen anvisning.", out),
+        }
+        out.push_str("])");
+    }
+}
+
+/// Writes prose blocks with a fresh [`Writer`] (footnotes written in full).
 pub fn blocks(bs: &[Block], notes: &Footnotes, out: &mut String) {
-    write_blocks(bs, notes, false, out);
+    Writer::new(notes).blocks(bs, out);
 }
 
-/// Writes a whole Markdown document (a decision draft): headings stay headings.
+/// Writes a whole stand-alone Markdown document (a decision draft): headings stay headings.
 pub fn document(bs: &[Block], notes: &Footnotes, out: &mut String) {
-    write_blocks(bs, notes, true, out);
-}
-
-fn write_blocks(bs: &[Block], notes: &Footnotes, headings: bool, out: &mut String) {
-    for (k, b) in bs.iter().enumerate() {
-        if k > 0 {
-            out.push_str("\n\n");
-        }
-        match b {
-            Block::Para(i) => inlines(i, notes, out),
-            Block::Heading(level, i) if headings => {
-                let _ = write!(out, "#heading(level: {level})[");
-                inlines(i, notes, out);
-                out.push(']');
-            }
-            Block::Heading(_, i) => {
-                out.push_str("#strong[");
-                inlines(i, notes, out);
-                out.push(']');
-            }
-            Block::List(start, items) => {
-                match start {
-                    Some(n) => {
-                        let _ = write!(out, "#enum(start: {n}");
-                    }
-                    None => out.push_str("#list("),
-                }
-                for (j, item) in items.iter().enumerate() {
-                    if start.is_some() || j > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push('[');
-                    write_blocks(item, notes, headings, out);
-                    out.push(']');
-                }
-                out.push(')');
-            }
-            Block::Quote(b) => {
-                out.push_str("#quote(block: true)[");
-                write_blocks(b, notes, headings, out);
-                out.push(']');
-            }
-            Block::Code(c) => {
-                out.push_str("#raw(block: true, ");
-                string_literal(c, out);
-                out.push(')');
-            }
-            Block::Rule => out.push_str("#line(length: 100%)"),
-        }
-    }
-}
-
-/// Writes inline prose.
-pub fn inlines(is: &[Inline], notes: &Footnotes, out: &mut String) {
-    for i in is {
-        match i {
-            Inline::Text(t) => text(t, out),
-            Inline::Emph(c) => wrap("emph", c, notes, out),
-            Inline::Strong(c) => wrap("strong", c, notes, out),
-            Inline::Strike(c) => wrap("strike", c, notes, out),
-            Inline::Code(c) => {
-                out.push_str("#raw(");
-                string_literal(c, out);
-                out.push_str(");");
-            }
-            Inline::Link(Target::Internal(id), c) => {
-                // Ids are checked to be `[a-z0-9_-]`, valid in a label.
-                let _ = write!(out, "#link(<{id}>)[");
-                inlines(c, notes, out);
-                out.push_str("];");
-            }
-            Inline::Link(Target::External(url), c) => {
-                out.push_str("#link(");
-                string_literal(url, out);
-                out.push_str(")[");
-                inlines(c, notes, out);
-                out.push_str("];");
-            }
-            Inline::Footnote(n) => {
-                out.push_str("#footnote[");
-                if let Some(b) = notes.items.get(n - 1) {
-                    blocks(b, notes, out);
-                }
-                out.push_str("];");
-            }
-            Inline::SoftBreak => out.push_str("#\" \";"),
-            Inline::HardBreak => out.push_str("#linebreak();"),
-        }
-    }
-}
-
-fn wrap(f: &str, c: &[Inline], notes: &Footnotes, out: &mut String) {
-    let _ = write!(out, "#{f}[");
-    inlines(c, notes, out);
-    out.push_str("];");
-}
-
-/// Writes a section body: prose, generated criteria lists and guidance.
-pub fn pieces(ps: &[Piece], notes: &Footnotes, out: &mut String) {
-    for (k, p) in ps.iter().enumerate() {
-        if k > 0 {
-            out.push_str("\n\n");
-        }
-        match p {
-            Piece::Prose(b) => blocks(b, notes, out),
-            Piece::Paragraph(parts) => {
-                for (j, part) in parts.iter().enumerate() {
-                    if j > 0 {
-                        out.push_str("#\" \";");
-                    }
-                    inlines(&part.text, notes, out);
-                    if let Some(a) = &part.anchor {
-                        let _ = write!(out, "#metadata(none)<{a}>");
-                    }
-                }
-            }
-            Piece::Criteria { items, .. } => {
-                out.push_str("#kriterier(");
-                for (j, it) in items.iter().enumerate() {
-                    if j > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push('[');
-                    inlines(&it.text, notes, out);
-                    if let Some(first) = &it.first_anchor {
-                        let _ = write!(out, "#metadata(none)<{first}>");
-                    }
-                    out.push(']');
-                }
-                out.push(')');
-            }
-            Piece::Guidance(items) => {
-                for (j, g) in items.iter().enumerate() {
-                    if j > 0 {
-                        out.push_str("\n\n");
-                    }
-                    reference(g, notes, out);
-                }
-            }
-        }
-    }
-}
-
-fn reference(g: &Reference, notes: &Footnotes, out: &mut String) {
-    out.push_str("#underlag([");
-    inlines(&g.quoted, notes, out);
-    out.push_str("], ");
-    string_literal(&g.who, out);
-    out.push_str(", [");
-    match &g.guidance {
-        Some(b) => blocks(b, notes, out),
-        None => text("Ingen anvisning.", out),
-    }
-    out.push_str("])");
+    Writer::standalone(notes).blocks(bs, out);
 }
 
 #[cfg(test)]
@@ -236,7 +280,7 @@ mod tests {
         blocks(&b, &notes, &mut out);
         assert_eq!(
             out,
-            "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";];#\" och \";#link(<a>)[#\"A\";];#\".\";"
+            "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";]<fotnot-1>#\" och \";#link(<a>)[#\"A\";];#\".\";"
         );
     }
 }
