@@ -346,6 +346,21 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// Moves every staged file into place, each by an atomic rename.
 fn commit(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), String> {
+    // First make sure every file can go in place, so that a failure is found before
+    // anything moved (a rename onto a folder, say); then move them.
+    for rel in files {
+        let target = out.join(rel);
+        if target.is_dir() {
+            return Err(format!(
+                "cannot put `{}` in place: a folder is there",
+                target.display()
+            ));
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}` ({e})", parent.display()))?;
+        }
+    }
     for rel in files {
         let target = out.join(rel);
         if let Some(parent) = target.parent() {

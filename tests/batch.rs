@@ -189,3 +189,25 @@ fn results_to_a_device_leave_the_device_in_place() {
         "/dev/null was replaced by a file"
     );
 }
+
+#[test]
+fn an_overlong_row_is_a_row_error_and_the_next_row_is_read() {
+    let long = format!("{{\"arende\":\"{}\"}}\n", "x".repeat(3 << 20));
+    let rows = format!(
+        "{long}{{\"arende\":\"b\",\"ansokningsdatum\":\"2023-09-01\",\"insatser\":[\"lss-insteg\"]}}\n"
+    );
+    let (o, _dir) = run(&rows, "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0]["error"], "the row is longer than 1 MiB");
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(
+        lines[1]["interventions"][0]["outcome"],
+        "utredning_ofullstandig"
+    );
+}

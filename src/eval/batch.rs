@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read as _, Write};
 
 use jiff::civil::Date;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -356,6 +356,29 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
     }
 }
 
+/// Longest JSON Lines row read; a case is a few kilobytes.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// Reads past the rest of the current line without keeping it.
+fn skip_line(input: &mut dyn BufRead) -> std::io::Result<()> {
+    loop {
+        let (done, used) = {
+            let chunk = input.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (true, i + 1),
+                None => (false, chunk.len()),
+            }
+        };
+        input.consume(used);
+        if done {
+            return Ok(());
+        }
+    }
+}
+
 /// Reads one JSON Lines row into `case` (cleared first).
 pub fn parse_json_row(
     engine: &Engine<'_>,
@@ -692,13 +715,22 @@ pub fn run(
             let mut line_no = 0u64;
             loop {
                 buf.clear();
-                let n = input
+                // At most MAX_ROW_BYTES of a line is held; the rest of a longer one is skipped.
+                let n = (&mut *input)
+                    .take(MAX_ROW_BYTES as u64 + 1)
                     .read_until(b'\n', &mut buf)
                     .map_err(|e| format!("cannot read the cases ({e})"))?;
                 if n == 0 {
                     break;
                 }
                 line_no += 1;
+                if buf.len() > MAX_ROW_BYTES && buf.last() != Some(&b'\n') {
+                    skip_line(input).map_err(|e| format!("cannot read the cases ({e})"))?;
+                    reset(&mut case);
+                    let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
+                    one(line_no, Err(why), &case, &mut summary, &mut sink)?;
+                    continue;
+                }
                 let trimmed = buf.trim_ascii();
                 if trimmed.is_empty() {
                     continue;

@@ -211,15 +211,9 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
         .map(|r| {
             let ci = &v.interventions[r.index];
             let i = ci.intervention;
-            let section = v
-                .version
-                .section_listing(&i.id.value)
-                .or_else(|| {
-                    i.criteria
-                        .first()
-                        .and_then(|c| v.version.section_placing(&c.value))
-                })
-                .map_or_else(String::new, |s| s.heading.value.clone());
+            let section =
+                crate::eval::report::section(e, r).map_or_else(String::new, |(_, heading)| heading);
+
             let mut all_missing: Vec<Missing> = Vec::new();
             for cr in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
                 for m in missing(engine, case, &v.criteria[cr.index], &cr.incomplete, e.date) {

@@ -93,7 +93,8 @@ pub fn missing(
     out
 }
 
-fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String, String)> {
+/// The id and heading of the section that lists an intervention's criteria.
+pub fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String, String)> {
     let v = e.version.version;
     let ci = &e.version.interventions[r.index];
     v.section_listing(&ci.intervention.id.value)
