@@ -1,6 +1,6 @@
 //! Machine-readable products of a version: `criteria.json` (everything the checks
 //! need, with the verbatim text) and the JSON Schema of a case file for it.
-//! Shapes are documented in docs/formats.md and stable within `styrdok/…/v1`.
+//! Shapes are documented in docs/format.md and docs/cases.md and stable within `styrdok/…/v1`.
 
 use serde_json::{Map, Value, json};
 

@@ -32,6 +32,8 @@ pub struct Options<'a> {
 pub struct Report {
     /// Files written, relative to the output folder, sorted.
     pub files: Vec<PathBuf>,
+    /// Typst's warnings, per document version.
+    pub warnings: Vec<String>,
 }
 
 /// `sha256:` over the sources a version's output depends on: its own file, for an
@@ -111,6 +113,8 @@ struct IndexVersion {
     html_file: String,
     pdf_file: String,
     pdf: bool,
+    /// Whether a case schema is published (the version has interventions).
+    cases: bool,
 }
 
 /// Why a checked build did not happen.
@@ -147,19 +151,19 @@ pub fn check_and_build(
         if refused {
             return Err(BuildError::Problems(diags));
         }
-        let (staging, mut files) = staged.map_err(BuildError::Failed)?;
+        let (staging, mut files, warnings) = staged.map_err(BuildError::Failed)?;
         commit(staging.path(), opts.out, &files).map_err(BuildError::Failed)?;
         files.sort();
-        Ok((Report { files }, diags))
+        Ok((Report { files, warnings }, diags))
     })
 }
 
 /// Builds every document version of an already checked `policy` into `opts.out`.
 pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Result<Report, String> {
-    let (staging, mut files) = stage(policy, templates, opts, &AtomicBool::new(false))?;
+    let (staging, mut files, warnings) = stage(policy, templates, opts, &AtomicBool::new(false))?;
     commit(staging.path(), opts.out, &files)?;
     files.sort();
-    Ok(Report { files })
+    Ok(Report { files, warnings })
 }
 
 /// Writes every file into a fresh staging folder inside `opts.out` and compiles the
@@ -169,7 +173,7 @@ fn stage(
     templates: &Templates,
     opts: &Options<'_>,
     stop: &AtomicBool,
-) -> Result<(tempfile::TempDir, Vec<PathBuf>), String> {
+) -> Result<(tempfile::TempDir, Vec<PathBuf>, Vec<String>), String> {
     std::fs::create_dir_all(opts.out)
         .map_err(|e| format!("cannot create `{}` ({e})", opts.out.display()))?;
     remove_stale_staging(opts.out);
@@ -190,6 +194,7 @@ fn stage(
     };
     // One Typst compile runs at a time, while the next document is prepared.
     let mut running: Option<(crate::typst_cli::Running, String)> = None;
+    let mut warnings = Vec::new();
     let total: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     let show = opts.progress && std::io::stderr().is_terminal() && total > 1;
     let mut files = Vec::new();
@@ -210,7 +215,13 @@ fn stage(
             let staged = Staged::new(policy, doc, v, staging.path())?;
             staged.typst(templates, policy, doc, v, &mut files)?;
             if let Some((previous, at)) = running.take() {
-                previous.finish().map_err(|e| format!("{at}: {e}"))?;
+                warnings.extend(
+                    previous
+                        .finish()
+                        .map_err(|e| format!("{at}: {e}"))?
+                        .into_iter()
+                        .map(|w| format!("{at}: {w}")),
+                );
             }
             if let Some(typst) = opts.typst {
                 let (typ, pdf) = (
@@ -241,6 +252,7 @@ fn stage(
                 pdf_file: format!("{base}.pdf"),
                 pdf: opts.typst.is_some()
                     || opts.out.join(&rel).join(format!("{base}.pdf")).is_file(),
+                cases: !v.interventions.is_empty(),
             });
         }
         index.push(IndexDocument {
@@ -249,7 +261,12 @@ fn stage(
         });
     }
     if let Some((last, place)) = running.take() {
-        last.finish().map_err(|e| format!("{place}: {e}"))?;
+        warnings.extend(
+            last.finish()
+                .map_err(|e| format!("{place}: {e}"))?
+                .into_iter()
+                .map(|w| format!("{place}: {w}")),
+        );
     }
     if show {
         eprint!("\r\x1b[2K");
@@ -263,7 +280,7 @@ fn stage(
     )?;
     write_new(&staging.path().join("index.html"), html.as_bytes())?;
     files.push(PathBuf::from("index.html"));
-    Ok((staging, files))
+    Ok((staging, files, warnings))
 }
 
 /// A version being written into the staging folder: its folder, file base name and hash.
@@ -322,6 +339,10 @@ impl Staged {
         self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
         let criteria = export::criteria_json(policy, &doc.id, v, &self.hash);
         self.put("criteria.json", pretty(&criteria).as_bytes(), files)?;
+        if v.interventions.is_empty() {
+            // Nothing can be applied for under it (an anvisning): no case schema.
+            return Ok(());
+        }
         let schema = export::case_schema(policy, &doc.id, v);
         self.put("case.schema.json", pretty(&schema).as_bytes(), files)
     }

@@ -113,7 +113,9 @@ impl Typst {
         timestamp: i64,
         fonts: &Path,
     ) -> Result<(), String> {
-        self.start(root, input, output, timestamp, fonts)?.finish()
+        self.start(root, input, output, timestamp, fonts)?
+            .finish()
+            .map(|_| ())
     }
 
     /// Starts a compile and returns at once, so that the caller can prepare the next
@@ -170,13 +172,20 @@ impl Drop for Running {
 
 impl Running {
     /// Waits for the compile; on failure, Typst's diagnostics mapped to the YAML source.
-    pub fn finish(mut self) -> Result<(), String> {
+    /// A successful compile returns Typst's warnings (a font it could not find, say),
+    /// mapped like errors, so that the caller can show them.
+    pub fn finish(mut self) -> Result<Vec<String>, String> {
         let child = self.child.take().expect("a running compile has a child");
         let out = child
             .wait_with_output()
             .map_err(|e| format!("cannot wait for typst ({e})"))?;
         if out.status.success() {
-            return Ok(());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if stderr.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            let typ = std::fs::read_to_string(&self.typ).unwrap_or_default();
+            return Ok(mapped(&stderr, &typ));
         }
         let typ = std::fs::read_to_string(&self.typ).unwrap_or_default();
         Err(explain(&String::from_utf8_lossy(&out.stderr), &typ))
@@ -218,6 +227,14 @@ pub fn write_fonts(dir: &Path) -> Result<(), String> {
 /// Turns Typst's `file:line:col: error: message` lines into messages that name the
 /// YAML source: the generated `.typ` marks each section with `// source: file:line`.
 pub fn explain(stderr: &str, typ: &str) -> String {
+    format!(
+        "typst could not make the PDF:\n  {}",
+        mapped(stderr, typ).join("\n  ")
+    )
+}
+
+/// Typst's diagnostic lines, each naming the YAML source where the `.typ` marks it.
+fn mapped(stderr: &str, typ: &str) -> Vec<String> {
     let lines: Vec<&str> = typ.lines().collect();
     let mut out = Vec::new();
     for l in stderr.lines().filter(|l| !l.trim().is_empty()) {
@@ -243,7 +260,7 @@ pub fn explain(stderr: &str, typ: &str) -> String {
             None => format!("generated Typst, line {line}: {msg} (from the template)"),
         });
     }
-    format!("typst could not make the PDF:\n  {}", out.join("\n  "))
+    out
 }
 
 #[cfg(test)]

@@ -98,19 +98,19 @@ pub(crate) struct EvalArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub(crate) date: Option<jiff::civil::Date>,
     /// Output format of a single case
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format::Human, conflicts_with = "cases")]
     pub(crate) format: Format,
     /// Also write a decision draft (beslutsförslag): `.md` for Markdown, `.pdf` through Typst
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "cases")]
     pub(crate) draft: Option<PathBuf>,
     /// Batch: where to write one result per case [default: stdout]
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", conflicts_with = "case")]
     pub(crate) out: Option<PathBuf>,
     /// Batch: format of the results [default: from --out's extension, else jsonl]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "case")]
     pub(crate) output_format: Option<BatchFormat>,
     /// Batch: format of the input [default: from the file's extension]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "case")]
     pub(crate) input_format: Option<BatchFormat>,
 }
 
@@ -162,7 +162,7 @@ pub(crate) struct CheckArgs {
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// For people: messages with source snippets
+    /// For people: plain text (problems with source snippets)
     Human,
     /// For machines: one JSON document on stdout (see docs/cli.md)
     Json,

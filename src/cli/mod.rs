@@ -178,6 +178,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
             }
             Err(styrdok::publish::BuildError::Failed(e)) => return Err(e),
         };
+    for w in &report.warnings {
+        eprintln!("typst warning: {w}");
+    }
     let warnings = checked.count(Severity::Warning) + loaded.count(Severity::Warning);
     if warnings > 0 {
         eprintln!(

@@ -1039,8 +1039,13 @@ pub fn summary_text(s: &Summary) -> String {
             ""
         };
         t.push_str(&format!(
-            "{} rader kunde inte prövas (rad {}{more}); se fältet `error` i resultatet\n",
+            "{} {} inte prövas (rad {}{more}); se fältet `error` i resultatet\n",
             s.errors,
+            if s.errors == 1 {
+                "rad kunde"
+            } else {
+                "rader kunde"
+            },
             lines.join(", ")
         ));
     }

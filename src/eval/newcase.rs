@@ -35,6 +35,23 @@ pub fn find<'e, 'p>(
     Ok((v, i))
 }
 
+/// A fact's type as the case file's comments describe it.
+fn type_sv(t: &FactType) -> String {
+    match t {
+        FactType::Bool => "true eller false".to_string(),
+        FactType::Integer { .. } => "ett heltal".to_string(),
+        FactType::Date => "ett datum, ÅÅÅÅ-MM-DD".to_string(),
+        FactType::Enum(values) => format!(
+            "ett av: {}",
+            values
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// Text for a `#` comment line: line breaks would end the comment.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -89,19 +106,7 @@ pub fn template(engine: &Engine<'_>, v: &CompiledVersion<'_>, index: usize, date
     let _ = writeln!(out, "insatser: [{}]", i.id.value);
     let fact_line = |out: &mut String, slot: usize| {
         let f = &policy.facts[slot];
-        let ty = match &f.ty.value {
-            FactType::Bool => "true eller false".to_string(),
-            FactType::Integer { .. } => "ett heltal".to_string(),
-            FactType::Date => "ett datum, ÅÅÅÅ-MM-DD".to_string(),
-            FactType::Enum(values) => format!(
-                "ett av: {}",
-                values
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let ty = type_sv(&f.ty.value);
         let _ = writeln!(out, "  # {} ({ty})", one_line(&f.question.value));
         let source = match &f.evidence {
             Some(e) => format!("{}: {}", f.source.value.swedish(), one_line(&e.value)),
@@ -137,8 +142,9 @@ pub fn template(engine: &Engine<'_>, v: &CompiledVersion<'_>, index: usize, date
         let c = v.criteria[k].criterion;
         let _ = writeln!(
             out,
-            "  # {} (true eller false)",
-            one_line(&f.question.value)
+            "  # {} ({})",
+            one_line(&f.question.value),
+            type_sv(&f.ty.value)
         );
         let _ = writeln!(out, "  # {}.", one_line(&who_establishes(policy, &c.kind)));
         let _ = writeln!(out, "  {}:", f.id.value);

@@ -1,6 +1,6 @@
 //! An evaluation explained: every criterion's result, the facts it read, what is
 //! missing and who provides it, in the guideline's own words. Two shapes: Swedish
-//! text for people, and JSON (`styrdok/evaluation/v1`, docs/evaluation.schema.json).
+//! text for people, and JSON (`styrdok/evaluation/v1`, docs/schemas/evaluation.schema.json).
 
 use std::fmt::Write as _;
 
@@ -340,33 +340,14 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
             }
         }
         match r.outcome {
-            Outcome::Beviljas => match (r.period, &i.duration) {
-                (Some(p), Some(d)) => {
-                    let len = crate::render::context::duration_sv(d.years, d.months);
-                    let _ = write!(s, "  Period: {} – {} ({len}", p.from, p.until);
-                    if p.extended_months > 0 {
-                        let _ = write!(
-                            s,
-                            " och {} månader på grund av särskilda skäl",
-                            p.extended_months
-                        );
-                    }
-                    let _ = writeln!(s, ")");
-                    if let Some(t) = d.basis.as_ref().and_then(|b| v.version.passage(&b.value)) {
-                        let _ = writeln!(s, "    ”{}”", t.value);
-                    }
-                }
-                (None, Some(_)) => {
-                    let _ = writeln!(
-                        s,
-                        "  Period: kan inte beräknas från startdatum {}",
-                        case.start_date.unwrap_or(case.application_date)
-                    );
-                }
-                (_, None) => {
-                    let _ = writeln!(s, "  Period: riktlinjen anger ingen tidsgräns för insatsen");
-                }
-            },
+            Outcome::Beviljas if case.extension.is_some() && i.extension.is_none() => {
+                let _ = writeln!(
+                    s,
+                    "  Särskilda skäl anges i ärendet, men riktlinjen medger ingen förlängning av denna insats."
+                );
+                write_period(&mut s, r, i, v, case);
+            }
+            Outcome::Beviljas => write_period(&mut s, r, i, v, case),
             Outcome::Avslag => {
                 if !r.duties.is_empty() {
                     let _ = writeln!(s, "  Informera den enskilde (riktlinjen):");
@@ -390,4 +371,41 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
         }
     }
     s
+}
+
+/// The granted period, in Swedish, with the guideline's sentence on it.
+fn write_period(
+    s: &mut String,
+    r: &InterventionResult,
+    i: &crate::model::Intervention,
+    v: &crate::eval::CompiledVersion<'_>,
+    case: &Case,
+) {
+    match (r.period, &i.duration) {
+        (Some(p), Some(d)) => {
+            let len = crate::render::context::duration_sv(d.years, d.months);
+            let _ = write!(s, "  Period: {} – {} ({len}", p.from, p.until);
+            if p.extended_months > 0 {
+                let _ = write!(
+                    s,
+                    " och {} på grund av särskilda skäl",
+                    crate::render::context::duration_sv(0, p.extended_months)
+                );
+            }
+            let _ = writeln!(s, ")");
+            if let Some(t) = d.basis.as_ref().and_then(|b| v.version.passage(&b.value)) {
+                let _ = writeln!(s, "    ”{}”", t.value);
+            }
+        }
+        (None, Some(_)) => {
+            let _ = writeln!(
+                s,
+                "  Period: kan inte beräknas från startdatum {}",
+                case.start_date.unwrap_or(case.application_date)
+            );
+        }
+        (_, None) => {
+            let _ = writeln!(s, "  Period: riktlinjen anger ingen tidsgräns för insatsen");
+        }
+    }
 }

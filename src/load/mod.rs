@@ -179,15 +179,15 @@ pub fn read_text(
     match tree.size(rel) {
         Ok(n) if n > limit => {
             let msg = format!(
-                "file is {:.1} MB, more than the {} MB a policy file may be",
-                n as f64 / 1e6,
+                "file is {:.1} MiB, more than the {} MiB that styrdok reads",
+                n as f64 / (1024.0 * 1024.0),
                 limit / (1024 * 1024)
             );
             return fail(
                 sources,
                 d,
                 msg,
-                Some("is this the right file? policy files are a few kilobytes"),
+                Some("is this the right file? policy and case files are a few kilobytes"),
             );
         }
         Ok(_) => {}
