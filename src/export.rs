@@ -222,12 +222,7 @@ pub fn criteria_json(policy: &Policy, doc_id: &str, v: &Version, content_hash: &
 pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version) -> Value {
     let mut facts = Map::new();
     let mut assessments = Map::new();
-    let roles: Vec<&str> = policy
-        .glossary
-        .roles
-        .iter()
-        .map(|r| r.id.value.as_str())
-        .collect();
+    let roles = policy.glossary.role_ids();
     let mut roles_or_null: Vec<Value> = roles.iter().map(|r| json!(r)).collect();
     roles_or_null.push(Value::Null);
     for f in facts_used(policy, v) {

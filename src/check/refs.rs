@@ -50,12 +50,7 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         .map(|c| c.id.value.as_str())
         .collect();
     let duties: Vec<&str> = v.duties.iter().map(|c| c.id.value.as_str()).collect();
-    let roles: Vec<&str> = policy
-        .glossary
-        .roles
-        .iter()
-        .map(|r| r.id.value.as_str())
-        .collect();
+    let roles = policy.glossary.role_ids();
     let sections: Vec<&str> = v
         .sections_flat()
         .iter()

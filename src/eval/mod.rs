@@ -182,12 +182,7 @@ impl<'p> Engine<'p> {
     /// Compiles every riktlinje version of a checked policy (one without errors).
     pub fn new(policy: &'p Policy) -> Engine<'p> {
         let sc = scope(policy);
-        let roles: Vec<&str> = policy
-            .glossary
-            .roles
-            .iter()
-            .map(|r| r.id.value.as_str())
-            .collect();
+        let roles = policy.glossary.role_ids();
         let mut d = Diagnostics::default();
         let mut versions = Vec::new();
         for doc in &policy.documents {

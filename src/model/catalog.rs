@@ -19,6 +19,11 @@ pub struct Glossary {
 }
 
 impl Glossary {
+    /// Every role's id, in glossary order (the order of consultation bit masks).
+    pub fn role_ids(&self) -> Vec<&str> {
+        self.roles.iter().map(|r| r.id.value.as_str()).collect()
+    }
+
     /// The role with this id.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id.value == id)
