@@ -188,9 +188,11 @@ fn stage(
         })?;
     // Fonts for Typst: kept in the per-user cache, else in the staging folder.
     let fonts = if opts.typst.is_some() {
-        crate::typst_cli::font_dir(&staging.path().join(".fonts"))?
+        let mut f = vec![crate::typst_cli::font_dir(&staging.path().join(".fonts"))?];
+        f.extend(templates.fonts());
+        f
     } else {
-        PathBuf::new()
+        Vec::new()
     };
     // One Typst compile runs at a time, while the next document is prepared.
     let mut running: Option<(crate::typst_cli::Running, String)> = None;
@@ -228,6 +230,10 @@ fn stage(
                     format!("{}.typ", staged.base),
                     format!("{}.pdf", staged.base),
                 );
+                if let Some(assets) = templates.assets() {
+                    copy_assets(&assets, &staged.dir.join("assets"))
+                        .map_err(|e| place(doc, v, &e))?;
+                }
                 let r = typst
                     .start(&staged.dir, &typ, &pdf, timestamp(v), &fonts)
                     .map_err(|e| place(doc, v, &e))?;
@@ -390,6 +396,22 @@ fn commit(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), String> {
         }
         std::fs::rename(staging.join(rel), &target)
             .map_err(|e| format!("cannot move `{}` into place ({e})", target.display()))?;
+    }
+    Ok(())
+}
+
+/// Copies the templates' `assets/` (files only, not folders) into a document's build
+/// folder, where Typst, confined to that folder, can read them. They are not published.
+fn copy_assets(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create `{}` ({e})", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read `{}` ({e})", from.display()))?;
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_file() {
+            std::fs::copy(&p, to.join(e.file_name()))
+                .map_err(|err| format!("cannot copy `{}` ({err})", p.display()))?;
+        }
     }
     Ok(())
 }

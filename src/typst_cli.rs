@@ -111,7 +111,7 @@ impl Typst {
         input: &str,
         output: &str,
         timestamp: i64,
-        fonts: &Path,
+        fonts: &[PathBuf],
     ) -> Result<(), String> {
         self.start(root, input, output, timestamp, fonts)?
             .finish()
@@ -126,14 +126,17 @@ impl Typst {
         input: &str,
         output: &str,
         timestamp: i64,
-        fonts: &Path,
+        fonts: &[PathBuf],
     ) -> Result<Running, String> {
         let child = Command::new(&self.path)
             .arg("compile")
             .arg("--root")
             .arg(root)
-            .arg("--font-path")
-            .arg(fonts)
+            .args(
+                fonts
+                    .iter()
+                    .flat_map(|f| [std::ffi::OsStr::new("--font-path"), f.as_os_str()]),
+            )
             .arg("--ignore-system-fonts")
             .args(["--pdf-standard", "ua-1"])
             // `=`: a negative number must not read as a flag; PDFs cannot date before 1970.

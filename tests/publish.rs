@@ -202,3 +202,31 @@ fn html_only_needs_no_typst() {
     // index.html; per version HTML, .typ, criteria.json; a case schema where cases can be tried (not the anvisning).
     assert_eq!(listed.len(), 1 + 3 * 3 + 2, "{listed:?}");
 }
+
+#[test]
+fn templates_bring_their_own_fonts_and_a_logo() {
+    let (dir, out) = build(
+        &root().join("policy"),
+        &[
+            "--templates",
+            root().join("tests/fixtures/templates").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let version = dir.path().join("output/stod-arbete-studier/2022-05");
+    let fonts = common::pdffonts(&version.join("stod-arbete-studier-2022-05.pdf"));
+    assert!(
+        fonts.contains("InterDisplay-Light"),
+        "the template's font is not used:\n{fonts}"
+    );
+    assert!(
+        !version.join("assets").exists(),
+        "assets are build inputs, not published files"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("typst warning"), "{stderr}");
+}

@@ -383,7 +383,8 @@ pub fn write(
                 .map_err(|err| {
                     format!("cannot create a work folder in `{}` ({err})", dir.display())
                 })?;
-            let fonts = crate::typst_cli::font_dir(&work.path().join(".fonts"))?;
+            let mut fonts = vec![crate::typst_cli::font_dir(&work.path().join(".fonts"))?];
+            fonts.extend(templates.fonts());
             std::fs::write(work.path().join("decision.typ"), typ)
                 .map_err(|err| format!("cannot write the draft ({err})"))?;
             let stamp = crate::eval::days(case.application_date) * 86_400;

@@ -23,6 +23,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 /// Loaded templates, ready to render.
 pub struct Templates {
+    /// The override folder, when there is one.
+    dir: Option<std::path::PathBuf>,
     html: Tera,
     typst: Tera,
     markdown: Tera,
@@ -156,10 +158,29 @@ impl Templates {
         }
 
         Ok(Templates {
+            dir: dir.filter(|d| d.is_dir()).map(Path::to_path_buf),
             html,
             typst: typ,
             markdown,
         })
+    }
+
+    /// `fonts/` of the override folder: more fonts for Typst (shipped with the project,
+    /// so PDFs still do not depend on the machine).
+    pub fn fonts(&self) -> Option<std::path::PathBuf> {
+        self.dir
+            .as_ref()
+            .map(|d| d.join("fonts"))
+            .filter(|d| d.is_dir())
+    }
+
+    /// `assets/` of the override folder: files a Typst template may read, such as a
+    /// logo (`image("assets/logo.svg", alt: …)`); copied into each document's build folder.
+    pub fn assets(&self) -> Option<std::path::PathBuf> {
+        self.dir
+            .as_ref()
+            .map(|d| d.join("assets"))
+            .filter(|d| d.is_dir())
     }
 
     /// Renders a template with a serialisable context.
