@@ -266,6 +266,16 @@ fn stage(
             versions,
         });
     }
+    // The index, while the last PDF compiles.
+    let html = templates.render(
+        "index.html",
+        &IndexContext {
+            documents: index,
+            generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
+        },
+    )?;
+    write_new(&staging.path().join("index.html"), html.as_bytes())?;
+    files.push(PathBuf::from("index.html"));
     if let Some((last, place)) = running.take() {
         warnings.extend(
             last.finish()
@@ -277,15 +287,6 @@ fn stage(
     if show {
         eprint!("\r\x1b[2K");
     }
-    let html = templates.render(
-        "index.html",
-        &IndexContext {
-            documents: index,
-            generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
-        },
-    )?;
-    write_new(&staging.path().join("index.html"), html.as_bytes())?;
-    files.push(PathBuf::from("index.html"));
     Ok((staging, files, warnings))
 }
 

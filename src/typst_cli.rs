@@ -215,6 +215,24 @@ pub fn font_dir(fallback: &Path) -> Result<PathBuf, String> {
 /// Writes the fonts compiled into the binary to `dir`, for `--font-path`. A font file
 /// already there with the same contents is left alone, so a kept folder costs nothing.
 pub fn write_fonts(dir: &Path) -> Result<(), String> {
+    // A stamp written after the fonts names this build of styrdok and their sizes; when it
+    // matches, the fonts are already there and are not read again (every build checks).
+    let stamp = dir.join(".stamp");
+    let expected = format!(
+        "styrdok {} {}",
+        env!("CARGO_PKG_VERSION"),
+        FONTS
+            .iter()
+            .map(|(n, b)| format!("{n}:{}", b.len()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let present = FONTS
+        .iter()
+        .all(|(n, b)| std::fs::metadata(dir.join(n)).is_ok_and(|m| m.len() == b.len() as u64));
+    if present && std::fs::read_to_string(&stamp).is_ok_and(|s| s == expected) {
+        return Ok(());
+    }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot prepare fonts ({e})"))?;
     for (name, bytes) in FONTS {
         let path = dir.join(name);
@@ -224,7 +242,7 @@ pub fn write_fonts(dir: &Path) -> Result<(), String> {
             std::fs::write(&path, bytes).map_err(|e| format!("cannot prepare fonts ({e})"))?;
         }
     }
-    Ok(())
+    std::fs::write(&stamp, expected).map_err(|e| format!("cannot prepare fonts ({e})"))
 }
 
 /// Turns Typst's `file:line:col: error: message` lines into messages that name the
