@@ -21,6 +21,20 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// What `styrdok build` does: load, then check while the first PDF compiles (with
+/// `typst`) and write everything into `out`.
+fn styrdok_build(policy_dir: &Path, out: &Path, typst: Option<&Typst>) {
+    let (policy, d) = load(&DiskTree::new(policy_dir).unwrap());
+    assert!(!d.has_errors());
+    let templates = Templates::load(None).unwrap();
+    let opts = Options {
+        out,
+        typst,
+        progress: false,
+    };
+    check_and_build(&policy, &templates, &opts, false).unwrap();
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let policy_dir = root.join("policy");
@@ -42,18 +56,8 @@ fn main() {
     // 1. HTML + criteria.json + case schema alone: load, check, render, write (no Typst).
     let mut html_only = Vec::new();
     for i in 0..runs * 4 {
-        let out = work.path().join(format!("html-{i}"));
         let t = Instant::now();
-        let (policy, d) = load(&DiskTree::new(&policy_dir).unwrap());
-        assert!(!d.has_errors());
-        let templates = Templates::load(None).unwrap();
-        let opts = Options {
-            out: &out,
-            typst: None,
-            progress: false,
-        };
-        check_and_build(&policy, &templates, &opts, false).unwrap();
-
+        styrdok_build(&policy_dir, &work.path().join(format!("html-{i}")), None);
         html_only.push(t.elapsed());
     }
 
@@ -85,18 +89,12 @@ fn main() {
     let mut full = Vec::new();
     let mut bare = Vec::new();
     for i in 0..runs {
-        let out = work.path().join(format!("full-{i}"));
         let t = Instant::now();
-        // What `styrdok build` does: load, then check while the first PDF compiles.
-        let (policy, d) = load(&DiskTree::new(&policy_dir).unwrap());
-        assert!(!d.has_errors());
-        let templates = Templates::load(None).unwrap();
-        let opts = Options {
-            out: &out,
-            typst: Some(&typst),
-            progress: false,
-        };
-        check_and_build(&policy, &templates, &opts, false).unwrap();
+        styrdok_build(
+            &policy_dir,
+            &work.path().join(format!("full-{i}")),
+            Some(&typst),
+        );
         full.push(t.elapsed());
 
         let t = Instant::now();

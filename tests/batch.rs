@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::root;
+use common::{stderr, styrdok};
 
 const ROWS: &str = r#"{"arende":"a1","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1999-05-01","personkrets":1,"onskar_arbeta_eller_studera":true},"bedomningar":{"forutsattningar_med_jobbcoach":{"varde":true,"av":"A"},"stodbehov_arbete_eller_studier":{"varde":true,"av":"A"}}}
 {"arende":"a2","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1950-05-01","personkrets":3}}
@@ -20,25 +18,27 @@ fn run(input: &str, name: &str, extra: &[&str]) -> (std::process::Output, tempfi
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join(name);
     std::fs::write(&f, input).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .current_dir(root())
-        .args(["eval", "--cases"])
-        .arg(&f)
-        .args(extra)
-        .output()
-        .unwrap();
+    let mut args = vec!["eval", "--cases", f.to_str().unwrap()];
+    args.extend(extra);
+    let o = styrdok(&args);
     (o, dir)
+}
+
+/// The standard output, and each of its lines parsed as JSON.
+fn json_lines(o: &std::process::Output) -> (String, Vec<serde_json::Value>) {
+    let out = String::from_utf8(o.stdout.clone()).unwrap();
+    let lines = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (out, lines)
 }
 
 #[test]
 fn jsonl_gives_one_result_per_case_and_goes_on_after_bad_rows() {
     let (o, _dir) = run(ROWS, "cases.jsonl", &[]);
     assert_eq!(o.status.code(), Some(1), "a batch with bad rows exits 1");
-    let out = String::from_utf8(o.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (out, lines) = json_lines(&o);
     assert_eq!(lines.len(), 6, "{out}");
     assert_eq!(lines[0]["line"], 1);
     assert_eq!(lines[0]["interventions"][0]["outcome"], "beviljas");
@@ -154,11 +154,8 @@ fn rows_with_implausible_numbers_are_row_errors() {
 "#;
     let (o, _dir) = run(rows, "cases.jsonl", &[]);
     assert_eq!(o.status.code(), Some(1));
-    let out = String::from_utf8(o.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (out, lines) = json_lines(&o);
+    assert_eq!(lines.len(), 2, "{out}");
     assert_eq!(
         lines[0]["error"],
         "`sarskilda_skal.manader` is 300000; it must be between 1 and 1200"
@@ -178,12 +175,7 @@ fn rows_with_implausible_numbers_are_row_errors() {
 fn results_to_a_device_leave_the_device_in_place() {
     let rows = "{\"ansokningsdatum\":\"2023-09-01\",\"insatser\":[\"lss-insteg\"]}\n";
     let (o, _dir) = run(rows, "cases.jsonl", &["--out", "/dev/null"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         !std::fs::metadata("/dev/null").unwrap().is_file(),
         "/dev/null was replaced by a file"
@@ -198,11 +190,7 @@ fn an_overlong_row_is_a_row_error_and_the_next_row_is_read() {
     );
     let (o, _dir) = run(&rows, "cases.jsonl", &[]);
     assert_eq!(o.status.code(), Some(1));
-    let out = String::from_utf8(o.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (out, lines) = json_lines(&o);
     assert_eq!(lines.len(), 2, "{out}");
     assert_eq!(lines[0]["error"], "the row is longer than 1 MiB");
     assert_eq!(lines[1]["line"], 2);

@@ -2,26 +2,9 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{pdf_text, root};
-
-fn styrdok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .current_dir(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{pdf_text, root, stderr, stdout, styrdok};
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
@@ -403,12 +386,13 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 #[test]
 fn case_files_validate_against_the_published_case_schema() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .args(["build", "--html-only", "--out"])
-        .arg(dir.path())
-        .arg(root().join("policy"))
-        .output()
-        .unwrap();
+    let o = styrdok(&[
+        "build",
+        "--html-only",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "policy",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(

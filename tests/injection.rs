@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{build, pdf_text, root};
+use common::{build, pdf_text, root, stderr};
 
 const LITERALS: &[&str] = &[
     "Titel #read(\"/etc/passwd\") $x^2$ @ref <label> <script>alert(1)</script> {{ title }} {% if true %}",
@@ -24,11 +24,7 @@ const LITERALS: &[&str] = &[
 #[test]
 fn the_pdf_prints_every_construct_literally() {
     let (dir, out) = build(&root().join("tests/fixtures/injection/policy"), &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let text = pdf_text(&dir.path().join("output/doc/1/doc-1.pdf"));
     for l in LITERALS {
         let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -48,11 +44,7 @@ fn the_html_escapes_every_construct() {
         &root().join("tests/fixtures/injection/policy"),
         &["--html-only"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(dir.path().join("output/doc/1/doc-1.html")).unwrap();
     for l in LITERALS {
         let escaped = styrdok::render::html::escaped(l);

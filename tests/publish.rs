@@ -7,17 +7,13 @@ mod common;
 
 use std::path::Path;
 
-use common::{build, files, pdf_text, pdfinfo, root};
+use common::{build, files, pdf_text, pdfinfo, root, stderr, styrdok};
 use styrdok::load::{DiskTree, load};
 
 #[test]
 fn shipped_guideline_is_a_tagged_pdf_with_every_criterion() {
     let (dir, out) = build(&root().join("policy"), &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let version = dir.path().join("output/stod-arbete-studier/2022-05");
     let pdf = version.join("stod-arbete-studier-2022-05.pdf");
     let info = pdfinfo(&pdf);
@@ -81,11 +77,7 @@ fn shipped_guideline_is_a_tagged_pdf_with_every_criterion() {
 #[test]
 fn two_builds_are_byte_identical() {
     let (a, out_a) = build(&root().join("policy"), &[]);
-    assert!(
-        out_a.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out_a.stderr)
-    );
+    assert!(out_a.status.success(), "{}", stderr(&out_a));
     let (b, out_b) = build(&root().join("policy"), &[]);
     assert!(out_b.status.success());
     let (fa, fb) = (
@@ -117,18 +109,9 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("output");
-    let policy = root().join("policy");
-    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .args(["build", "--html-only", "--out"])
-        .arg(&out)
-        .arg(&policy)
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    let out_arg = out.to_str().unwrap();
+    let ok = styrdok(&["build", "--html-only", "--out", out_arg, "policy"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
     let before = snapshot(&out);
     // A template that Typst cannot compile: the PDF step fails after HTML was rendered.
     let templates = work.path().join("broken-templates");
@@ -143,16 +126,16 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "<p>NEW {{ document.title }}</p>",
     )
     .unwrap();
-    let failed = std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .args(["build", "--out"])
-        .arg(&out)
-        .arg("--templates")
-        .arg(&templates)
-        .arg(&policy)
-        .output()
-        .unwrap();
+    let failed = styrdok(&[
+        "build",
+        "--out",
+        out_arg,
+        "--templates",
+        templates.to_str().unwrap(),
+        "policy",
+    ]);
     assert_eq!(failed.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&failed.stderr);
+    let stderr = stderr(&failed);
     assert!(stderr.contains("typst could not make the PDF"), "{stderr}");
     assert!(stderr.contains("from the template"), "{stderr}");
     assert_eq!(snapshot(&out), before, "a failed build changed the output");
@@ -176,7 +159,7 @@ fn a_policy_with_errors_builds_nothing() {
     std::fs::write(policy.join("doc/1.yaml"), "kind: riktlinje\ntitel: X\n").unwrap();
     let (dir, out) = build(&policy, &["--html-only"]);
     assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = stderr(&out);
     assert!(
         stderr.contains("unknown key `titel` in document"),
         "{stderr}"
@@ -188,11 +171,7 @@ fn a_policy_with_errors_builds_nothing() {
 #[test]
 fn html_only_needs_no_typst() {
     let (dir, out) = build(&root().join("policy"), &["--html-only"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let listed = files(&dir.path().join("output"));
     assert!(
         !listed
@@ -212,11 +191,7 @@ fn templates_bring_their_own_fonts_and_a_logo() {
             root().join("tests/fixtures/templates").to_str().unwrap(),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let version = dir.path().join("output/stod-arbete-studier/2022-05");
     let fonts = common::pdffonts(&version.join("stod-arbete-studier-2022-05.pdf"));
     assert!(
@@ -227,6 +202,6 @@ fn templates_bring_their_own_fonts_and_a_logo() {
         !version.join("assets").exists(),
         "assets are build inputs, not published files"
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = stderr(&out);
     assert!(!stderr.contains("typst warning"), "{stderr}");
 }

@@ -2,24 +2,43 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The crate root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `styrdok build` on a policy folder into a fresh temporary output folder.
-pub fn build(policy: &Path, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
-    let out = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .arg("build")
-        .arg(policy)
-        .arg("--out")
-        .arg(out.path().join("output"))
-        .args(extra)
+/// Runs the styrdok binary in the crate root, without colours.
+pub fn styrdok(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `styrdok build` on a policy folder into a fresh temporary output folder.
+pub fn build(policy: &Path, extra: &[&str]) -> (tempfile::TempDir, Output) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("output");
+    let mut args = vec![
+        "build",
+        policy.to_str().unwrap(),
+        "--out",
+        dest.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let output = styrdok(&args);
     (out, output)
 }
 
