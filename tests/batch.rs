@@ -172,13 +172,31 @@ fn rows_with_implausible_numbers_are_row_errors() {
 }
 
 #[test]
-fn results_to_a_device_leave_the_device_in_place() {
+fn results_to_a_pipe_leave_the_pipe_in_place() {
+    // A named pipe stands in for a device such as /dev/null: results are written into
+    // it, not into a temporary file renamed over it. (Not /dev/null itself: if this
+    // broke, the test would replace the machine's /dev/null.)
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("results");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
     let rows = "{\"ansokningsdatum\":\"2023-09-01\",\"insatser\":[\"lss-insteg\"]}\n";
-    let (o, _dir) = run(rows, "cases.jsonl", &["--out", "/dev/null"]);
+    let (o, _dir) = run(rows, "cases.jsonl", &["--out", fifo.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = reader.join().unwrap();
+    assert_eq!(got.lines().count(), 1, "{got}");
+    assert!(got.contains("\"outcome\""), "{got}");
     assert!(
-        !std::fs::metadata("/dev/null").unwrap().is_file(),
-        "/dev/null was replaced by a file"
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the pipe was replaced by a file"
     );
 }
 
