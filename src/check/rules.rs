@@ -54,7 +54,16 @@ pub fn compile(
         Ok(p) => Some(p),
         Err(errors) => {
             for e in errors {
-                let span = text_span(policy, rule, e.range.start, e.range.len().max(1));
+                // An empty range is shown as the character at its start.
+                let len = if e.range.is_empty() {
+                    rule.value
+                        .get(e.range.start..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(0, char::len_utf8)
+                } else {
+                    e.range.len()
+                };
+                let span = text_span(policy, rule, e.range.start, len);
                 let mut diag = Diagnostic::error("rule", span, e.message);
                 if let Some(h) = e.hint {
                     diag = diag.with_hint(h);

@@ -439,6 +439,11 @@ pub fn value_offset_to_source(
     file: &SourceFile,
     value_offset: usize,
 ) -> usize {
+    // An offset inside a character (or past the end) counts from that character's start.
+    let mut value_offset = value_offset.min(value.len());
+    while !value.is_char_boundary(value_offset) {
+        value_offset -= 1;
+    }
     let src = &file.text[span.start as usize..(span.end as usize).min(file.text.len())];
     let mut si = src.char_indices().peekable();
     // Skip a block scalar header (`|`, `>-` …) or an opening quote.
@@ -477,7 +482,7 @@ pub fn value_offset_to_source(
     }
     // Skip source indentation before the character the offset points at.
     while let Some(&(_, sc)) = si.peek() {
-        if sc.is_whitespace() && !value[value_offset.min(value.len())..].starts_with(sc) {
+        if sc.is_whitespace() && !value[value_offset..].starts_with(sc) {
             si.next();
         } else {
             break;

@@ -140,6 +140,17 @@ pub enum EnumValue {
     Word(String),
 }
 
+impl EnumValue {
+    /// The value as a rule writes it: a number bare, a word in quotes (`"kvinna"`).
+    #[must_use]
+    pub fn rule_literal(&self) -> String {
+        match self {
+            EnumValue::Int(i) => i.to_string(),
+            EnumValue::Word(w) => format!("\"{w}\""),
+        }
+    }
+}
+
 impl std::fmt::Display for EnumValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -94,7 +94,10 @@ pub(super) fn check(src: &str, root: &Expr, scope: &Scope<'_>) -> Result<Checked
     if !matches!(top.t, T::Bool | T::Err) {
         let text = names::squash(&src[root.span.range()]);
         let example = match top.t {
-            T::Enum(slot) => c.values(slot).first().map(|v| format!("{text} == {v}")),
+            T::Enum(slot) => c
+                .values(slot)
+                .first()
+                .map(|v| format!("{text} == {}", v.rule_literal())),
             T::Int => Some(format!("{text} >= 18")),
             T::Date => Some(format!("{text} <= ansokningsdatum")),
             _ => None,

@@ -99,9 +99,9 @@ pub(super) fn unknown_function_hint(scope: &Scope<'_>, name: &str) -> String {
     }
 }
 
-/// "1, 2, 3 or ingen".
+/// `1, 2, 3 or "ingen"`: the values as a rule writes them.
 fn or_list(values: &[EnumValue]) -> String {
-    let words: Vec<String> = values.iter().map(ToString::to_string).collect();
+    let words: Vec<String> = values.iter().map(EnumValue::rule_literal).collect();
     match words.split_last() {
         None => "no values".to_owned(),
         Some((last, [])) => last.clone(),
@@ -234,7 +234,7 @@ pub(super) fn cmp_error(
                     .values(slot)
                     .iter()
                     .take(2)
-                    .map(ToString::to_string)
+                    .map(EnumValue::rule_literal)
                     .collect::<Vec<_>>()
                     .join(", ");
                 format!(", e.g. `{t} in [{first}]`")
@@ -279,7 +279,7 @@ pub(super) fn cmp_error(
     (message, hint)
 }
 
-/// "`4` is not a value of `personkrets` (1, 2, 3 or ingen)".
+/// "`4` is not a value of `personkrets` (1, 2, 3 or "ingen")".
 pub(super) fn not_a_value(c: &Checker<'_>, e: &Expr, slot: usize) -> Message {
     let values = c.values(slot);
     let text = &c.src[e.span.range()];

@@ -164,11 +164,11 @@ fn error_messages_and_ranges() {
         ("⟦a < b⟧", "true/false values have no order"),
         (
             "personkrets in [1, ⟦4⟧]",
-            "`4` is not a value of `personkrets` (1, 2, 3 or ingen)",
+            "`4` is not a value of `personkrets` (1, 2, 3 or \"ingen\")",
         ),
         (
             "personkrets == ⟦\"ingn\"⟧",
-            "`\"ingn\"` is not a value of `personkrets` (1, 2, 3 or ingen)",
+            "`\"ingn\"` is not a value of `personkrets` (1, 2, 3 or \"ingen\")",
         ),
         (
             "⟦fodelsedatum in yrkesverksam_alder⟧",
@@ -410,4 +410,30 @@ fn limits_are_errors_not_crashes() {
         "{}",
         err.message
     );
+}
+
+/// Every "e.g. `…`" a hint suggests is itself a rule that compiles.
+#[test]
+fn suggested_rules_compile() {
+    for rule in [
+        "boendeform",
+        "personkrets",
+        "x",
+        "fodelsedatum",
+        "boendeform < \"egen\"",
+        "personkrets > 1",
+    ] {
+        let errors = compile(rule, &scope()).expect_err(rule);
+        let hint = errors[0]
+            .hint
+            .as_deref()
+            .unwrap_or_else(|| panic!("{rule}: no hint"));
+        let (example, _) = hint
+            .split_once("e.g. `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .unwrap_or_else(|| panic!("{rule}: no example in {hint}"));
+        if let Err(e) = compile(example, &scope()) {
+            panic!("{rule}: the suggested `{example}` does not compile: {e:?}");
+        }
+    }
 }
