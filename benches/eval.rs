@@ -159,7 +159,7 @@ fn main() {
     };
     let (policy, d) = load(&DiskTree::new(root.join("policy")).unwrap());
     assert!(!d.has_errors());
-    let engine = Engine::new(&policy);
+    let engine = Engine::new(&policy).unwrap();
     let lookup = Lookup::new(&engine);
 
     let big = work.path().join("cases.jsonl");

@@ -4,8 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::check::rules::{compile, scope};
-use crate::diag::Diagnostics;
+use crate::check::rules::VersionRules;
 use crate::model::{
     CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Policy, StepOutcome, Version,
 };
@@ -18,20 +17,11 @@ fn enum_json(v: &EnumValue) -> Value {
 }
 
 /// The facts a version's rules read, in dictionary order.
-pub fn facts_used<'a>(policy: &'a Policy, v: &Version) -> Vec<&'a Fact> {
-    let sc = scope(policy);
+pub fn facts_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Fact> {
     let mut used = vec![false; policy.facts.len()];
-    let mut d = Diagnostics::default();
-    let rules = v
-        .criteria
-        .iter()
-        .map(|c| &c.rule)
-        .chain(v.duties.iter().filter_map(|x| x.when.as_ref()));
-    for r in rules {
-        if let Some(p) = compile(policy, &sc, r, &mut d) {
-            for &slot in p.facts_read() {
-                used[slot] = true;
-            }
+    for p in compiled.programs() {
+        for &slot in p.facts_read() {
+            used[slot] = true;
         }
     }
     policy
@@ -69,15 +59,19 @@ fn fact_json(f: &Fact) -> Value {
     Value::Object(m)
 }
 
-/// `criteria.json` of one version.
-pub fn criteria_json(policy: &Policy, doc_id: &str, v: &Version, content_hash: &str) -> Value {
-    let sc = scope(policy);
-    let mut d = Diagnostics::default();
+/// `criteria.json` of one version, whose rules are `compiled`.
+pub fn criteria_json(
+    policy: &Policy,
+    doc_id: &str,
+    v: &Version,
+    compiled: &VersionRules,
+    content_hash: &str,
+) -> Value {
     let criteria: Vec<Value> = v
         .criteria
         .iter()
-        .map(|c| {
-            let program = compile(policy, &sc, &c.rule, &mut d);
+        .zip(&compiled.criteria)
+        .map(|(c, program)| {
             let reads: Vec<&str> = program
                 .as_ref()
                 .map(|p| {
@@ -168,7 +162,10 @@ pub fn criteria_json(policy: &Policy, doc_id: &str, v: &Version, content_hash: &
             })
         })
         .collect();
-    let facts: Vec<Value> = facts_used(policy, v).into_iter().map(fact_json).collect();
+    let facts: Vec<Value> = facts_used(policy, compiled)
+        .into_iter()
+        .map(fact_json)
+        .collect();
     let used_params: Vec<&str> = criteria
         .iter()
         .flat_map(|c| c["parameters"].as_array().cloned().unwrap_or_default())
@@ -219,13 +216,13 @@ pub fn criteria_json(policy: &Policy, doc_id: &str, v: &Version, content_hash: &
 
 /// The JSON Schema (draft-07, which editors' YAML support validates) of a case
 /// file for one version: `ansokningsdatum`, `insatser`, `fakta`, `bedomningar`.
-pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version) -> Value {
+pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version, compiled: &VersionRules) -> Value {
     let mut facts = Map::new();
     let mut assessments = Map::new();
     let roles = policy.glossary.role_ids();
     let mut roles_or_null: Vec<Value> = roles.iter().map(|r| json!(r)).collect();
     roles_or_null.push(Value::Null);
-    for f in facts_used(policy, v) {
+    for f in facts_used(policy, compiled) {
         let mut value = match &f.ty.value {
             FactType::Bool => json!({"type": "boolean"}),
             FactType::Integer { min, max } => {

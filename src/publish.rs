@@ -202,6 +202,7 @@ fn stage(
     let mut files = Vec::new();
     let mut index = Vec::new();
     let mut n = 0;
+    let scope = crate::check::rules::scope(policy);
     for doc in &policy.documents {
         let mut versions = Vec::new();
         for v in &doc.versions {
@@ -241,7 +242,7 @@ fn stage(
                 running = Some((r, format!("{} version {}", doc.id, v.version.value)));
             }
             // Typst works on this version's PDF while the rest of it is written.
-            staged.rest(templates, policy, doc, v, &mut files)?;
+            staged.rest(templates, policy, &scope, doc, v, &mut files)?;
             let base = format!("{}-{}", doc.id, v.version.value);
             versions.push(IndexVersion {
                 version: v.version.value.clone(),
@@ -337,6 +338,7 @@ impl Staged {
         &self,
         templates: &Templates,
         policy: &Policy,
+        scope: &crate::rules::Scope<'_>,
         doc: &Document,
         v: &Version,
         files: &mut Vec<PathBuf>,
@@ -344,13 +346,16 @@ impl Staged {
         let html = render::html_page(templates, policy, &doc.id, v, &self.hash)
             .map_err(|e| place(doc, v, &e))?;
         self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
-        let criteria = export::criteria_json(policy, &doc.id, v, &self.hash);
+        // The check reports rule errors; a rule with errors is left out here.
+        let compiled =
+            crate::check::rules::compile_version(policy, scope, v, &mut Diagnostics::default());
+        let criteria = export::criteria_json(policy, &doc.id, v, &compiled, &self.hash);
         self.put("criteria.json", pretty(&criteria).as_bytes(), files)?;
         if v.interventions.is_empty() {
             // Nothing can be applied for under it (an anvisning): no case schema.
             return Ok(());
         }
-        let schema = export::case_schema(policy, &doc.id, v);
+        let schema = export::case_schema(policy, &doc.id, v, &compiled);
         self.put("case.schema.json", pretty(&schema).as_bytes(), files)
     }
 }

@@ -514,3 +514,21 @@ fn a_draft_follows_a_link_and_keeps_it() {
             .starts_with("# Beslutsförslag")
     );
 }
+
+/// A policy whose rules do not compile is refused, not evaluated without them (a
+/// criterion left out could turn a rejection into a grant).
+#[test]
+fn the_engine_refuses_a_policy_with_rule_errors() {
+    use styrdok::load::{DiskTree, load};
+    let dir = root().join("tests/fixtures/check/rule-errors/policy");
+    let (policy, _) = load(&DiskTree::new(dir).unwrap());
+    let Err(e) = styrdok::eval::Engine::new(&policy) else {
+        panic!("a policy with rule errors was compiled for evaluation");
+    };
+    assert_eq!(
+        e.0,
+        "doc version 1 has rules with errors: run `styrdok check`"
+    );
+    let (shipped, _) = load(&DiskTree::new(root().join("policy")).unwrap());
+    assert!(styrdok::eval::Engine::new(&shipped).is_ok());
+}

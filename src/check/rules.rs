@@ -97,9 +97,49 @@ pub(super) fn check_parameters(policy: &Policy, d: &mut Diagnostics) {
     }
 }
 
+/// A version's rules, compiled: one entry per criterion and per duty, in the version's
+/// order. `None` for a rule with errors (reported into the diagnostics given to
+/// [`compile_version`]) and for a duty without `when`.
+pub struct VersionRules {
+    /// The criteria's rules.
+    pub criteria: Vec<Option<rules::Program>>,
+    /// The duties' conditions.
+    pub duties: Vec<Option<rules::Program>>,
+}
+
+impl VersionRules {
+    /// Every compiled program: criteria first, then duty conditions.
+    pub fn programs(&self) -> impl Iterator<Item = &rules::Program> {
+        self.criteria.iter().chain(&self.duties).flatten()
+    }
+}
+
+/// Compiles every rule of a version: the one place where a version's rules are compiled
+/// (for the check, for `criteria.json` and the case schema, and for evaluation).
+pub fn compile_version(
+    policy: &Policy,
+    scope: &Scope<'_>,
+    v: &Version,
+    d: &mut Diagnostics,
+) -> VersionRules {
+    VersionRules {
+        criteria: v
+            .criteria
+            .iter()
+            .map(|c| compile(policy, scope, &c.rule, d))
+            .collect(),
+        duties: v
+            .duties
+            .iter()
+            .map(|x| x.when.as_ref().and_then(|w| compile(policy, scope, w, d)))
+            .collect(),
+    }
+}
+
 pub(super) fn check_version(policy: &Policy, scope: &Scope<'_>, v: &Version, d: &mut Diagnostics) {
-    for c in &v.criteria {
-        let Some(program) = compile(policy, scope, &c.rule, d) else {
+    let compiled = compile_version(policy, scope, v, d);
+    for (c, program) in v.criteria.iter().zip(&compiled.criteria) {
+        let Some(program) = program else {
             continue;
         };
         for &slot in program.params_read() {
@@ -141,11 +181,6 @@ pub(super) fn check_version(policy: &Policy, scope: &Scope<'_>, v: &Version, d: 
                 .with_hint("give the facts it reads `source: assessment`, or set `kind: fact`"),
             ),
             _ => {}
-        }
-    }
-    for duty in &v.duties {
-        if let Some(when) = &duty.when {
-            compile(policy, scope, when, d);
         }
     }
 }

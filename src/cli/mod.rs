@@ -211,7 +211,7 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     let Some(policy) = load_checked(&a.policy)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
-    let engine = styrdok::eval::Engine::new(&policy);
+    let engine = styrdok::eval::Engine::new(&policy).map_err(|e| e.0)?;
     if let Some(path) = &a.cases {
         return batch(a, &engine, path);
     }
@@ -344,7 +344,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     let Some(policy) = load_checked(&a.path)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
-    let engine = styrdok::eval::Engine::new(&policy);
+    let engine = styrdok::eval::Engine::new(&policy).map_err(|e| e.0)?;
     let tree = DiskTree::new(&a.path)?;
     let mut sources = styrdok::source::Sources::default();
     let mut diags = styrdok::diag::Diagnostics::default();
@@ -402,7 +402,7 @@ fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
     let Some(policy) = load_checked(&a.policy)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
-    let engine = styrdok::eval::Engine::new(&policy);
+    let engine = styrdok::eval::Engine::new(&policy).map_err(|e| e.0)?;
     let date = a.date.unwrap_or_else(today);
     let (v, i) = styrdok::eval::newcase::find(&engine, &a.insats, a.document.as_deref(), date)
         .map_err(|e| e.0)?;

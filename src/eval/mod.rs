@@ -12,7 +12,7 @@ pub mod report;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::check::rules::scope;
+use crate::check::rules::{compile_version, scope};
 use crate::diag::Diagnostics;
 use crate::model::{
     Criterion, CriterionKind, Document, Duty, FactSource, Intervention, ParamData, Policy, Version,
@@ -179,25 +179,31 @@ pub fn days(d: Date) -> i64 {
 }
 
 impl<'p> Engine<'p> {
-    /// Compiles every riktlinje version of a checked policy (one without errors).
-    pub fn new(policy: &'p Policy) -> Engine<'p> {
+    /// Compiles every riktlinje version of a checked policy. A rule that does not
+    /// compile is an error here, never a criterion left out (which could grant).
+    pub fn new(policy: &'p Policy) -> Result<Engine<'p>, EvalError> {
         let sc = scope(policy);
         let roles = policy.glossary.role_ids();
-        let mut d = Diagnostics::default();
         let mut versions = Vec::new();
         for doc in &policy.documents {
             for v in &doc.versions {
                 if v.interventions.is_empty() {
                     continue;
                 }
-                let compile = |rule| {
-                    crate::check::rules::compile(policy, &sc, rule, &mut Diagnostics::default())
-                };
+                let mut d = Diagnostics::default();
+                let compiled = compile_version(policy, &sc, v, &mut d);
+                if d.has_errors() {
+                    return Err(EvalError(format!(
+                        "{} version {} has rules with errors: run `styrdok check`",
+                        doc.id, v.version.value
+                    )));
+                }
                 let criteria: Vec<CompiledCriterion<'_>> = v
                     .criteria
                     .iter()
-                    .filter_map(|c| {
-                        let program = crate::check::rules::compile(policy, &sc, &c.rule, &mut d)?;
+                    .zip(compiled.criteria)
+                    .filter_map(|(c, program)| {
+                        let program = program?;
                         let requirement = requirement(policy, &roles, c, &program);
                         Some(CompiledCriterion {
                             criterion: c,
@@ -223,8 +229,8 @@ impl<'p> Engine<'p> {
                         duties: i
                             .duties
                             .iter()
-                            .filter_map(|id| v.duties.iter().find(|x| x.id.value == id.value))
-                            .map(|x| (x, x.when.as_ref().and_then(compile)))
+                            .filter_map(|id| v.duties.iter().position(|x| x.id.value == id.value))
+                            .map(|k| (&v.duties[k], compiled.duties[k].clone()))
                             .collect(),
                     })
                     .collect();
@@ -237,11 +243,11 @@ impl<'p> Engine<'p> {
                 });
             }
         }
-        Engine {
+        Ok(Engine {
             policy,
             roles,
             versions,
-        }
+        })
     }
 
     /// The version a case is judged under: its document (named, or the one whose
