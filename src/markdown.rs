@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag};
 
 /// The Markdown dialect of the policy files: CommonMark plus footnotes and strikethrough.
 pub fn options() -> Options {
@@ -240,7 +240,7 @@ impl Walker {
         }
         match event {
             Event::Start(tag) => self.start(tag),
-            Event::End(end) => self.end(end),
+            Event::End(_) => self.end(),
             Event::Text(t) => self.text(&t),
             Event::Code(c) => self.inline(Inline::Code(c.into_string())),
             // Raw HTML is shown, never passed through.
@@ -274,7 +274,13 @@ impl Walker {
             // A paragraph, or a construct not enabled in `options`: keep its text.
             _ => Open::Para(Vec::new()),
         };
-        let nests = !matches!(open, Open::Para(_) | Open::Heading(..) | Open::Code(_));
+        // An item is one level with its list: it is flattened only together with it (a
+        // kept list always holds kept items, and a flattened list's items join what is
+        // around it).
+        let nests = !matches!(
+            open,
+            Open::Para(_) | Open::Heading(..) | Open::Code(_) | Open::Item(..)
+        );
         if nests && self.depth >= MAX_NESTING {
             self.stack.push(Open::Flat);
             return;
@@ -285,14 +291,19 @@ impl Walker {
         self.push(open);
     }
 
-    fn end(&mut self, end: TagEnd) {
+    fn end(&mut self) {
         let Some(open) = self.stack.pop() else { return };
         if !matches!(open, Open::Flat) {
             self.real.pop();
         }
         if !matches!(
             open,
-            Open::Flat | Open::Para(_) | Open::Heading(..) | Open::Code(_) | Open::Root(_)
+            Open::Flat
+                | Open::Para(_)
+                | Open::Heading(..)
+                | Open::Code(_)
+                | Open::Item(..)
+                | Open::Root(_)
         ) {
             self.depth -= 1;
         }
@@ -325,7 +336,6 @@ impl Walker {
             Open::FootnoteDef(label, blocks) => self.defs.push((label, blocks)),
             Open::Root(b) => self.push(Open::Root(b)),
         }
-        let _ = end;
     }
 
     /// The innermost container that is not flattened.
@@ -385,11 +395,19 @@ impl Walker {
                 }
                 v.push(b);
             }
+            // A block directly in a list is an item of its own.
+            Some(Open::List(_, items)) => items.push(vec![b]),
             Some(_) => {
-                // A block inside inline content cannot happen in CommonMark; keep its text.
+                // A block inside inline content or code cannot happen in CommonMark; keep
+                // its text (appended here, never through `text`, which may come back).
                 let mut s = String::new();
                 collect_plain(std::slice::from_ref(&b), &mut s);
-                self.text(s.trim_end());
+                let s = s.trim_end().to_owned();
+                if let Some(Open::Code(c)) = self.top() {
+                    c.push_str(&s);
+                } else if let Some(v) = self.current_inlines() {
+                    v.push(Inline::Text(s));
+                }
             }
             None => {
                 self.stack.clear();
@@ -401,7 +419,7 @@ impl Walker {
 
     fn finish(mut self, notes: &mut Footnotes) -> Vec<Block> {
         while self.stack.len() > 1 {
-            self.end(TagEnd::Paragraph);
+            self.end();
         }
         let Some(Open::Root(mut blocks)) = self.stack.pop() else {
             return Vec::new();
@@ -574,11 +592,25 @@ mod tests {
         assert_eq!(i[4], Inline::Text("c".into()));
     }
 
+    /// Nesting of quotes, lists and inline containers (emphasis, links …).
     fn depth(bs: &[Block]) -> usize {
         bs.iter()
             .map(|b| match b {
                 Block::Quote(b) => 1 + depth(b),
                 Block::List(_, items) => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+                Block::Para(i) | Block::Heading(_, i) => inline_depth(i),
+                Block::Code(_) | Block::Rule => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn inline_depth(is: &[Inline]) -> usize {
+        is.iter()
+            .map(|i| match i {
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link(_, c) => {
+                    1 + inline_depth(c)
+                }
                 _ => 0,
             })
             .max()
@@ -592,13 +624,26 @@ mod tests {
             format!("{}x", "- ".repeat(20_000)),
             format!("{}x{}", "*a ".repeat(50_000), "*".repeat(50_000)),
             format!("{}x{}", "[".repeat(20_000), "](#a)".repeat(20_000)),
+            // Lists inside a quote or a footnote: the list, not its item, meets the limit.
+            format!("> {}x", "- ".repeat(30)),
+            format!("Se[^1].\n\n[^1]: {}x", "- ".repeat(30)),
+            format!("{}x", "> - ".repeat(30)),
         ] {
             let (b, notes) = parse(&text);
-            assert!(depth(&b) <= MAX_NESTING, "{}", depth(&b));
+            for bs in std::iter::once(&b).chain(&notes.items) {
+                assert!(depth(bs) <= MAX_NESTING, "{}", depth(bs));
+            }
             let (mut html, mut typ) = (String::new(), String::new());
             crate::render::html::blocks(&b, &mut html);
             crate::render::typst::blocks(&b, &notes, &mut typ);
-            assert!(html.contains('x') && typ.contains('x'));
+            for n in &notes.items {
+                crate::render::html::blocks(n, &mut html);
+            }
+            assert!(
+                html.contains('x') && typ.contains('x'),
+                "{}",
+                &text[..20.min(text.len())]
+            );
         }
     }
 
