@@ -5,9 +5,11 @@
 //! Text stays text: raw HTML becomes text, images become their description,
 //! and only `#id`, `http(s):` and `mailto:` links survive as links.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
+use unicase::UniCase;
 
 /// The Markdown dialect of the policy files: CommonMark plus footnotes and strikethrough.
 pub fn options() -> Options {
@@ -36,6 +38,9 @@ pub enum FootnoteProblem {
     Duplicate(String),
     /// `[^label]: …` that nothing refers to (it is not printed).
     Unused(String),
+    /// A footnote first referred to inside footnotes nested deeper than
+    /// [`MAX_FOOTNOTE_DEPTH`] (its depth).
+    TooDeep(String, usize),
 }
 
 /// The footnote problems of one text, with the byte range of each.
@@ -50,7 +55,7 @@ pub fn footnote_problems(text: &str) -> Vec<(FootnoteProblem, Range<usize>)> {
         match e {
             Event::FootnoteReference(l) => refs.push(l.to_string()),
             Event::Start(Tag::FootnoteDefinition(l)) => {
-                if defs.iter().any(|(d, _)| d == l.as_ref()) {
+                if defs.iter().any(|(d, _)| same_label(d, l)) {
                     out.push((FootnoteProblem::Duplicate(l.to_string()), range.clone()));
                 }
                 defs.push((l.to_string(), range.clone()));
@@ -72,7 +77,7 @@ pub fn footnote_problems(text: &str) -> Vec<(FootnoteProblem, Range<usize>)> {
         }
     }
     for (label, range) in &defs {
-        if !refs.contains(label)
+        if !refs.iter().any(|r| same_label(r, label))
             && !out
                 .iter()
                 .any(|(p, r)| matches!(p, FootnoteProblem::Duplicate(_)) && r == range)
@@ -80,7 +85,26 @@ pub fn footnote_problems(text: &str) -> Vec<(FootnoteProblem, Range<usize>)> {
             out.push((FootnoteProblem::Unused(label.clone()), range.clone()));
         }
     }
+    // Nesting is measured as the writers number and place footnotes.
+    let mut notes = Footnotes::default();
+    blocks(text, &mut notes);
+    for (label, &depth) in notes.labels.iter().zip(&notes.depth) {
+        if depth > MAX_FOOTNOTE_DEPTH {
+            if let Some((_, range)) = defs.iter().find(|(l, _)| same_label(l, label)) {
+                out.push((
+                    FootnoteProblem::TooDeep(label.clone(), depth),
+                    range.clone(),
+                ));
+            }
+        }
+    }
     out
+}
+
+/// Whether two footnote labels name the same footnote: case-insensitively, as
+/// pulldown-cmark matches them.
+fn same_label(a: &str, b: &str) -> bool {
+    UniCase::new(a) == UniCase::new(b)
 }
 
 /// A block of prose.
@@ -138,7 +162,15 @@ pub enum Target {
 pub struct Footnotes {
     /// Footnote `n` is `items[n - 1]`.
     pub items: Vec<Vec<Block>>,
+    /// Footnote `n`'s label, as its definition writes it.
+    pub labels: Vec<String>,
+    /// How deep footnote `n` sits: 1 when prose refers to it, 2 when it is first
+    /// referred to inside a footnote of depth 1, and so on.
+    pub depth: Vec<usize>,
 }
+
+/// Deepest footnote inside footnotes that is published; `check` refuses deeper ones.
+pub const MAX_FOOTNOTE_DEPTH: usize = 4;
 
 /// Parses a text of block Markdown. Footnote definitions join `notes`.
 pub fn blocks(text: &str, notes: &mut Footnotes) -> Vec<Block> {
@@ -212,7 +244,8 @@ enum Open {
     Link(Option<Target>, Vec<Inline>),
     Image(Vec<Inline>),
     Code(String),
-    FootnoteDef(String, Vec<Block>),
+    /// A footnote definition: its index in `Walker::defs`.
+    FootnoteDef(usize, Vec<Block>),
     /// A container nested deeper than [`MAX_NESTING`]: its content joins the one around it.
     Flat,
 }
@@ -228,9 +261,10 @@ struct Walker {
     depth: usize,
     /// Positions in `stack` of the entries that are not `Flat`, innermost last.
     real: Vec<usize>,
-    /// Footnote definitions by label, and references in the order met.
+    /// Footnote definitions (label, content) in the order met.
     defs: Vec<(String, Vec<Block>)>,
-    refs: Vec<String>,
+    /// Footnote references in the order met: label, and the definition it is inside.
+    refs: Vec<(String, Option<usize>)>,
 }
 
 impl Walker {
@@ -248,7 +282,11 @@ impl Walker {
             Event::InlineMath(m) | Event::DisplayMath(m) => self.text(&m),
             Event::FootnoteReference(label) => {
                 // Numbered in `finish`; until then the number is the index into `refs`.
-                self.refs.push(label.into_string());
+                let inside = self.real.iter().rev().find_map(|&i| match self.stack[i] {
+                    Open::FootnoteDef(def, _) => Some(def),
+                    _ => None,
+                });
+                self.refs.push((label.into_string(), inside));
                 self.inline(Inline::Footnote(self.refs.len() - 1));
             }
             Event::SoftBreak => self.inline(Inline::SoftBreak),
@@ -270,7 +308,10 @@ impl Walker {
             Tag::Strikethrough => Open::Strike(Vec::new()),
             Tag::Link { dest_url, .. } => Open::Link(target(&dest_url), Vec::new()),
             Tag::Image { .. } => Open::Image(Vec::new()),
-            Tag::FootnoteDefinition(label) => Open::FootnoteDef(label.into_string(), Vec::new()),
+            Tag::FootnoteDefinition(label) => {
+                self.defs.push((label.into_string(), Vec::new()));
+                Open::FootnoteDef(self.defs.len() - 1, Vec::new())
+            }
             // A paragraph, or a construct not enabled in `options`: keep its text.
             _ => Open::Para(Vec::new()),
         };
@@ -333,7 +374,7 @@ impl Walker {
                     self.inline(x);
                 }
             }
-            Open::FootnoteDef(label, blocks) => self.defs.push((label, blocks)),
+            Open::FootnoteDef(def, blocks) => self.defs[def].1 = blocks,
             Open::Root(b) => self.push(Open::Root(b)),
         }
     }
@@ -424,31 +465,62 @@ impl Walker {
         let Some(Open::Root(mut blocks)) = self.stack.pop() else {
             return Vec::new();
         };
-        // Number footnotes in the order they are first referenced.
-        let mut numbers: Vec<(String, usize)> = Vec::new();
-        for label in &self.refs {
-            if numbers.iter().any(|(l, _)| l == label) {
-                continue;
+        // Number footnotes in the order they are first referenced, depth first: the
+        // footnotes a footnote refers to come right after it, as Typst numbers a
+        // footnote inside a footnote. A label names its first definition.
+        let mut by_label: HashMap<UniCase<&str>, usize> = HashMap::new();
+        for (d, (label, _)) in self.defs.iter().enumerate() {
+            by_label.entry(UniCase::new(label.as_str())).or_insert(d);
+        }
+        let def_of: Vec<Option<usize>> = self
+            .refs
+            .iter()
+            .map(|(label, _)| by_label.get(&UniCase::new(label.as_str())).copied())
+            .collect();
+        // The references inside each definition, and those outside any.
+        let mut inside: Vec<Vec<usize>> = vec![Vec::new(); self.defs.len()];
+        let mut outside = Vec::new();
+        for (k, (_, within)) in self.refs.iter().enumerate() {
+            match within {
+                Some(d) => inside[*d].push(k),
+                None => outside.push(k),
             }
-            if let Some((_, def)) = self.defs.iter().find(|(l, _)| l == label) {
-                notes.items.push(def.clone());
-                numbers.push((label.clone(), notes.items.len()));
+        }
+        let first = notes.items.len();
+        let mut number: Vec<Option<usize>> = vec![None; self.defs.len()];
+        // Definitions being walked, each with the position of its next reference.
+        let mut walking: Vec<(usize, usize)> = Vec::new();
+        let mut body = outside.into_iter();
+        loop {
+            let k = if let Some((d, next)) = walking.last_mut() {
+                let Some(&k) = inside[*d].get(*next) else {
+                    walking.pop();
+                    continue;
+                };
+                *next += 1;
+                k
+            } else {
+                match body.next() {
+                    Some(k) => k,
+                    None => break,
+                }
+            };
+            if let Some(d) = def_of[k].filter(|&d| number[d].is_none()) {
+                notes.depth.push(walking.len() + 1);
+                notes.labels.push(self.defs[d].0.clone());
+                notes.items.push(self.defs[d].1.clone());
+                number[d] = Some(notes.items.len());
+                walking.push((d, 0));
             }
         }
         let resolved: Vec<Result<usize, String>> = self
             .refs
             .iter()
-            .map(|label| {
-                numbers
-                    .iter()
-                    .find(|(l, _)| l == label)
-                    .map(|(_, n)| *n)
-                    .ok_or_else(|| label.clone())
-            })
+            .zip(&def_of)
+            .map(|((label, _), d)| d.and_then(|d| number[d]).ok_or_else(|| label.clone()))
             .collect();
         resolve_blocks(&mut blocks, &resolved);
-        let new = notes.items.len() - numbers.len();
-        for n in &mut notes.items[new..] {
+        for n in &mut notes.items[first..] {
             resolve_blocks(n, &resolved);
         }
         blocks
@@ -581,6 +653,25 @@ mod tests {
         assert!(
             matches!(&b[0], Block::Para(i) if i.iter().filter(|x| **x == Inline::Footnote(2)).count() == 2)
         );
+    }
+
+    /// A footnote referred to inside a footnote is numbered right after it (as Typst
+    /// numbers a footnote in a footnote), and labels match regardless of case.
+    #[test]
+    fn footnotes_in_footnotes_are_numbered_depth_first() {
+        let (b, n) = parse("A[^a] B[^C].\n\n[^a]: Se[^b] och[^a].\n\n[^b]: Djup.\n\n[^c]: Tredje.");
+        let Block::Para(i) = &b[0] else { panic!() };
+        let refs: Vec<&Inline> = i
+            .iter()
+            .filter(|x| matches!(x, Inline::Footnote(_)))
+            .collect();
+        assert_eq!(refs, [&Inline::Footnote(1), &Inline::Footnote(3)]);
+        assert_eq!(n.labels, ["a", "b", "c"]);
+        assert_eq!(n.depth, [1, 2, 1]);
+        let mut s = String::new();
+        collect_plain(&n.items[1], &mut s);
+        assert_eq!(s.trim(), "Djup.");
+        assert!(footnote_problems("A[^a] B[^C].\n\n[^a]: x\n\n[^c]: y").is_empty());
     }
 
     #[test]

@@ -205,3 +205,48 @@ fn templates_bring_their_own_fonts_and_a_logo() {
     let stderr = stderr(&out);
     assert!(!stderr.contains("typst warning"), "{stderr}");
 }
+
+/// A footnote referred to only inside another footnote is printed in the PDF, the
+/// PDF and the HTML number footnotes alike, and no HTML id appears twice.
+#[test]
+fn footnotes_in_footnotes_reach_the_pdf_and_the_html() {
+    let work = tempfile::tempdir().unwrap();
+    let policy = work.path().join("policy");
+    let clean = root().join("tests/fixtures/check/clean/policy");
+    std::fs::create_dir_all(policy.join("doc")).unwrap();
+    for f in ["facts.yaml", "glossary.yaml"] {
+        std::fs::copy(clean.join(f), policy.join(f)).unwrap();
+    }
+    let doc = std::fs::read_to_string(clean.join("doc/1.yaml")).unwrap();
+    let doc = doc.replace(
+        "      - text: Se [B](#b).\n",
+        "      - text: |\n          Första[^a] andra[^c] tredje[^B].\n\n          \
+         [^a]: Yttre not[^b].\n\n          [^b]: Inre not.\n\n          [^c]: Sista not.\n",
+    );
+    std::fs::write(policy.join("doc/1.yaml"), doc).unwrap();
+    let (dir, out) = build(&policy, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let version = dir.path().join("output/doc/1");
+    let text = pdf_text(&version.join("doc-1.pdf"));
+    // Depth first: a = 1, b (inside a) = 2, c = 3; the third reference is to b.
+    for note in ["1Yttre not2", "2Inre not.", "3Sista not."] {
+        assert!(text.contains(note), "`{note}` is not in the PDF:\n{text}");
+    }
+    let html = std::fs::read_to_string(version.join("doc-1.html")).unwrap();
+    for note in [
+        "<li id=\"fotnot-1\"><p>Yttre not<sup",
+        "<li id=\"fotnot-2\"><p>Inre not.</p>",
+        "<li id=\"fotnot-3\"><p>Sista not.</p>",
+    ] {
+        assert!(html.contains(note), "`{note}` is not in the HTML:\n{html}");
+    }
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "an id appears twice in the HTML");
+}

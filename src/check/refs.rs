@@ -345,6 +345,15 @@ pub(super) fn footnotes(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                 .with_hint(format!(
                     "refer to it with `[^{l}]`, or remove it: it is not printed"
                 )),
+                P::TooDeep(l, depth) => Diagnostic::error(
+                    "footnote",
+                    span,
+                    format!(
+                        "footnote `{l}` is nested {depth} levels deep (a footnote in a footnote in …); at most {} levels are published",
+                        markdown::MAX_FOOTNOTE_DEPTH
+                    ),
+                )
+                .with_hint("refer to it from the prose, or from a footnote nearer the prose"),
             });
         }
     }

@@ -168,32 +168,38 @@ pub fn document(
         .as_ref()
         .map(|n| vec![Piece::Prose(r.blocks(&n.value))]);
     let flat = v.sections_flat();
-    let mut resolved = Vec::with_capacity(flat.len());
     // A subsection of a front section is front matter too.
     let mut front_at: Option<usize> = None;
-    for (level, s) in flat {
-        if front_at.is_some_and(|l| level <= l) {
-            front_at = None;
-        }
-        if s.front && front_at.is_none() {
-            front_at = Some(level);
-        }
-        resolved.push((level, s, front_at.is_some(), r.body(&s.body)));
+    let flat: Vec<_> = flat
+        .into_iter()
+        .map(|(level, s)| {
+            if front_at.is_some_and(|l| level <= l) {
+                front_at = None;
+            }
+            if s.front && front_at.is_none() {
+                front_at = Some(level);
+            }
+            (level, s, front_at.is_some())
+        })
+        .collect();
+    // Printing order: front matter first. Footnotes are numbered in the order they
+    // are resolved, so resolving and writing both follow it.
+    let (mut order, rest): (Vec<usize>, Vec<usize>) = (0..flat.len()).partition(|&k| flat[k].2);
+    order.extend(rest);
+    let mut pieces: Vec<Vec<Piece>> = std::iter::repeat_with(Vec::new).take(flat.len()).collect();
+    for &k in &order {
+        pieces[k] = r.body(&flat[k].1.body);
     }
     let mut w = BodyWriter::new(backend, &r.notes);
     let notice = notice.map(|p| w.pieces(&p));
-    let mut bodies = vec![String::new(); resolved.len()];
-    for front in [true, false] {
-        for (k, (_, _, f, pieces)) in resolved.iter().enumerate() {
-            if *f == front {
-                bodies[k] = w.pieces(pieces);
-            }
-        }
+    let mut bodies = vec![String::new(); flat.len()];
+    for &k in &order {
+        bodies[k] = w.pieces(&pieces[k]);
     }
-    let sections = resolved
+    let sections = flat
         .into_iter()
         .zip(bodies)
-        .map(|((level, s, front, _), body)| SectionContext {
+        .map(|((level, s, front), body)| SectionContext {
             id: s.id.value.clone(),
             level,
             heading: s.heading.value.clone(),
@@ -202,27 +208,26 @@ pub fn document(
             body,
         })
         .collect();
-    let footnotes = r
-        .notes
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, b)| FootnoteContext {
-            number: i + 1,
-            body: match backend {
-                Backend::Html => {
-                    let mut s = String::new();
-                    html::blocks(b, &mut s);
-                    s
+    // The HTML lists the footnotes at the end, written by the same writer as the
+    // bodies (so that the ids of references inside footnotes stay unique); in Typst
+    // each footnote is already inside the body that refers to it.
+    let footnotes = match &mut w {
+        BodyWriter::Html(w) => r
+            .notes
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut body = String::new();
+                w.blocks(b, &mut body);
+                FootnoteContext {
+                    number: i + 1,
+                    body,
                 }
-                Backend::Typst => {
-                    let mut s = String::new();
-                    typst::blocks(b, &r.notes, &mut s);
-                    s
-                }
-            },
-        })
-        .collect();
+            })
+            .collect(),
+        BodyWriter::Typst(_) => Vec::new(),
+    };
     let applies_to = policy.applied(v).map(|(d, a)| AppliedContext {
         id: d.id.clone(),
         version: a.version.value.clone(),

@@ -49,12 +49,14 @@ pub fn texted(s: &str) -> String {
 
 /// Writes prose as Typst for one document. It remembers which footnotes it has
 /// written, so a second reference to a footnote points at the first
-/// (`#footnote(<fotnot-N>)`) instead of repeating it, and a reference inside a
-/// footnote's own text is shown as its number instead of recursing.
+/// (`#footnote(<fotnot-N>)`) instead of repeating it. A footnote first referred to
+/// inside a footnote is written inside it, as Typst numbers it (and as
+/// [`crate::markdown`] numbers it).
 pub struct Writer<'a> {
     notes: &'a Footnotes,
     written: Vec<bool>,
-    in_footnote: bool,
+    /// How many footnotes are being written around the current position.
+    footnote_depth: usize,
     /// A stand-alone document (a decision draft): headings stay headings.
     standalone: bool,
 }
@@ -65,7 +67,7 @@ impl<'a> Writer<'a> {
         Writer {
             notes,
             written: vec![false; notes.items.len()],
-            in_footnote: false,
+            footnote_depth: 0,
             standalone: false,
         }
     }
@@ -163,19 +165,20 @@ impl<'a> Writer<'a> {
 
     fn footnote(&mut self, n: usize, out: &mut String) {
         let seen = self.written.get(n - 1).copied().unwrap_or(true);
-        if self.in_footnote {
-            let _ = write!(out, "#super[{n}];");
-        } else if seen {
+        if seen {
             let _ = write!(out, "#footnote(<fotnot-{n}>);");
+        } else if self.footnote_depth >= crate::markdown::MAX_FOOTNOTE_DEPTH {
+            // `check` refuses this nesting; written as a number, so the writer is bounded.
+            let _ = write!(out, "#super[{n}];");
         } else {
             self.written[n - 1] = true;
-            self.in_footnote = true;
+            self.footnote_depth += 1;
             out.push_str("#footnote[");
             if let Some(b) = self.notes.items.get(n - 1) {
                 self.blocks(b, out);
             }
             let _ = write!(out, "]<fotnot-{n}>");
-            self.in_footnote = false;
+            self.footnote_depth -= 1;
         }
     }
 
@@ -281,6 +284,20 @@ mod tests {
         assert_eq!(
             out,
             "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";]<fotnot-1>#\" och \";#link(<a>)[#\"A\";];#\".\";"
+        );
+    }
+
+    /// A footnote first referred to inside a footnote is written inside it; a later
+    /// reference points at it.
+    #[test]
+    fn footnotes_nest() {
+        let mut notes = Footnotes::default();
+        let b = crate::markdown::blocks("A[^a] B[^b].\n\n[^a]: X[^b].\n\n[^b]: Y.", &mut notes);
+        let mut out = String::new();
+        blocks(&b, &notes, &mut out);
+        assert_eq!(
+            out,
+            "#\"A\";#footnote[#\"X\";#footnote[#\"Y.\";]<fotnot-2>#\".\";]<fotnot-1>#\" B\";#footnote(<fotnot-2>);#\".\";"
         );
     }
 }
