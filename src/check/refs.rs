@@ -8,11 +8,14 @@ use crate::markdown;
 use crate::model::{Block, CriterionKind, DocKind, Id, Part, Policy, Text, Version};
 use crate::source::Span;
 
-fn unknown(d: &mut Diagnostics, span: Span, what: &str, name: &str, known: &[&str]) {
-    // `what` may carry a tail after `|`: "criterion|in the applied riktlinje".
-    let (what, tail) = what
-        .split_once('|')
-        .map_or((what, String::new()), |(w, t)| (w, format!(" {t}")));
+/// "unknown {what} `{name}`{tail}", with a suggestion from `known`.
+fn unknown(
+    d: &mut Diagnostics,
+    span: Span,
+    (what, tail): (&str, &str),
+    name: &str,
+    known: &[&str],
+) {
     let mut diag = Diagnostic::error(
         "unknown-reference",
         span,
@@ -33,6 +36,11 @@ fn unknown(d: &mut Diagnostics, span: Span, what: &str, name: &str, known: &[&st
 }
 
 fn resolve(d: &mut Diagnostics, id: &Id, what: &str, known: &[&str]) -> bool {
+    resolve_in(d, id, (what, ""), known)
+}
+
+/// [`resolve`] with a tail on the message: ("criterion", " in the applied riktlinje").
+fn resolve_in(d: &mut Diagnostics, id: &Id, what: (&str, &str), known: &[&str]) -> bool {
     let ok = known.contains(&id.value.as_str());
     if !ok {
         unknown(d, id.span, what, &id.value, known);
@@ -86,12 +94,6 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
 
     let mut placed_interventions = Vec::new();
     let mut placed_refs = Vec::new();
-    let mut anchors = sections.clone();
-    anchors.extend(&criteria);
-    // Every piece of prose, the notice, duties and procedure steps included.
-    for t in crate::check::text::texts(v) {
-        links(policy, t, &anchors, d);
-    }
     for (_, s) in v.sections_flat() {
         for b in &s.body {
             match b {
@@ -112,10 +114,10 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                             .with_hint("only a tillämpningsanvisning has guidance blocks"),
                         );
                     } else {
-                        resolve(
+                        resolve_in(
                             d,
                             i,
-                            "intervention|in the applied riktlinje",
+                            ("intervention", " in the applied riktlinje"),
                             &applied_interventions,
                         );
                     }
@@ -148,6 +150,20 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                 resolve(d, r, "role", &roles);
             }
         }
+    }
+    // Link targets: sections, and the criteria the text prints (in a placed list or
+    // with `{ref}`); a criterion printed nowhere has no anchor to land on.
+    let mut anchors = sections.clone();
+    anchors.extend(criteria.iter().filter(|c| {
+        placed_refs.contains(c)
+            || v.interventions.iter().any(|i| {
+                placed_interventions.contains(&i.id.value.as_str())
+                    && i.criteria.iter().any(|x| x.value == **c)
+            })
+    }));
+    // Every piece of prose, the notice, duties and procedure steps included.
+    for t in crate::check::text::texts(v) {
+        links(policy, t, &anchors, &criteria, d);
     }
     let mut placed_criteria: Vec<&str> = placed_refs.clone();
     for i in &v.interventions {
@@ -237,10 +253,10 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     let mut guided = crate::check::Ids::new("guidance for criterion");
     for g in &v.guidance {
         guided.add(&g.criterion, d);
-        resolve(
+        resolve_in(
             d,
             &g.criterion,
-            "criterion|in the applied riktlinje",
+            ("criterion", " in the applied riktlinje"),
             &applied_criteria,
         );
     }
@@ -290,7 +306,7 @@ fn applies_to<'a>(policy: &'a Policy, v: &'a Version, d: &mut Diagnostics) -> Op
             unknown(
                 d,
                 label.span,
-                &format!("version|of `{}`", doc.id),
+                ("version", &format!(" of `{}`", doc.id)),
                 &label.value,
                 &labels,
             );
@@ -359,17 +375,33 @@ pub(super) fn footnotes(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     }
 }
 
-/// Internal links `[text](#id)` must name a section or criterion of the same version.
-fn links(policy: &Policy, t: &Text, anchors: &[&str], d: &mut Diagnostics) {
+/// Internal links `[text](#id)` must name a section or a printed criterion of the
+/// same version.
+fn links(policy: &Policy, t: &Text, anchors: &[&str], criteria: &[&str], d: &mut Diagnostics) {
     for (dest, range) in markdown::internal_links(&t.value) {
-        if !anchors.contains(&dest.as_str()) {
-            let span = text_span(policy, t, range.start, range.len());
+        if anchors.contains(&dest.as_str()) {
+            continue;
+        }
+        let span = text_span(policy, t, range.start, range.len());
+        if criteria.contains(&dest.as_str()) {
+            d.push(
+                Diagnostic::error(
+                    "unknown-reference",
+                    span,
+                    format!("criterion `{dest}` is not printed in the text, so a link cannot land on it"),
+                )
+                .with_hint("list its intervention's criteria with `- criteria: …`, or place it with `{ref: …}`"),
+            );
+        } else {
+            // Compared as written, `#id`, so that the `#` costs no edit.
+            let known: Vec<String> = anchors.iter().map(|a| format!("#{a}")).collect();
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
             unknown(
                 d,
                 span,
-                "link target|(no section or criterion has this id)",
+                ("link target", " (no section or criterion has this id)"),
                 &format!("#{dest}"),
-                anchors,
+                &known,
             );
         }
     }
