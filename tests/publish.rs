@@ -207,7 +207,8 @@ fn templates_bring_their_own_fonts_and_a_logo() {
 }
 
 /// A footnote referred to only inside another footnote is printed in the PDF, the
-/// PDF and the HTML number footnotes alike, and no HTML id appears twice.
+/// PDF and the HTML number footnotes alike, and no HTML id appears twice, even
+/// next to a section whose id looks like a generated one.
 #[test]
 fn footnotes_in_footnotes_reach_the_pdf_and_the_html() {
     let work = tempfile::tempdir().unwrap();
@@ -223,6 +224,8 @@ fn footnotes_in_footnotes_reach_the_pdf_and_the_html() {
         "      - text: |\n          Första[^a] andra[^c] tredje[^B].\n\n          \
          [^a]: Yttre not[^b].\n\n          [^b]: Inre not.\n\n          [^c]: Sista not.\n",
     );
+    // A section id that looks like a generated one must not collide with it.
+    let doc = doc.replace("  - id: b\n", "  - id: fotnot-1\n");
     std::fs::write(policy.join("doc/1.yaml"), doc).unwrap();
     let (dir, out) = build(&policy, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -234,9 +237,9 @@ fn footnotes_in_footnotes_reach_the_pdf_and_the_html() {
     }
     let html = std::fs::read_to_string(version.join("doc-1.html")).unwrap();
     for note in [
-        "<li id=\"fotnot-1\"><p>Yttre not<sup",
-        "<li id=\"fotnot-2\"><p>Inre not.</p>",
-        "<li id=\"fotnot-3\"><p>Sista not.</p>",
+        "<li id=\"fotnot.1\"><p>Yttre not<sup",
+        "<li id=\"fotnot.2\"><p>Inre not.</p>",
+        "<li id=\"fotnot.3\"><p>Sista not.</p>",
     ] {
         assert!(html.contains(note), "`{note}` is not in the HTML:\n{html}");
     }

@@ -41,7 +41,7 @@ pub struct PartOut {
 pub struct Item {
     /// The verbatim sentence.
     pub text: Vec<Inline>,
-    /// Unique anchor of this list item: `<intervention>--<criterion>`.
+    /// Unique anchor of this list item: `<intervention>.<criterion>` (a `.` is in no id, so it meets no user id).
     pub anchor: String,
     /// The criterion's own id, on the first list item that shows it.
     pub first_anchor: Option<String>,
@@ -50,7 +50,7 @@ pub struct Item {
 /// A quoted criterion with how it is investigated.
 #[derive(Debug)]
 pub struct Reference {
-    /// Unique anchor: `underlag-<criterion>`.
+    /// Unique anchor: `underlag.<intervention>.<criterion>`.
     pub anchor: String,
     /// The criterion, quoted from the riktlinje.
     pub quoted: Vec<Inline>,
@@ -117,7 +117,7 @@ impl<'a> Resolver<'a> {
                     .filter_map(|c| v.criterion(c))
                     .map(|c| Item {
                         text: self.inline(&c.text.value),
-                        anchor: format!("{}--{}", i.value, c.id.value),
+                        anchor: format!("{}.{}", i.value, c.id.value),
                         first_anchor: self.first(&c.id.value),
                     })
                     .collect();
@@ -192,7 +192,7 @@ impl<'a> Resolver<'a> {
                 .find(|g| g.criterion.value == c.id.value)
                 .map(|g| g.text.value.clone());
             out.push(Reference {
-                anchor: format!("underlag-{}--{}", intervention, c.id.value),
+                anchor: format!("underlag.{}.{}", intervention, c.id.value),
                 quoted: self.inline(&c.text.value),
                 who: who_establishes(self.policy, &c.kind),
                 guidance: guidance.map(|g| self.blocks(&g)),

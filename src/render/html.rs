@@ -127,13 +127,13 @@ impl Writer {
                     let seen = self.refs.entry(*n).or_insert(0);
                     *seen += 1;
                     let id = if *seen == 1 {
-                        format!("fotnotsref-{n}")
+                        format!("fotnotsref.{n}")
                     } else {
-                        format!("fotnotsref-{n}-{seen}")
+                        format!("fotnotsref.{n}.{seen}")
                     };
                     let _ = write!(
                         out,
-                        "<sup class=\"fotnotsref\"><a href=\"#fotnot-{n}\" id=\"{id}\" aria-label=\"Fotnot {n}\">{n}</a></sup>"
+                        "<sup class=\"fotnotsref\"><a href=\"#fotnot.{n}\" id=\"{id}\" aria-label=\"Fotnot {n}\">{n}</a></sup>"
                     );
                 }
                 Inline::SoftBreak => out.push(' '),

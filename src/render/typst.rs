@@ -49,7 +49,7 @@ pub fn texted(s: &str) -> String {
 
 /// Writes prose as Typst for one document. It remembers which footnotes it has
 /// written, so a second reference to a footnote points at the first
-/// (`#footnote(<fotnot-N>)`) instead of repeating it. A footnote first referred to
+/// (`#footnote(<fotnot.N>)`) instead of repeating it. A footnote first referred to
 /// inside a footnote is written inside it, as Typst numbers it (and as
 /// [`crate::markdown`] numbers it).
 pub struct Writer<'a> {
@@ -166,7 +166,7 @@ impl<'a> Writer<'a> {
     fn footnote(&mut self, n: usize, out: &mut String) {
         let seen = self.written.get(n - 1).copied().unwrap_or(true);
         if seen {
-            let _ = write!(out, "#footnote(<fotnot-{n}>);");
+            let _ = write!(out, "#footnote(<fotnot.{n}>);");
         } else if self.footnote_depth >= crate::markdown::MAX_FOOTNOTE_DEPTH {
             // `check` refuses this nesting; written as a number, so the writer is bounded.
             let _ = write!(out, "#super[{n}];");
@@ -177,7 +177,7 @@ impl<'a> Writer<'a> {
             if let Some(b) = self.notes.items.get(n - 1) {
                 self.blocks(b, out);
             }
-            let _ = write!(out, "]<fotnot-{n}>");
+            let _ = write!(out, "]<fotnot.{n}>");
             self.footnote_depth -= 1;
         }
     }
@@ -283,7 +283,7 @@ mod tests {
         blocks(&b, &notes, &mut out);
         assert_eq!(
             out,
-            "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";]<fotnot-1>#\" och \";#link(<a>)[#\"A\";];#\".\";"
+            "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";]<fotnot.1>#\" och \";#link(<a>)[#\"A\";];#\".\";"
         );
     }
 
@@ -297,7 +297,7 @@ mod tests {
         blocks(&b, &notes, &mut out);
         assert_eq!(
             out,
-            "#\"A\";#footnote[#\"X\";#footnote[#\"Y.\";]<fotnot-2>#\".\";]<fotnot-1>#\" B\";#footnote(<fotnot-2>);#\".\";"
+            "#\"A\";#footnote[#\"X\";#footnote[#\"Y.\";]<fotnot.2>#\".\";]<fotnot.1>#\" B\";#footnote(<fotnot.2>);#\".\";"
         );
     }
 }
