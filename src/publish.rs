@@ -214,8 +214,7 @@ fn stage(
                 eprint!("\r\x1b[2K[{n}/{total}] {} {}", doc.id, v.version.value);
                 let _ = std::io::stderr().flush();
             }
-            let rel = PathBuf::from(&doc.id).join(&v.version.value);
-            let staged = Staged::new(policy, doc, v, staging.path())?;
+            let staged = Staged::new(policy, doc, v, staging.path(), opts)?;
             staged.typst(templates, policy, doc, v, &mut files)?;
             if let Some((previous, at)) = running.take() {
                 warnings.extend(
@@ -243,22 +242,16 @@ fn stage(
             }
             // Typst works on this version's PDF while the rest of it is written.
             staged.rest(templates, policy, &scope, doc, v, &mut files)?;
-            let base = format!("{}-{}", doc.id, v.version.value);
             versions.push(IndexVersion {
                 version: v.version.value.clone(),
-                kind_label: if v.kind.value == crate::model::DocKind::Riktlinje {
-                    "Riktlinje"
-                } else {
-                    "Tillämpningsanvisning"
-                },
+                kind_label: v.kind.value.label(),
                 title: v.title.value.clone(),
                 valid_from: v.valid_from.value.to_string(),
                 valid_until: v.valid_until.as_ref().map(|d| d.value.to_string()),
                 path: format!("{}/{}", doc.id, v.version.value),
-                html_file: format!("{base}.html"),
-                pdf_file: format!("{base}.pdf"),
-                pdf: opts.typst.is_some()
-                    || opts.out.join(&rel).join(format!("{base}.pdf")).is_file(),
+                html_file: format!("{}.html", staged.base),
+                pdf_file: format!("{}.pdf", staged.base),
+                pdf: staged.pdf,
                 cases: !v.interventions.is_empty(),
             });
         }
@@ -297,19 +290,30 @@ struct Staged {
     rel: PathBuf,
     base: String,
     hash: String,
+    /// Whether the PDF is published: made now, or kept from an earlier build.
+    pdf: bool,
 }
 
 impl Staged {
-    fn new(policy: &Policy, doc: &Document, v: &Version, staging: &Path) -> Result<Staged, String> {
+    fn new(
+        policy: &Policy,
+        doc: &Document,
+        v: &Version,
+        staging: &Path,
+        opts: &Options<'_>,
+    ) -> Result<Staged, String> {
         let rel = PathBuf::from(&doc.id).join(&v.version.value);
         let dir = staging.join(&rel);
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create `{}` ({e})", dir.display()))?;
+        let base = format!("{}-{}", doc.id, v.version.value);
+        let pdf = opts.typst.is_some() || opts.out.join(&rel).join(format!("{base}.pdf")).is_file();
         Ok(Staged {
             dir,
             rel,
-            base: format!("{}-{}", doc.id, v.version.value),
+            base,
             hash: content_hash(policy, v),
+            pdf,
         })
     }
 
@@ -343,7 +347,7 @@ impl Staged {
         v: &Version,
         files: &mut Vec<PathBuf>,
     ) -> Result<(), String> {
-        let html = render::html_page(templates, policy, &doc.id, v, &self.hash)
+        let html = render::html_page(templates, policy, &doc.id, v, &self.hash, self.pdf)
             .map_err(|e| place(doc, v, &e))?;
         self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
         // The check reports rule errors; a rule with errors is left out here.

@@ -34,6 +34,11 @@ fn shipped_guideline_is_a_tagged_pdf_with_every_criterion() {
         info.contains("Title:           Riktlinjer för särskilt individanpassad stödinsats"),
         "{info}"
     );
+    let html = std::fs::read_to_string(version.join("stod-arbete-studier-2022-05.html")).unwrap();
+    assert!(
+        html.contains("<a href=\"stod-arbete-studier-2022-05.pdf\">Ladda ner som PDF</a>"),
+        "the page does not link to its PDF"
+    );
     let text = pdf_text(&pdf);
     let (policy, _) = load(&DiskTree::new(root().join("policy")).unwrap());
     let v = policy
@@ -180,6 +185,14 @@ fn html_only_needs_no_typst() {
     );
     // index.html; per version HTML, .typ, criteria.json; a case schema where cases can be tried (not the anvisning).
     assert_eq!(listed.len(), 1 + 3 * 3 + 2, "{listed:?}");
+    // No page links to a PDF that is not there.
+    for f in listed
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "html"))
+    {
+        let html = std::fs::read_to_string(dir.path().join("output").join(f)).unwrap();
+        assert!(!html.contains(".pdf\""), "{} links to a PDF", f.display());
+    }
 }
 
 #[test]

@@ -46,6 +46,14 @@ impl DocKind {
             DocKind::Tillampningsanvisning => "tillämpningsanvisning",
         }
     }
+
+    /// The name as a heading or label writes it: `Riktlinje`, `Tillämpningsanvisning`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Riktlinje => "Riktlinje",
+            DocKind::Tillampningsanvisning => "Tillämpningsanvisning",
+        }
+    }
 }
 
 /// Which version of which document an anvisning applies.

@@ -14,8 +14,11 @@ use crate::render::{html, typst};
 /// Which back end a context is prepared for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// `.html` templates.
-    Html,
+    /// `.html` templates; `pdf`: whether the PDF is published next to the page.
+    Html {
+        /// The PDF is (or stays) next to the page, so the page may link to it.
+        pdf: bool,
+    },
     /// `.typ` templates.
     Typst,
 }
@@ -76,6 +79,8 @@ pub struct DocumentMeta {
     pub content_hash: String,
     /// File name of the PDF next to the HTML page.
     pub pdf_file: String,
+    /// Whether that PDF is published (not after `build --html-only` on a fresh folder).
+    pub pdf: bool,
     /// File name of the HTML page.
     pub html_file: String,
 }
@@ -239,10 +244,7 @@ pub fn document(
             id: doc_id.to_string(),
             version: v.version.value.clone(),
             kind: v.kind.value.as_str(),
-            kind_label: match v.kind.value {
-                crate::model::DocKind::Riktlinje => "Riktlinje",
-                crate::model::DocKind::Tillampningsanvisning => "Tillämpningsanvisning",
-            },
+            kind_label: v.kind.value.label(),
             title: v.title.value.clone(),
             subtitle: v.subtitle.as_ref().map(|s| s.value.clone()),
             title_page_title: v
@@ -263,6 +265,10 @@ pub fn document(
             applies_to,
             content_hash: content_hash.to_string(),
             pdf_file: format!("{base}.pdf"),
+            pdf: match backend {
+                Backend::Html { pdf } => pdf,
+                Backend::Typst => true,
+            },
             html_file: format!("{base}.html"),
         },
         sections,
@@ -292,7 +298,7 @@ enum BodyWriter<'a> {
 impl<'a> BodyWriter<'a> {
     fn new(backend: Backend, notes: &'a crate::markdown::Footnotes) -> Self {
         match backend {
-            Backend::Html => BodyWriter::Html(html::Writer::new()),
+            Backend::Html { .. } => BodyWriter::Html(html::Writer::new()),
             Backend::Typst => BodyWriter::Typst(typst::Writer::new(notes)),
         }
     }

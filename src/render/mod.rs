@@ -28,22 +28,24 @@ pub fn document(
     content_hash: &str,
 ) -> Result<Rendered, String> {
     Ok(Rendered {
-        html: html_page(templates, policy, doc_id, v, content_hash)?,
+        html: html_page(templates, policy, doc_id, v, content_hash, true)?,
         typst: typst_source(templates, policy, doc_id, v, content_hash)?,
     })
 }
 
-/// The self-contained HTML page of one version.
+/// The self-contained HTML page of one version; `pdf`: whether its PDF is published
+/// next to it (the page links to it only then).
 pub fn html_page(
     templates: &Templates,
     policy: &Policy,
     doc_id: &str,
     v: &Version,
     content_hash: &str,
+    pdf: bool,
 ) -> Result<String, String> {
     templates.render(
         "document.html",
-        &context::document(policy, doc_id, v, content_hash, Backend::Html),
+        &context::document(policy, doc_id, v, content_hash, Backend::Html { pdf }),
     )
 }
 
