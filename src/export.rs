@@ -6,7 +6,8 @@ use serde_json::{Map, Value, json};
 
 use crate::check::rules::VersionRules;
 use crate::model::{
-    CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Policy, StepOutcome, Version,
+    CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Parameter, Policy,
+    StepOutcome, Version,
 };
 
 fn enum_json(v: &EnumValue) -> Value {
@@ -16,7 +17,7 @@ fn enum_json(v: &EnumValue) -> Value {
     }
 }
 
-/// The facts a version's rules read, in dictionary order.
+/// The facts a version's rules read (criteria and duty conditions), in dictionary order.
 pub fn facts_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Fact> {
     let mut used = vec![false; policy.facts.len()];
     for p in compiled.programs() {
@@ -24,12 +25,25 @@ pub fn facts_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Fa
             used[slot] = true;
         }
     }
-    policy
-        .facts
-        .iter()
+    keep(&policy.facts, &used)
+}
+
+/// The parameters a version's rules read (criteria and duty conditions), in order.
+pub fn parameters_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Parameter> {
+    let mut used = vec![false; policy.parameters.len()];
+    for p in compiled.programs() {
+        for &slot in p.params_read() {
+            used[slot] = true;
+        }
+    }
+    keep(&policy.parameters, &used)
+}
+
+fn keep<'a, T>(all: &'a [T], used: &[bool]) -> Vec<&'a T> {
+    all.iter()
         .zip(used)
-        .filter(|(_, u)| *u)
-        .map(|(f, _)| f)
+        .filter(|(_, u)| **u)
+        .map(|(x, _)| x)
         .collect()
 }
 
@@ -166,16 +180,8 @@ pub fn criteria_json(
         .into_iter()
         .map(fact_json)
         .collect();
-    let used_params: Vec<&str> = criteria
-        .iter()
-        .flat_map(|c| c["parameters"].as_array().cloned().unwrap_or_default())
-        .filter_map(|p| p.as_str().map(str::to_string))
-        .map(|p| policy.parameter(&p).map_or("", |x| x.id.value.as_str()))
-        .collect();
-    let parameters: Vec<Value> = policy
-        .parameters
-        .iter()
-        .filter(|p| used_params.contains(&p.id.value.as_str()))
+    let parameters: Vec<Value> = parameters_used(policy, compiled)
+        .into_iter()
         .map(|p| {
             json!({
                 "id": p.id.value,
@@ -303,4 +309,68 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version, compiled: &Versio
             },
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::load::{MemoryTree, load};
+
+    /// The shipped policy in memory, with `edit` applied to the 2022 guideline.
+    fn shipped_with(edit: impl Fn(String) -> String) -> Policy {
+        fn add(tree: MemoryTree, root: &std::path::Path, dir: &std::path::Path) -> MemoryTree {
+            let mut tree = tree;
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    tree = add(tree, root, &p);
+                } else {
+                    let rel = p.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
+                    tree = tree.with(&rel, std::fs::read(&p).unwrap());
+                }
+            }
+            tree
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policy");
+        let mut tree = add(MemoryTree::new("policy"), &root, &root);
+        let rel = "stod-arbete-studier/2022-05.yaml";
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        tree = tree.with(rel, edit(text));
+        let (policy, d) = load(&tree);
+        assert!(!d.has_errors(), "{d:?}");
+        policy
+    }
+
+    /// A parameter read only by a duty's condition is listed, as the facts are.
+    #[test]
+    fn criteria_json_lists_what_duty_conditions_read() {
+        let policy = shipped_with(|t| {
+            t.replace(
+                "when: not beviljad_daglig_verksamhet",
+                "when: not beviljad_daglig_verksamhet and age(fodelsedatum, ansokningsdatum) in ung_alder",
+            )
+        });
+        let doc = policy.document("stod-arbete-studier").unwrap();
+        let v = &doc.versions[0];
+        let sc = crate::check::rules::scope(&policy);
+        let mut d = Diagnostics::default();
+        let compiled = crate::check::rules::compile_version(&policy, &sc, v, &mut d);
+        assert!(!d.has_errors());
+        let j = criteria_json(&policy, &doc.id, v, &compiled, "sha256:x");
+        let params: Vec<&str> = j["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(params, ["yrkesverksam_alder", "ung_alder"]);
+        let facts: Vec<&str> = j["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap())
+            .collect();
+        assert!(facts.contains(&"beviljad_daglig_verksamhet"), "{facts:?}");
+    }
 }
