@@ -239,10 +239,23 @@ pub fn write_fonts(dir: &Path) -> Result<(), String> {
         let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&path).is_ok_and(|b| b == *bytes);
         if !same {
-            std::fs::write(&path, bytes).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+            replace(&path, bytes)?;
         }
     }
-    std::fs::write(&stamp, expected).map_err(|e| format!("cannot prepare fonts ({e})"))
+    replace(&stamp, expected.as_bytes())
+}
+
+/// Writes a file by renaming a complete copy over it: the folder is shared by every
+/// build of this user, and a Typst started by another build may be reading the file.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot prepare fonts ({e})"))?;
+    std::io::Write::write_all(&mut tmp, bytes)
+        .map_err(|e| format!("cannot prepare fonts ({e})"))?;
+    tmp.persist(path)
+        .map(|_| ())
+        .map_err(|e| format!("cannot prepare fonts ({})", e.error))
 }
 
 /// Turns Typst's `file:line:col: error: message` lines into messages that name the
@@ -286,7 +299,30 @@ fn mapped(stderr: &str, typ: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::explain;
+    use super::{FONTS, explain, write_fonts};
+
+    /// The fonts are written complete, a damaged one is repaired, and no temporary
+    /// file is left beside them.
+    #[test]
+    fn fonts_are_written_whole_and_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        write_fonts(dir.path()).unwrap();
+        let (name, bytes) = FONTS[0];
+        std::fs::write(dir.path().join(name), &bytes[..100]).unwrap();
+        write_fonts(dir.path()).unwrap();
+        for (name, bytes) in FONTS {
+            assert_eq!(
+                std::fs::read(dir.path().join(name)).unwrap(),
+                *bytes,
+                "{name}"
+            );
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), FONTS.len() + 1, "{names:?}");
+    }
 
     #[test]
     fn diagnostics_name_the_yaml_source() {
