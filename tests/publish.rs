@@ -266,3 +266,32 @@ fn footnotes_in_footnotes_reach_the_pdf_and_the_html() {
     ids.dedup();
     assert_eq!(ids.len(), all, "an id appears twice in the HTML");
 }
+
+/// A template that cannot be used is named in the error, whichever of the engine's
+/// templates it is, with its line.
+#[test]
+fn a_broken_template_is_named() {
+    let work = tempfile::tempdir().unwrap();
+    let templates = work.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("decision.typ"), "ok\n{% if x %}\n").unwrap();
+    let out = work.path().join("output");
+    let o = styrdok(&[
+        "build",
+        "--html-only",
+        "--templates",
+        templates.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "policy",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let named = format!(
+        "template `{}` cannot be used",
+        templates.join("decision.typ").display()
+    );
+    assert!(err.contains(&named), "{err}");
+    assert!(err.contains("decision.typ:3:1"), "{err}");
+    assert!(!out.exists(), "a build with a broken template wrote files");
+}

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use tera::{Context, Kwargs, State, Tera, Value};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::render::typst;
 
@@ -207,6 +207,17 @@ fn engine_for(name: &str) -> &'static str {
 }
 
 fn template_error(dir: Option<&Path>, name: &str, e: &tera::Error) -> String {
+    // The template at fault, when tera names it (a syntax error in an included
+    // template, one of several added together), else the one being used.
+    let name = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) if !r.filename().is_empty() => {
+            r.filename()
+        }
+        ErrorKind::MissingParent { current: tpl, .. }
+        | ErrorKind::CircularExtend { tpl, .. }
+        | ErrorKind::CircularInclude { tpl, .. } => tpl,
+        _ => name,
+    };
     let mut msg = format!("template `{name}`");
     if let Some(d) = dir {
         let p = d.join(name);
