@@ -531,11 +531,7 @@ fn target(dest: &str) -> Option<Target> {
     if let Some(id) = dest.strip_prefix('#') {
         // Only a well-formed id can be a link target: ids are what anchors and Typst
         // labels are made of, and anything else would reach a writer unescaped.
-        let ok = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        return ok.then(|| Target::Internal(id.to_string()));
+        return crate::load::model::is_slug(id, true).then(|| Target::Internal(id.to_string()));
     }
     let lower = dest.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")

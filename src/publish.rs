@@ -83,11 +83,7 @@ fn timestamp(v: &Version) -> i64 {
     {
         return t;
     }
-    let d = v.issued.value;
-    let days = d
-        .since(jiff::civil::date(1970, 1, 1))
-        .map_or(0, |s| i64::from(s.get_days()));
-    days * 86_400 + 12 * 3600
+    crate::eval::days(v.issued.value) * 86_400 + 12 * 3600
 }
 
 #[derive(Serialize)]

@@ -349,13 +349,11 @@ fn load_document(
         return None;
     }
     // The folder name is the document's id: a path in output/ and part of URLs.
-    if !model::is_path_safe(name) || name.contains('.') {
-        for v in &versions {
-            d.push(
-                Diagnostic::error("bad-id", Span::file_start(v.file), format!("document folder `{name}` is not a valid id"))
-                    .with_hint("name document folders with lowercase a–z, digits, `-` and `_`, e.g. `stod-arbete-studier`"),
-            );
-        }
+    if !model::is_slug(name, true) || name.len() > 64 {
+        d.push(
+            Diagnostic::error("bad-id", Span::file_start(versions[0].file), format!("document folder `{name}` is not a valid id"))
+                .with_hint("name document folders with lowercase a–z, digits, `-` and `_` (at most 64), e.g. `stod-arbete-studier`"),
+        );
     }
     versions.sort_by_key(|v| (v.valid_from.value, v.version.value.clone()));
     Some(Document {

@@ -15,16 +15,24 @@ pub struct Slug(pub Id);
 /// An id a rule can name: `snake_case` ASCII.
 pub struct Name(pub Id);
 
-fn check_id(node: &Node, d: &mut Diagnostics, hyphen: bool) -> Option<Id> {
-    let s = String::decode(node, d)?;
+/// Whether `s` is an id: lowercase a–z, digits and `_` (and, with `hyphen`, `-`),
+/// starting with a letter or `_` (or, with `hyphen`, a digit). Ids are anchors,
+/// Typst labels, path parts and (without `hyphen`) rule names, so they stay ASCII
+/// and never contain a `.` (which generated anchors use).
+pub fn is_slug(s: &str, hyphen: bool) -> bool {
     let ok_first = s
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || (hyphen && c.is_ascii_digit()) || c == '_');
-    let ok_rest = s
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (hyphen && c == '-'));
-    if ok_first && ok_rest {
+    ok_first
+        && s.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (hyphen && c == '-')
+        })
+}
+
+fn check_id(node: &Node, d: &mut Diagnostics, hyphen: bool) -> Option<Id> {
+    let s = String::decode(node, d)?;
+    if is_slug(&s, hyphen) {
         return Some(Spanned::new(s, node.span));
     }
     let allowed = if hyphen {

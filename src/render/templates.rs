@@ -65,15 +65,11 @@ fn lit_filter(v: Value, _: Kwargs, _: &State) -> Value {
     Value::safe_string(&out)
 }
 
-/// `{{ id | label }}`: a Typst label `<id>` (ids are checked to be `[a-z0-9_-]`).
+/// `{{ id | label }}`: a Typst label `<id>` (only for ids, which are checked).
 #[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
 fn label_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
     let s = v.as_str().unwrap_or_default();
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !crate::load::model::is_slug(s, true) {
         return Err(tera::Error::message(format!(
             "`{s}` cannot be a Typst label"
         )));
