@@ -229,7 +229,7 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version, compiled: &Versio
     let mut roles_or_null: Vec<Value> = roles.iter().map(|r| json!(r)).collect();
     roles_or_null.push(Value::Null);
     for f in facts_used(policy, compiled) {
-        let mut value = match &f.ty.value {
+        let value = match &f.ty.value {
             FactType::Bool => json!({"type": "boolean"}),
             FactType::Integer { min, max } => {
                 let mut m = json!({"type": "integer"});
@@ -271,7 +271,6 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version, compiled: &Versio
                 }),
             );
         } else {
-            value["description"] = json!(description);
             // Not known yet: null.
             let value = json!({"description": description, "anyOf": [value, {"type": "null"}]});
             facts.insert(f.id.value.clone(), value);

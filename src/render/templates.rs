@@ -45,15 +45,15 @@ pub fn markdown_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
             s.push('\\');
         }
         // Any line break could start new Markdown structure (a heading, a list item).
-        s.push(
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
-                ' '
-            } else {
-                c
-            },
-        );
+        s.push(if breaks_line(c) { ' ' } else { c });
     }
     out.write_all(s.as_bytes())
+}
+
+/// Whether a character could end a line for Markdown or a Typst comment: every
+/// control character (U+0085 included) and the Unicode line and paragraph separators.
+fn breaks_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// `{{ x | lit }}`: a Typst string literal, for code positions (`title: {{ t | lit }}`).
@@ -84,13 +84,7 @@ fn comment_filter(v: Value, _: Kwargs, _: &State) -> Value {
     // Every character Typst could read as the end of a line ends the comment: replace them all.
     let flat: String = s
         .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if breaks_line(c) { ' ' } else { c })
         .collect();
     Value::safe_string(&flat)
 }
