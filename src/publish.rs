@@ -118,7 +118,8 @@ struct IndexVersion {
 pub enum BuildError {
     /// The policy has errors (or warnings, when they are denied): nothing was written.
     Problems(Diagnostics),
-    /// The build itself failed (Typst, a template, the disk): nothing was written.
+    /// The build itself failed (Typst, a template, the disk): nothing was written, or
+    /// what was moved into place was put back.
     Failed(String),
 }
 
@@ -394,14 +395,41 @@ fn commit(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), String> {
                 .map_err(|e| format!("cannot create `{}` ({e})", parent.display()))?;
         }
     }
+    // Each file the build replaces is first moved aside into the staging folder, so
+    // that a move that fails half-way can put the previous output back.
+    let previous = staging.join(".previous");
+    let mut moved: Vec<(&PathBuf, bool)> = Vec::new();
     for rel in files {
         let target = out.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create `{}` ({e})", parent.display()))?;
+        let kept = previous.join(rel);
+        let replaced = target.is_file();
+        let step = (|| {
+            if replaced {
+                if let Some(parent) = kept.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(&target, &kept)?;
+            }
+            std::fs::rename(staging.join(rel), &target)
+        })();
+        if let Err(e) = step {
+            if replaced {
+                let _ = std::fs::rename(&kept, &target);
+            }
+            for (rel, replaced) in moved.into_iter().rev() {
+                let target = out.join(rel);
+                if replaced {
+                    let _ = std::fs::rename(previous.join(rel), &target);
+                } else {
+                    let _ = std::fs::remove_file(&target);
+                }
+            }
+            return Err(format!(
+                "cannot move `{}` into place ({e}); the previous output was put back",
+                target.display()
+            ));
         }
-        std::fs::rename(staging.join(rel), &target)
-            .map_err(|e| format!("cannot move `{}` into place ({e})", target.display()))?;
+        moved.push((rel, replaced));
     }
     Ok(())
 }
@@ -514,5 +542,41 @@ fn remove_stale_staging(out: &Path) {
         if is_staging && old {
             let _ = std::fs::remove_dir_all(e.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commit;
+    use std::path::PathBuf;
+
+    /// A move that fails half-way puts back every file already replaced and removes
+    /// every file already added.
+    #[test]
+    fn a_failed_commit_restores_the_previous_output() {
+        let out = tempfile::tempdir().unwrap();
+        let staging = tempfile::tempdir_in(out.path()).unwrap();
+        std::fs::write(out.path().join("a.html"), "old a").unwrap();
+        std::fs::write(out.path().join("c.html"), "old c").unwrap();
+        std::fs::write(staging.path().join("a.html"), "new a").unwrap();
+        std::fs::create_dir_all(staging.path().join("ny")).unwrap();
+        std::fs::write(staging.path().join("ny/b.html"), "new b").unwrap();
+        // c.html is listed but missing from the staging folder: its move fails.
+        let files: Vec<PathBuf> = ["a.html", "ny/b.html", "c.html"].map(PathBuf::from).into();
+        let err = commit(staging.path(), out.path(), &files).unwrap_err();
+        assert!(err.contains("the previous output was put back"), "{err}");
+        let read = |p: &str| std::fs::read_to_string(out.path().join(p)).unwrap();
+        assert_eq!(read("a.html"), "old a");
+        assert_eq!(read("c.html"), "old c");
+        assert!(!out.path().join("ny/b.html").exists());
+
+        // With every file present, all of them move.
+        std::fs::write(staging.path().join("a.html"), "new a").unwrap();
+        std::fs::write(staging.path().join("ny/b.html"), "new b").unwrap();
+        std::fs::write(staging.path().join("c.html"), "new c").unwrap();
+        commit(staging.path(), out.path(), &files).unwrap();
+        assert_eq!(read("a.html"), "new a");
+        assert_eq!(read("ny/b.html"), "new b");
+        assert_eq!(read("c.html"), "new c");
     }
 }
