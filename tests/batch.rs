@@ -217,3 +217,46 @@ fn an_overlong_row_is_a_row_error_and_the_next_row_is_read() {
         "utredning_ofullstandig"
     );
 }
+
+/// A row is read as the same case written to a file would be: `null` where a value
+/// is not known (also for `fakta`, `bedomningar` and `samrad`), and a byte-order mark
+/// before the first row is not part of it.
+#[test]
+fn a_row_reads_as_the_same_case_in_a_file() {
+    let case = r#"{"arende": "n1", "riktlinje": null, "ansokningsdatum": "2023-09-01", "startdatum": null, "insatser": ["lss-insteg"], "fakta": {"fodelsedatum": "1999-05-01", "personkrets": 2, "onskar_arbeta_eller_studera": true, "beviljad_daglig_verksamhet": null}, "bedomningar": {"forutsattningar_med_jobbcoach": {"varde": true, "av": "B", "datum": null, "samrad": null, "rapport_fran": null, "motivering": null}, "stodbehov_arbete_eller_studier": {"varde": false, "av": "B"}}, "sarskilda_skal": null}"#;
+    let empty = r#"{"arende": "n2", "ansokningsdatum": "2023-09-01", "insatser": ["lss-insteg"], "fakta": null, "bedomningar": null}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for (k, c) in [case, empty].iter().enumerate() {
+        let f = dir.path().join(format!("{k}.json"));
+        std::fs::write(&f, c).unwrap();
+        let o = styrdok(&["eval", "--format", "json", "--case", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let i = &v["interventions"][0];
+        let not_met: Vec<&serde_json::Value> = i["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["result"] == "ej_uppfyllt")
+            .map(|c| &c["id"])
+            .collect();
+        expected.push((i["outcome"].clone(), serde_json::json!(not_met)));
+    }
+    let rows = format!("\u{feff}{case}\n{empty}\n");
+    let (o, _dir) = run(&rows, "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (out, lines) = json_lines(&o);
+    assert_eq!(lines.len(), 2, "{out}");
+    for (line, (outcome, not_met)) in lines.iter().zip(&expected) {
+        let i = &line["interventions"][0];
+        assert_eq!(&i["outcome"], outcome, "{line}");
+        assert_eq!(&i["not_met"], not_met, "{line}");
+    }
+    assert_eq!(expected[0].0, "avslag");
+    assert_eq!(
+        expected[0].1,
+        serde_json::json!(["stodbehov-arbete-eller-studier"])
+    );
+    assert_eq!(expected[1].0, "utredning_ofullstandig");
+}

@@ -268,7 +268,8 @@ struct Facts<'a, 'p> {
 impl<'de> DeserializeSeed<'de> for Facts<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        // `null` is no facts, as in a case file.
+        d.deserialize_option(self)
     }
 }
 
@@ -281,7 +282,7 @@ struct JsonAssessment<'a> {
     #[serde(borrow)]
     datum: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    samrad: Vec<Cow<'a, str>>,
+    samrad: Option<Vec<Cow<'a, str>>>,
     #[serde(borrow)]
     rapport_fran: Option<Cow<'a, str>>,
     motivering: Option<String>,
@@ -291,6 +292,15 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object of facts")
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         while let Some(key) = m.next_key::<Cow<'de, str>>()? {
@@ -315,7 +325,7 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
                 let value = encode(fact, a.varde.raw().map_err(de::Error::custom)?)
                     .map_err(de::Error::custom)?;
                 let mut consulted = 0u64;
-                for r in &a.samrad {
+                for r in a.samrad.iter().flatten() {
                     let i = self
                         .lookup
                         .roles
@@ -731,7 +741,11 @@ pub fn run(
                     one(line_no, Err(why), &case, &mut summary, &mut sink)?;
                     continue;
                 }
-                let trimmed = buf.trim_ascii();
+                let mut trimmed = buf.trim_ascii();
+                if line_no == 1 {
+                    // A byte-order mark, as some editors write, is not part of the row.
+                    trimmed = trimmed.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(trimmed);
+                }
                 if trimmed.is_empty() {
                     continue;
                 }
