@@ -291,38 +291,18 @@ fn evaluate_pool(engine: &Engine<'_>, lookup: &Lookup<'_>, file: &Path, pool_siz
             c
         })
         .collect();
-    let v = engine
-        .select(&pool[0], None, pool[0].application_date)
-        .unwrap();
-    let indices: Vec<usize> = INSATSER
-        .iter()
-        .map(|i| v.intervention(i).unwrap())
-        .collect();
     // As the batch does it: version, parameters on the case's date, results into reused buffers.
-    let mut scratch = Vec::new();
-    let mut params = Vec::new();
-    let mut results: Vec<styrdok::eval::InterventionResult> = indices
-        .iter()
-        .map(|&i| {
-            engine.intervention(
-                v,
-                i,
-                &pool[0],
-                &engine.params_on(pool[0].application_date),
-                &mut scratch,
-            )
-        })
-        .collect();
+    let mut scratch = styrdok::eval::Scratch::default();
     let mut granted = 0u64;
     let t = Instant::now();
     for k in 0..n as usize {
         let c = &pool[k % pool.len()];
-        let v = engine.select(c, None, c.application_date).unwrap();
-        engine.params_into(c.application_date, &mut params);
-        for (r, &i) in results.iter_mut().zip(&indices) {
-            engine.intervention_into(v, i, c, &params, &mut scratch, r);
-            granted += u64::from(r.outcome == styrdok::eval::Outcome::Beviljas);
-        }
+        engine.evaluate_into(c, None, None, &mut scratch).unwrap();
+        granted += scratch
+            .results
+            .iter()
+            .filter(|r| r.outcome == styrdok::eval::Outcome::Beviljas)
+            .count() as u64;
     }
 
     let eval_s = t.elapsed().as_secs_f64();

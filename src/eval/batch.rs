@@ -662,10 +662,8 @@ pub fn run(
             "error",
         ])?;
     }
-    let mut scratch = Vec::new();
-    let mut params: Vec<crate::rules::ParamVal> = Vec::new();
     // Results are written into the same buffers row after row.
-    let mut results: Vec<crate::eval::InterventionResult> = Vec::new();
+    let mut scratch = crate::eval::Scratch::default();
     let mut one = |line_no: u64,
                    parsed: Result<(), String>,
                    case: &Case,
@@ -674,39 +672,18 @@ pub fn run(
      -> Result<(), String> {
         summary.rows += 1;
         let result = parsed.and_then(|()| {
-            let d = date.unwrap_or(case.application_date);
-            let v = engine.select(case, document, d).map_err(|e| e.0)?;
-            engine.params_into(d, &mut params);
-            for (k, id) in case.interventions.iter().enumerate() {
-                let index = v.intervention(id).ok_or_else(|| {
-                    format!(
-                        "`{}` version {} has no intervention `{id}`",
-                        v.doc.id, v.version.version.value
-                    )
-                })?;
-                if results.len() <= k {
-                    results.push(engine.intervention(v, index, case, &params, &mut scratch));
-                } else {
-                    engine.intervention_into(
-                        v,
-                        index,
-                        case,
-                        &params,
-                        &mut scratch,
-                        &mut results[k],
-                    );
-                }
-            }
-            Ok(v)
+            engine
+                .evaluate_into(case, document, date, &mut scratch)
+                .map_err(|e| e.0)
         });
         match result {
-            Ok(v) => sink.result(
+            Ok((v, _)) => sink.result(
                 engine,
                 line_no,
                 case,
                 v,
-                &results[..case.interventions.len()],
-                &params,
+                &scratch.results,
+                &scratch.params,
                 summary,
             ),
 

@@ -163,14 +163,35 @@ pub struct Period {
     pub extended_months: u32,
 }
 
+/// Buffers reused from case to case by [`Engine::evaluate_into`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Parameter values on the evaluation date, by parameter slot.
+    pub params: Vec<ParamVal>,
+    values: Vec<Option<i64>>,
+    /// One result per intervention applied for, in the case's order.
+    pub results: Vec<InterventionResult>,
+}
+
 /// A case evaluated against one version.
 pub struct Evaluation<'e, 'p> {
     /// The version it was evaluated against.
     pub version: &'e CompiledVersion<'p>,
     /// The date that chose the version and the parameters.
     pub date: Date,
+    /// Parameter values on that date, by parameter slot.
+    pub params: Vec<ParamVal>,
     /// One result per intervention applied for, in the case's order.
     pub interventions: Vec<InterventionResult>,
+}
+
+/// "`a`" or "all of `a`, `b`": the interventions applied for, in a message.
+fn these(interventions: &[String]) -> String {
+    let list: Vec<String> = interventions.iter().map(|i| format!("`{i}`")).collect();
+    match list.as_slice() {
+        [one] => one.clone(),
+        _ => format!("all of {}", list.join(", ")),
+    }
 }
 
 /// Days since 1970-01-01 of a civil date.
@@ -250,29 +271,40 @@ impl<'p> Engine<'p> {
         })
     }
 
-    /// The version a case is judged under: its document (named, or the one whose
-    /// version in force defines every intervention applied for) on `date`.
+    /// The version in force on `date` of each guideline, in order.
+    fn in_force_all(&self, date: Date) -> impl Iterator<Item = &CompiledVersion<'p>> {
+        self.versions
+            .iter()
+            .enumerate()
+            .filter(|(k, v)| *k == 0 || self.versions[k - 1].doc.id != v.doc.id)
+            .filter_map(move |(_, v)| self.in_force(&v.doc.id, date))
+    }
+
+    /// The version of `doc` in force on `date`.
+    fn in_force(&self, doc: &str, date: Date) -> Option<&CompiledVersion<'p>> {
+        self.versions
+            .iter()
+            .filter(|v| v.doc.id == doc)
+            .filter(|v| {
+                v.version.valid_from.value <= date
+                    && v.version
+                        .valid_until
+                        .as_ref()
+                        .is_none_or(|u| date <= u.value)
+            })
+            .max_by_key(|v| v.version.valid_from.value)
+    }
+
+    /// The version an application for `interventions` is judged under on `date`: that
+    /// of `document` when one is named, else of the one guideline whose version in
+    /// force defines every intervention applied for.
     pub fn select(
         &self,
-        case: &Case,
+        interventions: &[String],
         document: Option<&str>,
         date: Date,
     ) -> Result<&CompiledVersion<'p>, EvalError> {
-        let in_force = |doc: &str| {
-            self.versions
-                .iter()
-                .filter(|v| v.doc.id == doc)
-                .filter(|v| {
-                    v.version.valid_from.value <= date
-                        && v.version
-                            .valid_until
-                            .as_ref()
-                            .is_none_or(|u| date <= u.value)
-                })
-                .max_by_key(|v| v.version.valid_from.value)
-        };
-        let wanted = document.or(case.document.as_deref());
-        if let Some(doc) = wanted {
+        if let Some(doc) = document {
             if !self.versions.iter().any(|v| v.doc.id == doc) {
                 let known: Vec<&str> = self.versions.iter().map(|v| v.doc.id.as_str()).collect();
                 return Err(EvalError(format!(
@@ -280,47 +312,29 @@ impl<'p> Engine<'p> {
                     dedup_join(&known)
                 )));
             }
-            return in_force(doc).ok_or_else(|| self.none_in_force(doc, date));
+            return self
+                .in_force(doc, date)
+                .ok_or_else(|| self.none_in_force(doc, date));
         }
-        // The versions in force that define every intervention applied for; without
-        // allocating, since a batch does this for every row.
-        let mut first: Option<&CompiledVersion<'p>> = None;
-        let mut several = false;
-        for (k, v) in self.versions.iter().enumerate() {
-            let starts_doc = k == 0 || self.versions[k - 1].doc.id != v.doc.id;
-            if !starts_doc {
-                continue;
+        // Without allocating, since a batch does this for every row.
+        let fits =
+            |v: &&CompiledVersion<'p>| interventions.iter().all(|i| v.intervention(i).is_some());
+        let mut fitting = self.in_force_all(date).filter(fits);
+        match (fitting.next(), fitting.next()) {
+            (Some(v), None) => Ok(v),
+            (Some(a), Some(b)) => {
+                let names: Vec<&str> = [a, b]
+                    .into_iter()
+                    .chain(fitting)
+                    .map(|v| v.doc.id.as_str())
+                    .collect();
+                Err(EvalError(format!(
+                    "several guidelines define {} ({}); name one with `--document` or `riktlinje:` in the case",
+                    these(interventions),
+                    names.join(", ")
+                )))
             }
-            let Some(v) = in_force(&v.doc.id) else {
-                continue;
-            };
-            if case
-                .interventions
-                .iter()
-                .all(|i| v.intervention(i).is_some())
-            {
-                several |= first.is_some();
-                first = first.or(Some(v));
-            }
-        }
-        let candidates: Vec<&CompiledVersion<'p>> = match (first, several) {
-            (Some(v), false) => return Ok(v),
-            (None, _) => Vec::new(),
-            (Some(_), true) => self
-                .versions
-                .iter()
-                .filter(|v| in_force(&v.doc.id).is_some_and(|x| std::ptr::eq(x, *v)))
-                .filter(|v| {
-                    case.interventions
-                        .iter()
-                        .all(|i| v.intervention(i).is_some())
-                })
-                .collect(),
-        };
-        match candidates.as_slice() {
-            [one] => Ok(one),
-
-            [] => {
+            (None, _) => {
                 let all: Vec<&str> = self
                     .versions
                     .iter()
@@ -330,12 +344,7 @@ impl<'p> Engine<'p> {
                             .map(|i| i.intervention.id.value.as_str())
                     })
                     .collect();
-                let unknown: Vec<&String> = case
-                    .interventions
-                    .iter()
-                    .filter(|i| !all.contains(&i.as_str()))
-                    .collect();
-                if let Some(u) = unknown.first() {
+                if let Some(u) = interventions.iter().find(|i| !all.contains(&i.as_str())) {
                     let hint = crate::load::decode::did_you_mean(u, all.iter().copied())
                         .map(|b| format!("; did you mean `{b}`?"))
                         .unwrap_or_default();
@@ -344,22 +353,11 @@ impl<'p> Engine<'p> {
                     )))
                 } else {
                     Err(EvalError(format!(
-                        "no guideline in force on {date} has all of {}",
-                        case.interventions
-                            .iter()
-                            .map(|i| format!("`{i}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "no guideline in force on {date} defines {}",
+                        these(interventions)
                     )))
                 }
             }
-            many => Err(EvalError(format!(
-                "several guidelines define these interventions ({}); name one with `--document` or `riktlinje:` in the case",
-                many.iter()
-                    .map(|v| v.doc.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
         }
     }
 
@@ -413,12 +411,35 @@ impl<'p> Engine<'p> {
         document: Option<&str>,
         date: Option<Date>,
     ) -> Result<Evaluation<'e, 'p>, EvalError> {
+        let mut s = Scratch::default();
+        let (version, date) = self.evaluate_into(case, document, date, &mut s)?;
+        Ok(Evaluation {
+            version,
+            date,
+            params: s.params,
+            interventions: s.results,
+        })
+    }
+
+    /// [`Engine::evaluate`] into reused buffers, for case after case (a batch): the
+    /// results are `s.results`, one per intervention applied for. Returns the version
+    /// and the date that chose it.
+    pub fn evaluate_into<'e>(
+        &'e self,
+        case: &Case,
+        document: Option<&str>,
+        date: Option<Date>,
+        s: &mut Scratch,
+    ) -> Result<(&'e CompiledVersion<'p>, Date), EvalError> {
         let date = date.unwrap_or(case.application_date);
-        let v = self.select(case, document, date)?;
-        let params = self.params_on(date);
-        let mut interventions = Vec::with_capacity(case.interventions.len());
-        let mut scratch = Vec::new();
-        for id in &case.interventions {
+        let v = self.select(
+            &case.interventions,
+            document.or(case.document.as_deref()),
+            date,
+        )?;
+        self.params_into(date, &mut s.params);
+        s.results.truncate(case.interventions.len());
+        for (k, id) in case.interventions.iter().enumerate() {
             let Some(index) = v.intervention(id) else {
                 let known: Vec<&str> = v
                     .interventions
@@ -432,13 +453,14 @@ impl<'p> Engine<'p> {
                     known.join(", ")
                 )));
             };
-            interventions.push(self.intervention(v, index, case, &params, &mut scratch));
+            if let Some(out) = s.results.get_mut(k) {
+                self.intervention_into(v, index, case, &s.params, &mut s.values, out);
+            } else {
+                let r = self.intervention(v, index, case, &s.params, &mut s.values);
+                s.results.push(r);
+            }
         }
-        Ok(Evaluation {
-            version: v,
-            date,
-            interventions,
-        })
+        Ok((v, date))
     }
 
     /// Evaluates one intervention for a case. `scratch` is reused between calls.

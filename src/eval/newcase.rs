@@ -18,17 +18,7 @@ pub fn find<'e, 'p>(
     document: Option<&str>,
     date: Date,
 ) -> Result<(&'e CompiledVersion<'p>, usize), EvalError> {
-    let case = crate::eval::Case {
-        id: None,
-        document: None,
-        application_date: date,
-        start_date: None,
-        interventions: vec![insats.to_string()],
-        facts: Vec::new(),
-        assessments: Vec::new(),
-        extension: None,
-    };
-    let v = engine.select(&case, document, date)?;
+    let v = engine.select(&[insats.to_string()], document, date)?;
     let i = v
         .intervention(insats)
         .ok_or_else(|| EvalError(format!("`{}` has no intervention `{insats}`", v.doc.id)))?;

@@ -111,7 +111,7 @@ pub fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String
 pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
     let v = e.version;
     let policy = engine.policy;
-    let params = engine.params_on(e.date);
+    let params = &e.params;
     let interventions: Vec<Value> = e
         .interventions
         .iter()
@@ -262,7 +262,7 @@ fn mark(t: Tri) -> &'static str {
 pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String {
     let v = e.version;
     let policy = engine.policy;
-    let params = engine.params_on(e.date);
+    let params = &e.params;
     let mut s = String::new();
     let _ = writeln!(
         s,
