@@ -187,22 +187,29 @@ fn decode_test(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics)
     }
     m.finish(d);
     let mut expect = Vec::new();
-    if let Some(NodeKind::Map(entries)) = expect_node.map(|n| &n.kind) {
-        for (k, v) in entries {
-            let intervention = k.as_scalar().unwrap_or_default().to_string();
-            if let Some(e) = decode_expectation(v, intervention, d) {
-                expect.push(e);
+    match expect_node.map(|n| (n, &n.kind)) {
+        Some((n, NodeKind::Map(entries))) if entries.is_empty() => {
+            // A test that expects nothing passes whatever happens.
+            d.push(
+                Diagnostic::error("missing-field", n.span, "this test expects nothing")
+                    .with_hint("give the expected outcome of at least one intervention, e.g. `socialpsykiatri: {outcome: beviljas}`"),
+            );
+        }
+        Some((_, NodeKind::Map(entries))) => {
+            for (k, v) in entries {
+                let intervention = k.as_scalar().unwrap_or_default().to_string();
+                if let Some(e) = decode_expectation(v, intervention, d) {
+                    expect.push(e);
+                }
             }
         }
-    } else if let Some(n) = expect_node {
-        crate::load::decode::wrong_type(n, "a mapping from intervention to expected outcome", d);
+        Some((n, _)) => {
+            crate::load::decode::wrong_type(n, "a mapping from intervention to expected outcome", d)
+        }
+        None => {}
     }
-    if let Some(n) = expect_node.filter(|_| expect.is_empty()) {
-        // A test that expects nothing passes whatever happens.
-        d.push(
-            Diagnostic::error("missing-field", n.span, "this test expects nothing")
-                .with_hint("give the expected outcome of at least one intervention, e.g. `socialpsykiatri: {outcome: beviljas}`"),
-        );
+    if expect.is_empty() {
+        // Every reason has been reported above.
         return None;
     }
     Some(Test {

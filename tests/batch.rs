@@ -260,3 +260,32 @@ fn a_row_reads_as_the_same_case_in_a_file() {
     );
     assert_eq!(expected[1].0, "utredning_ofullstandig");
 }
+
+/// A reader that stops early (`… | head -1`) ends the batch quietly, as it does a
+/// single evaluation: no error and exit status 0.
+#[test]
+fn a_reader_that_stops_early_ends_the_batch_quietly() {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("cases.jsonl");
+    let row = "{\"ansokningsdatum\":\"2023-09-01\",\"insatser\":[\"lss-insteg\"]}\n";
+    std::fs::write(&f, row.repeat(100_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .current_dir(common::root())
+        .args(["eval", "--cases", f.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("{\"line\":1,"), "{first}");
+    // The reading end is closed here; the batch meets a broken pipe.
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("cannot write"), "{err}");
+}

@@ -532,3 +532,30 @@ fn the_engine_refuses_a_policy_with_rule_errors() {
     let (shipped, _) = load(&DiskTree::new(root().join("policy")).unwrap());
     assert!(styrdok::eval::Engine::new(&shipped).is_ok());
 }
+
+/// Each problem of a policy test file is reported once, located, and nothing runs.
+#[test]
+fn policy_test_problems_are_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    copy_dir(&root().join("policy"), &policy);
+    let case = "    case: {ansokningsdatum: 2023-09-01, insatser: [lss-insteg]}\n";
+    std::fs::write(
+        policy.join("stod-arbete-studier/tests/extra.yaml"),
+        format!(
+            "tests:\n  - name: tom\n{case}    expect: {{}}\n  - name: lista\n{case}    expect: [lss-insteg]\n  - name: fel utfall\n{case}    expect:\n      lss-insteg: {{outcome: kanske}}\n"
+        ),
+    )
+    .unwrap();
+    let o = styrdok(&["test", policy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.matches("this test expects nothing").count(), 1, "{err}");
+    assert!(err.contains("extra.yaml:4:13"), "{err}");
+    assert_eq!(err.matches("error[").count(), 3, "{err}");
+    assert!(
+        err.contains("the policy tests have problems: none was run"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}

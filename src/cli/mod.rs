@@ -260,6 +260,18 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A batch's summary; `None` when the reader of the results stopped reading
+/// (`styrdok eval --cases … | head`), which ends the run quietly.
+fn finished(
+    r: Result<styrdok::eval::batch::Summary, styrdok::eval::batch::Stop>,
+) -> Result<Option<styrdok::eval::batch::Summary>, String> {
+    match r {
+        Ok(s) => Ok(Some(s)),
+        Err(styrdok::eval::batch::Stop::Closed) => Ok(None),
+        Err(styrdok::eval::batch::Stop::Failed(e)) => Err(e),
+    }
+}
+
 fn batch(
     a: &EvalArgs,
     engine: &styrdok::eval::Engine<'_>,
@@ -303,7 +315,7 @@ fn batch(
             // Results appear complete or not at all (a device or pipe is written directly).
             let mut file = styrdok::publish::OutFile::create(out)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 16, file.writer());
-            let summary = batch::run(
+            let Some(summary) = finished(batch::run(
                 engine,
                 a.document.as_deref(),
                 a.date,
@@ -311,7 +323,10 @@ fn batch(
                 input_format,
                 &mut w,
                 output_format,
-            )?;
+            ))?
+            else {
+                return Ok(ExitCode::SUCCESS);
+            };
             w.flush()
                 .map_err(|e| format!("cannot write `{}` ({e})", out.display()))?;
             drop(w);
@@ -321,7 +336,7 @@ fn batch(
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            batch::run(
+            let Some(summary) = finished(batch::run(
                 engine,
                 a.document.as_deref(),
                 a.date,
@@ -329,7 +344,11 @@ fn batch(
                 input_format,
                 &mut w,
                 output_format,
-            )?
+            ))?
+            else {
+                return Ok(ExitCode::SUCCESS);
+            };
+            summary
         }
     };
     eprint!("{}", batch::summary_text(&summary));

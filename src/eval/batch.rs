@@ -611,6 +611,32 @@ fn parse_csv_row(
     crate::eval::case::check_bounds(case)
 }
 
+/// Why a batch stopped before its input ended.
+#[derive(Debug)]
+pub enum Stop {
+    /// It cannot go on: unreadable input, a bad CSV header, a write error.
+    Failed(String),
+    /// Whoever reads the results stopped reading (`… | head`): not an error.
+    Closed,
+}
+
+impl Stop {
+    #[allow(clippy::needless_pass_by_value)] // used as `map_err(Stop::write)`
+    fn write(e: std::io::Error) -> Stop {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Stop::Closed
+        } else {
+            Stop::Failed(format!("cannot write the results ({e})"))
+        }
+    }
+}
+
+impl From<String> for Stop {
+    fn from(s: String) -> Stop {
+        Stop::Failed(s)
+    }
+}
+
 /// Writes results as they are made, reusing its buffers from row to row.
 struct Sink<'w> {
     out: &'w mut dyn Write,
@@ -622,8 +648,7 @@ struct Sink<'w> {
 }
 
 /// Evaluates every case of `input` and writes one result per case to `out`.
-/// Returns the summary; an `Err` only when the batch cannot go on (unreadable input,
-/// a bad CSV header, a write error).
+/// Returns the summary; an `Err` only when the batch cannot go on (see [`Stop`]).
 pub fn run(
     engine: &Engine<'_>,
     document: Option<&str>,
@@ -632,7 +657,7 @@ pub fn run(
     input_format: Format,
     out: &mut dyn Write,
     output_format: Format,
-) -> Result<Summary, String> {
+) -> Result<Summary, Stop> {
     let lookup = Lookup::new(engine);
     let mut case = blank(engine);
     let mut summary = Summary::default();
@@ -669,7 +694,7 @@ pub fn run(
                    case: &Case,
                    summary: &mut Summary,
                    sink: &mut Sink<'_>|
-     -> Result<(), String> {
+     -> Result<(), Stop> {
         summary.rows += 1;
         let result = parsed.and_then(|()| {
             engine
@@ -765,28 +790,24 @@ pub fn run(
                         };
                         one(line_no, Err(why), &case, &mut summary, &mut sink)?;
                     }
-                    Err(e) => return Err(format!("cannot read the cases ({e})")),
+                    Err(e) => return Err(format!("cannot read the cases ({e})").into()),
                 }
             }
         }
     }
-    sink.out
-        .flush()
-        .map_err(|e| format!("cannot write the results ({e})"))?;
+    sink.out.flush().map_err(Stop::write)?;
     Ok(summary)
 }
 
 impl Sink<'_> {
-    fn csv_record(&mut self, record: &[&str]) -> Result<(), String> {
+    fn csv_record(&mut self, record: &[&str]) -> Result<(), Stop> {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(128));
         w.write_record(record).map_err(|e| e.to_string())?;
         let bytes = w.into_inner().map_err(|e| e.to_string())?;
-        self.out
-            .write_all(&bytes)
-            .map_err(|e| format!("cannot write the results ({e})"))
+        self.out.write_all(&bytes).map_err(Stop::write)
     }
 
-    fn error(&mut self, line: u64, id: Option<&str>, message: &str) -> Result<(), String> {
+    fn error(&mut self, line: u64, id: Option<&str>, message: &str) -> Result<(), Stop> {
         match self.format {
             Format::Jsonl => {
                 let mut out = format!("{{\"line\":{line},\"case\":");
@@ -794,9 +815,7 @@ impl Sink<'_> {
                 out.push_str(",\"error\":");
                 push_json_str(&mut out, Some(message));
                 out.push_str("}\n");
-                self.out
-                    .write_all(out.as_bytes())
-                    .map_err(|e| format!("cannot write the results ({e})"))
+                self.out.write_all(out.as_bytes()).map_err(Stop::write)
             }
             Format::Csv => {
                 let line = line.to_string();
@@ -829,7 +848,7 @@ impl Sink<'_> {
         results: &[crate::eval::InterventionResult],
         params: &[crate::rules::ParamVal],
         summary: &mut Summary,
-    ) -> Result<(), String> {
+    ) -> Result<(), Stop> {
         let mut out = std::mem::take(&mut self.buf);
         out.clear();
         if self.format == Format::Jsonl {
@@ -947,9 +966,7 @@ impl Sink<'_> {
         let written = match self.format {
             Format::Jsonl => {
                 out.push_str("]}\n");
-                self.out
-                    .write_all(out.as_bytes())
-                    .map_err(|e| format!("cannot write the results ({e})"))
+                self.out.write_all(out.as_bytes()).map_err(Stop::write)
             }
             Format::Csv => Ok(()),
         };

@@ -108,12 +108,13 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
             _ => Err(format!("`{name}` is true or false (ja/nej), not `{s}`")),
         },
         (FactType::Integer { min, max }, Raw::Int(n)) => {
-            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                return Err(format!(
-                    "`{name}` must be between {} and {}, not {n}",
-                    min.unwrap_or(i64::MIN),
-                    max.unwrap_or(i64::MAX)
-                ));
+            // i64::MIN is how the rules mark an unknown value: the lowest number is one above.
+            let (lo, hi) = (
+                min.unwrap_or(-i64::MAX).max(-i64::MAX),
+                max.unwrap_or(i64::MAX),
+            );
+            if n < lo || n > hi {
+                return Err(format!("`{name}` must be between {lo} and {hi}, not {n}"));
             }
             Ok(Some(n))
         }
@@ -452,4 +453,41 @@ pub fn load(
     let case = crate::load::yaml::parse(id, sources.get(id), &mut d)
         .and_then(|n| decode(&n, policy, roles, &mut d));
     Ok((sources, case, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span, Spanned};
+
+    fn integer(min: Option<i64>, max: Option<i64>) -> Fact {
+        let at = Span::new(FileId(0), 0, 0);
+        Fact {
+            id: Spanned::new("antal".into(), at),
+            ty: Spanned::new(FactType::Integer { min, max }, at),
+            question: Spanned::new("Hur många?".into(), at),
+            source: Spanned::new(FactSource::Person, at),
+            evidence: None,
+        }
+    }
+
+    /// The rules mark an unknown value with i64::MIN, so a case cannot give it: it
+    /// would read as unknown while counting as given.
+    #[test]
+    fn an_integer_cannot_be_the_unknown_marker() {
+        let f = integer(None, None);
+        assert_eq!(encode(&f, Raw::Int(-i64::MAX)), Ok(Some(-i64::MAX)));
+        assert_eq!(encode(&f, Raw::Int(i64::MAX)), Ok(Some(i64::MAX)));
+        let err = encode(&f, Raw::Int(i64::MIN)).unwrap_err();
+        assert!(
+            err.starts_with("`antal` must be between -9223372036854775807 and"),
+            "{err}"
+        );
+        assert!(encode(&f, Raw::Str("-9223372036854775808")).is_err());
+        let bounded = integer(Some(0), Some(10));
+        assert_eq!(
+            encode(&bounded, Raw::Int(11)),
+            Err("`antal` must be between 0 and 10, not 11".into())
+        );
+    }
 }
