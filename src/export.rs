@@ -6,8 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::check::rules::VersionRules;
 use crate::model::{
-    CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Parameter, Policy,
-    StepOutcome, Version,
+    CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Parameter, Policy, Version,
 };
 
 fn enum_json(v: &EnumValue) -> Value {
@@ -171,7 +170,7 @@ pub fn criteria_json(
             json!({
                 "id": s.id.value,
                 "provision": s.provision.value,
-                "outcome": match s.outcome.value { StepOutcome::Avslag => "avslag", StepOutcome::Provning => "provning" },
+                "outcome": s.outcome.value.as_str(),
                 "text": s.text.value,
             })
         })

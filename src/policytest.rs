@@ -229,13 +229,8 @@ fn decode_expectation(
 ) -> Option<Expectation> {
     let mut m = MapReader::new(node, "expectation", d)?;
     let outcome = m.node("outcome").and_then(|n| {
-        let i = choice(
-            n,
-            "outcome",
-            &["beviljas", "avslag", "utredning_ofullstandig"],
-            d,
-        )?;
-        Some([Outcome::Beviljas, Outcome::Avslag, Outcome::Ofullstandig][i])
+        let i = choice(n, "outcome", &Outcome::ALL.map(Outcome::code), d)?;
+        Some(Outcome::ALL[i])
     });
     if m.key_span("outcome").is_none() {
         m.required::<String>("outcome", d);

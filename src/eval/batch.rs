@@ -862,11 +862,8 @@ impl Sink<'_> {
         }
         for (k, r) in results.iter().enumerate() {
             let ci = &v.interventions[r.index];
-            summary.outcomes[match r.outcome {
-                Outcome::Beviljas => 0,
-                Outcome::Avslag => 1,
-                Outcome::Ofullstandig => 2,
-            }] += 1;
+            // Counted in the order of `Outcome::ALL`, which is the declaration order.
+            summary.outcomes[r.outcome as usize] += 1;
             // Indices, into buffers kept between rows.
             self.not_met.clear();
             self.unknown.clear();

@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::eval::case::display;
 use crate::eval::report::{Missing, missing};
 use crate::eval::{Case, Engine, Evaluation, Outcome};
-use crate::model::StepOutcome;
 use crate::render::templates::Templates;
 use crate::rules::Tri;
 
@@ -162,10 +161,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
         .map(|s| DraftStep {
             provision: s.provision.value.clone(),
             provision_long: long_provision(engine, &s.provision.value),
-            outcome: match s.outcome.value {
-                StepOutcome::Avslag => "avslag",
-                StepOutcome::Provning => "provning",
-            },
+            outcome: s.outcome.value.as_str(),
             text: s.text.value.clone(),
         })
         .collect();

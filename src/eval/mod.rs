@@ -32,6 +32,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order summaries count them.
+    pub const ALL: [Outcome; 3] = [Outcome::Beviljas, Outcome::Avslag, Outcome::Ofullstandig];
+
     /// As written in JSON and CSV: `beviljas`, `avslag`, `utredning_ofullstandig`.
     pub fn code(self) -> &'static str {
         match self {
@@ -661,4 +664,17 @@ fn dedup_join(items: &[&str]) -> String {
     let mut v: Vec<&str> = items.to_vec();
     v.dedup();
     v.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    /// Summaries index their counts by `outcome as usize` and label them by `ALL`.
+    #[test]
+    fn outcomes_are_counted_in_the_order_they_are_listed() {
+        for (i, o) in Outcome::ALL.into_iter().enumerate() {
+            assert_eq!(o as usize, i, "{o:?}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::eval::case::{display, json_value};
 use crate::eval::{Case, CompiledCriterion, Engine, Evaluation, InterventionResult, Outcome};
-use crate::model::{CriterionKind, FactSource, StepOutcome};
+use crate::model::{CriterionKind, FactSource};
 use crate::render::body::who_establishes;
 use crate::rules::Tri;
 
@@ -240,7 +240,7 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
         "procedure": v.version.procedure.iter().map(|s| json!({
             "id": s.id.value,
             "provision": s.provision.value,
-            "outcome": match s.outcome.value { StepOutcome::Avslag => "avslag", StepOutcome::Provning => "provning" },
+            "outcome": s.outcome.value.as_str(),
             "text": s.text.value,
         })).collect::<Vec<_>>(),
     })

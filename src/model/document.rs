@@ -315,6 +315,16 @@ pub enum StepOutcome {
     Provning,
 }
 
+impl StepOutcome {
+    /// As written in the YAML, JSON and templates: `avslag` or `provning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepOutcome::Avslag => "avslag",
+            StepOutcome::Provning => "provning",
+        }
+    }
+}
+
 /// One step of the decision procedure, with its verbatim text.
 #[derive(Debug)]
 pub struct ProcedureStep {

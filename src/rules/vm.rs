@@ -23,18 +23,6 @@ pub enum Tri {
     Unknown,
 }
 
-impl Tri {
-    /// The Swedish word used in decisions: `uppfyllt`, `ej uppfyllt` or `ej utrett`.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Tri::True => "uppfyllt",
-            Tri::False => "ej uppfyllt",
-            Tri::Unknown => "ej utrett",
-        }
-    }
-}
-
 /// The value of a parameter on the application date.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ParamVal {
