@@ -3,7 +3,7 @@
 //! per criterion (each seen *uppfyllt*, *ej uppfyllt* and *ej utrett*).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 
@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{Engine, Outcome, case};
 use crate::load::decode::{MapReader, choice};
 use crate::load::yaml::{Node, NodeKind};
-use crate::load::{SourceTree, read_yaml};
+use crate::load::{SourceTree, is_yaml, read_yaml};
 use crate::rules::Tri;
 use crate::source::{Sources, Span};
 
@@ -30,8 +30,6 @@ pub struct Expectation {
     pub duties: Option<Vec<String>>,
     /// The period, if given.
     pub period: Option<(Date, Date)>,
-    /// Where the expectation is written.
-    pub span: Span,
 }
 
 /// One test: a case and what it should give.
@@ -115,26 +113,17 @@ pub fn load(
     d: &mut Diagnostics,
 ) -> Vec<Test> {
     let mut tests = Vec::new();
-    let Ok(top) = tree.list(Path::new("")) else {
-        return tests;
-    };
-    for (doc, is_dir) in top {
-        if !is_dir || doc.starts_with('.') {
-            continue;
-        }
-        let dir = PathBuf::from(&doc).join("tests");
+    for doc in &engine.policy.documents {
+        let dir = PathBuf::from(&doc.id).join("tests");
         let Ok(files) = tree.list(&dir) else { continue };
         for (file, is_dir) in files {
-            let yaml = Path::new(&file)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-            if is_dir || !yaml {
+            if is_dir || !is_yaml(&file) || file.starts_with('.') {
                 continue;
             }
             let Some((_, node)) = read_yaml(tree, &dir.join(&file), sources, d) else {
                 continue;
             };
-            tests.extend(decode_file(&node, &doc, engine, d));
+            tests.extend(decode_file(&node, &doc.id, engine, d));
         }
     }
     let mut names = crate::check::Ids::new("test");
@@ -253,7 +242,6 @@ fn decode_expectation(
         missing,
         duties,
         period,
-        span: node.span,
     })
 }
 

@@ -308,7 +308,8 @@ pub fn load(tree: &dyn SourceTree) -> (Policy, Diagnostics) {
     )
 }
 
-fn is_yaml(name: &str) -> bool {
+/// Whether a file name is a YAML file's (`.yaml` or `.yml`, any case).
+pub(crate) fn is_yaml(name: &str) -> bool {
     Path::new(name)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
