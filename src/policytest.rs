@@ -338,21 +338,12 @@ pub fn run(engine: &Engine<'_>, sources: &Sources, tests: &[Test]) -> Run {
                 }
             }
             if let Some(want) = &x.missing {
-                let mut got: Vec<String> = Vec::new();
-                for c in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
-                    got.extend(
-                        crate::eval::report::missing(
-                            engine,
-                            &t.case,
-                            &v.criteria[c.index],
-                            &c.incomplete,
-                            e.date,
-                        )
+                let got = set(
+                    crate::eval::report::intervention_missing(engine, &t.case, &e, r)
                         .into_iter()
-                        .map(|m| m.fact),
-                    );
-                }
-                let got = set(got);
+                        .map(|m| m.fact)
+                        .collect(),
+                );
                 if set(want.clone()) != got {
                     failures.push(format!(
                         "`{}`: expected missing {:?}, got {:?}",

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::eval::case::display;
-use crate::eval::report::{Missing, missing};
+use crate::eval::report::intervention_missing;
 use crate::eval::{Case, Engine, Evaluation, Outcome};
 use crate::render::templates::Templates;
 use crate::rules::Tri;
@@ -210,14 +210,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
             let section =
                 crate::eval::report::section(e, r).map_or_else(String::new, |(_, heading)| heading);
 
-            let mut all_missing: Vec<Missing> = Vec::new();
-            for cr in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
-                for m in missing(engine, case, &v.criteria[cr.index], &cr.incomplete, e.date) {
-                    if !all_missing.iter().any(|x| x.fact == m.fact) {
-                        all_missing.push(m);
-                    }
-                }
-            }
+            let all_missing = intervention_missing(engine, case, e, r);
             DraftIntervention {
                 name: i.name.value.clone(),
                 target_group: i.target_group.value.clone(),

@@ -93,6 +93,26 @@ pub fn missing(
     out
 }
 
+/// What an intervention's *ej utrett* criteria lack, each fact or parameter once, in
+/// the order of the criteria.
+pub fn intervention_missing(
+    engine: &Engine<'_>,
+    case: &Case,
+    e: &Evaluation<'_, '_>,
+    r: &InterventionResult,
+) -> Vec<Missing> {
+    let mut all: Vec<Missing> = Vec::new();
+    for cr in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
+        let c = &e.version.criteria[cr.index];
+        for m in missing(engine, case, c, &cr.incomplete, e.date) {
+            if !all.iter().any(|x| x.fact == m.fact) {
+                all.push(m);
+            }
+        }
+    }
+    all
+}
+
 /// The id and heading of the section that lists an intervention's criteria.
 pub fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String, String)> {
     let v = e.version.version;
@@ -118,7 +138,6 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
         .map(|r| {
             let ci = &v.interventions[r.index];
             let i = ci.intervention;
-            let mut all_missing: Vec<Missing> = Vec::new();
             let criteria: Vec<Value> = r
                 .criteria
                 .iter()
@@ -162,11 +181,6 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                         })
                         .collect();
                     let missing = if cr.result == Tri::Unknown { missing(engine, case, c, &cr.incomplete, e.date) } else { Vec::new() };
-                    for m in &missing {
-                        if !all_missing.iter().any(|x| x.fact == m.fact) {
-                            all_missing.push(m.clone());
-                        }
-                    }
                     let (kind, by, consulting, report) = match &c.criterion.kind {
                         CriterionKind::Fact => ("fact", None, Vec::new(), None),
                         CriterionKind::Assessment { by, consulting, report_from } => (
@@ -221,7 +235,7 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                 "criteria": criteria,
                 "period": period,
                 "duties": duties,
-                "missing": all_missing.iter().map(missing_json).collect::<Vec<_>>(),
+                "missing": intervention_missing(engine, case, e, r).iter().map(missing_json).collect::<Vec<_>>(),
             })
         })
         .collect();
