@@ -104,11 +104,21 @@ fn shared_ids(policy: &Policy, d: &mut Diagnostics) {
     let mut names = Ids::new("fact or parameter");
     policy.facts.iter().for_each(|f| names.add(&f.id, d));
     policy.parameters.iter().for_each(|p| names.add(&p.id, d));
-    for f in &policy.facts {
-        if f.id.value == crate::BUILTIN_APPLICATION_DATE {
+    // A name a rule reads as something else can never be referred to.
+    let ids = policy
+        .facts
+        .iter()
+        .map(|f| (&f.id, "fact"))
+        .chain(policy.parameters.iter().map(|p| (&p.id, "parameter")));
+    for (id, what) in ids {
+        if let Some(why) = crate::rules::reserved(&id.value) {
             d.push(
-                Diagnostic::error("duplicate-id", f.id.span, format!("`{}` is built in", f.id.value))
-                    .with_hint("the application date comes from the case file's `ansokningsdatum`; remove this fact"),
+                Diagnostic::error("bad-id", id.span, format!("`{}` cannot name a {what}: in rules it is {why}", id.value))
+                    .with_hint(if id.value == crate::BUILTIN_APPLICATION_DATE {
+                        "rules read the application date from the case's `ansokningsdatum`; remove this one".to_owned()
+                    } else {
+                        format!("rename the {what}, e.g. `{}_uppgift`", id.value)
+                    }),
             );
         }
     }

@@ -144,6 +144,9 @@ fn string(src: &str, start: usize) -> Result<(Tok, usize), RuleError> {
     }
 }
 
+/// The words a rule reads as keywords, never as names.
+pub(super) const KEYWORDS: [&str; 6] = ["and", "or", "not", "in", "true", "false"];
+
 /// A keyword or a name.
 fn word(src: &str, start: usize) -> Result<(Tok, usize), RuleError> {
     let rest = &src[start..];

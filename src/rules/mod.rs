@@ -40,6 +40,20 @@ pub use vm::{Env, ParamVal, Program, Tri};
 
 use crate::model::EnumValue;
 
+/// Why a fact or parameter cannot have this id: a rule would read the name as
+/// something else (a keyword, the built-in application date, a function).
+pub fn reserved(name: &str) -> Option<&'static str> {
+    if lex::KEYWORDS.contains(&name) {
+        Some("a keyword of the rule language")
+    } else if name == crate::BUILTIN_APPLICATION_DATE {
+        Some("the built-in application date (the case's `ansokningsdatum`)")
+    } else if names::FUNCTIONS.contains(&name) {
+        Some("a function of the rule language")
+    } else {
+        None
+    }
+}
+
 /// The longest rule source accepted, in bytes.
 pub const MAX_SOURCE_LEN: usize = 4096;
 /// How deeply parentheses, calls, `not` and unary `-` may nest.

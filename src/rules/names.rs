@@ -11,7 +11,7 @@ use super::{PTy, Scope, Ty};
 use crate::model::EnumValue;
 
 /// The built-in date of application.
-pub(super) const APP_DATE: &str = "ansokningsdatum";
+pub(super) const APP_DATE: &str = crate::BUILTIN_APPLICATION_DATE;
 /// The built-in functions.
 pub(super) const FUNCTIONS: [&str; 4] = ["age", "years", "months", "days"];
 /// Operands longer than this are described by their type, not their text.

@@ -437,3 +437,21 @@ fn suggested_rules_compile() {
         }
     }
 }
+
+/// `reserved` names exactly the words the lexer does not read as names, and the
+/// built-ins; a policy cannot give a fact or parameter any of them.
+#[test]
+fn reserved_words_are_the_lexers_keywords_and_the_built_ins() {
+    for k in lex::KEYWORDS {
+        let toks = lex::lex(k).unwrap();
+        assert_ne!(toks[0].tok, lex::Tok::Name, "{k}");
+        assert!(reserved(k).is_some(), "{k}");
+    }
+    for name in ["ansokningsdatum", "age", "years", "months", "days"] {
+        assert!(reserved(name).is_some(), "{name}");
+    }
+    for name in ["andel", "inkomst", "fodelsedatum"] {
+        assert_eq!(lex::lex(name).unwrap()[0].tok, lex::Tok::Name);
+        assert!(reserved(name).is_none(), "{name}");
+    }
+}
