@@ -33,7 +33,7 @@ pub fn scope(policy: &Policy) -> Scope<'_> {
 }
 
 /// The rule language's type of a fact.
-pub fn fact_ty(t: &crate::model::FactType) -> Ty {
+fn fact_ty(t: &crate::model::FactType) -> Ty {
     use crate::model::FactType;
     match t {
         FactType::Bool => Ty::Bool,

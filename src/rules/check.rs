@@ -52,7 +52,6 @@ pub(super) struct Checked {
     pub(super) root: Node,
     pub(super) facts_read: Vec<usize>,
     pub(super) params_read: Vec<usize>,
-    pub(super) uses_application_date: bool,
 }
 
 /// A sub-expression's type. `Enum` carries its fact's slot; `Err` means "already reported".
@@ -88,7 +87,6 @@ pub(super) fn check(src: &str, root: &Expr, scope: &Scope<'_>) -> Result<Checked
         errors: Vec::new(),
         facts_read: Vec::new(),
         params_read: Vec::new(),
-        app: false,
     };
     let top = c.expr(root);
     if !matches!(top.t, T::Bool | T::Err) {
@@ -116,7 +114,6 @@ pub(super) fn check(src: &str, root: &Expr, scope: &Scope<'_>) -> Result<Checked
             root: top.node,
             facts_read: c.facts_read,
             params_read: c.params_read,
-            uses_application_date: c.app,
         })
     } else {
         Err(c.errors)
@@ -129,7 +126,6 @@ pub(super) struct Checker<'c> {
     pub(super) errors: Vec<RuleError>,
     facts_read: Vec<usize>,
     params_read: Vec<usize>,
-    app: bool,
 }
 
 impl Checker<'_> {
@@ -216,10 +212,7 @@ impl Checker<'_> {
     pub(super) fn name(&mut self, span: Span) -> Typed {
         let name = &self.src[span.range()];
         match names::resolve(self.scope, name) {
-            Resolved::AppDate => {
-                self.app = true;
-                typed(T::Date, Node::AppDate)
-            }
+            Resolved::AppDate => typed(T::Date, Node::AppDate),
             Resolved::Fact(slot, ty) => {
                 if !self.facts_read.contains(&slot) {
                     self.facts_read.push(slot);

@@ -35,7 +35,6 @@ pub(super) fn compile(checked: Checked, whole: Span) -> Result<Program, RuleErro
         stack: e.max,
         facts_read: checked.facts_read.into_boxed_slice(),
         params_read: checked.params_read.into_boxed_slice(),
-        uses_application_date: checked.uses_application_date,
     })
 }
 

@@ -317,7 +317,6 @@ fn names_read_in_order_without_repeats() {
     .unwrap();
     assert_eq!(p.facts_read(), [9, 8, 11]);
     assert_eq!(p.params_read(), [0]);
-    assert!(!p.uses_application_date());
     let p = compile(
         "x < max_manader and age(fodelsedatum, ansokningsdatum) in yrkesverksam_alder",
         &scope(),
@@ -325,7 +324,6 @@ fn names_read_in_order_without_repeats() {
     .unwrap();
     assert_eq!(p.facts_read(), [11, 0]);
     assert_eq!(p.params_read(), [1, 0]);
-    assert!(p.uses_application_date());
     let p = compile("personkrets == 1 or 2 == tidigare_personkrets", &scope()).unwrap();
     assert_eq!(p.facts_read(), [1, 12]);
 }

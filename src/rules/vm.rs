@@ -97,7 +97,6 @@ pub struct Program {
     pub(super) stack: usize,
     pub(super) facts_read: Box<[usize]>,
     pub(super) params_read: Box<[usize]>,
-    pub(super) uses_application_date: bool,
 }
 
 impl Program {
@@ -129,12 +128,6 @@ impl Program {
     #[must_use]
     pub fn params_read(&self) -> &[usize] {
         &self.params_read
-    }
-
-    /// Whether the rule names `ansokningsdatum`.
-    #[must_use]
-    pub fn uses_application_date(&self) -> bool {
-        self.uses_application_date
     }
 
     #[allow(clippy::too_many_lines, reason = "one short arm per instruction")]
