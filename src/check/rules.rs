@@ -19,14 +19,8 @@ pub fn scope(policy: &Policy) -> Scope<'_> {
             .parameters
             .iter()
             .map(|p| {
-                let range = p
-                    .values
-                    .first()
-                    .is_some_and(|v| matches!(v.value.value, ParamData::Range { .. }));
-                (
-                    p.id.value.as_str(),
-                    if range { PTy::Range } else { PTy::Int },
-                )
+                let ty = if p.is_range() { PTy::Range } else { PTy::Int };
+                (p.id.value.as_str(), ty)
             })
             .collect(),
     }
@@ -80,7 +74,7 @@ pub(super) fn check_parameters(policy: &Policy, d: &mut Diagnostics) {
         let Some(first) = p.values.first() else {
             continue;
         };
-        let range = matches!(first.value.value, ParamData::Range { .. });
+        let range = p.is_range();
         for v in &p.values[1..] {
             if matches!(v.value.value, ParamData::Range { .. }) != range {
                 d.push(
@@ -138,13 +132,16 @@ pub fn compile_version(
 
 pub(super) fn check_version(policy: &Policy, scope: &Scope<'_>, v: &Version, d: &mut Diagnostics) {
     let compiled = compile_version(policy, scope, v, d);
+    // A parameter without a value is reported once per version, at the first rule reading it.
+    let mut gaps: Vec<usize> = Vec::new();
     for (c, program) in v.criteria.iter().zip(&compiled.criteria) {
         let Some(program) = program else {
             continue;
         };
         for &slot in program.params_read() {
             let p = &policy.parameters[slot];
-            if !v.incomplete && p.value_on(v.valid_from.value).is_none() {
+            if !v.incomplete && p.value_on(v.valid_from.value).is_none() && !gaps.contains(&slot) {
+                gaps.push(slot);
                 d.push(
                     Diagnostic::warning(
                         "parameter-gap",

@@ -373,10 +373,10 @@ impl Decode for Duration {
         let span = m.span();
         m.finish(d);
         let (years, months) = (years.unwrap_or(0), months.unwrap_or(0));
-        if years > 100 || months > 1200 {
+        if u64::from(years) * 12 + u64::from(months) > 1200 {
             d.push(
                 Diagnostic::error("wrong-type", span, format!("a duration of {years} years and {months} months is not a plausible decision period"))
-                    .with_hint("at most 100 years or 1200 months"),
+                    .with_hint("at most 100 years (1200 months) in all"),
             );
             return None;
         }

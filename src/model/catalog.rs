@@ -207,6 +207,14 @@ pub struct Parameter {
 }
 
 impl Parameter {
+    /// Whether the parameter is a range (`{min, max}`): the shape of its first value,
+    /// which every other value must share (`check` reports any that does not).
+    pub fn is_range(&self) -> bool {
+        self.values
+            .first()
+            .is_some_and(|v| matches!(v.value.value, ParamData::Range { .. }))
+    }
+
     /// The value in force on `date`.
     pub fn value_on(&self, date: Date) -> Option<&ParamValue> {
         self.values

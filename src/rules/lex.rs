@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::RuleError;
-use super::date::{days_from_civil, days_in_month};
+use super::date::days_from_civil;
 
 /// A byte span in the rule source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,25 +214,29 @@ fn date_end(b: &[u8], start: usize) -> Option<usize> {
     (shape && !followed).then_some(start + 10)
 }
 
-/// Validates a `dddd-dd-dd` token and converts it to days since 1970-01-01.
+/// Validates a `dddd-dd-dd` token (as every date in the YAML is validated) and
+/// converts it to days since 1970-01-01.
 fn date(src: &str, span: Span) -> Result<i64, RuleError> {
     let text = &src[span.range()];
-    let num = |r: Range<usize>| text[r].parse::<u32>().unwrap_or(0);
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    let y = i32::try_from(y).unwrap_or(0);
-    if (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m) {
-        return Ok(days_from_civil(y, m, d));
+    match crate::load::decode::parse_date(text) {
+        Ok(d) => Ok(days_from_civil(
+            i32::from(d.year()),
+            d.month().unsigned_abs().into(),
+            d.day().unsigned_abs().into(),
+        )),
+        Err(why) => {
+            let hint = if text.ends_with("-02-29") {
+                format!("{} is not a leap year: February has 28 days", &text[..4])
+            } else {
+                "dates are written YYYY-MM-DD, e.g. `2022-05-24`".to_owned()
+            };
+            Err(err(
+                span,
+                format!("`{text}` is not a real date ({why})"),
+                Some(hint),
+            ))
+        }
     }
-    let hint = if m == 2 && d == 29 {
-        format!("{y} is not a leap year: February has 28 days")
-    } else {
-        "dates are written YYYY-MM-DD, e.g. `2022-05-24`".to_owned()
-    };
-    Err(err(
-        span,
-        format!("`{text}` is not a real date"),
-        Some(hint),
-    ))
 }
 
 fn unexpected_char(ch: char, span: Span) -> RuleError {

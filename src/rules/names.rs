@@ -2,8 +2,6 @@
 //! evaluating): what a name refers to, did-you-mean suggestions, and the wording of type
 //! errors (operands named by their source text when short, by their type otherwise).
 
-use strsim::damerau_levenshtein;
-
 use super::ast::{AddOp, Expr, Kind};
 use super::check::{Checker, T};
 use super::lex::Span;
@@ -52,24 +50,13 @@ pub(super) fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The closest candidate within Damerau–Levenshtein distance `max(2, len / 3)`.
-fn suggest<'n>(name: &str, candidates: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
-    let limit = (name.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (damerau_levenshtein(name, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
-
 pub(super) fn unknown_name_hint(scope: &Scope<'_>, name: &str) -> String {
     let all = scope
         .facts
         .iter()
         .map(|(n, _)| *n)
         .chain(scope.params.iter().map(|(n, _)| *n));
-    match suggest(name, all.chain([APP_DATE]).chain(FUNCTIONS)) {
+    match crate::load::decode::did_you_mean(name, all.chain([APP_DATE]).chain(FUNCTIONS)) {
         Some(s) => format!("did you mean `{s}`?"),
         None => {
             "names are facts from facts.yaml, parameters from parameters.yaml, or `ansokningsdatum`"
@@ -93,7 +80,7 @@ pub(super) fn unknown_function_hint(scope: &Scope<'_>, name: &str) -> String {
         "dag" | "dagar" => Some("days"),
         _ => None,
     };
-    match suggest(name, FUNCTIONS).or(swedish) {
+    match crate::load::decode::did_you_mean(name, FUNCTIONS).or(swedish) {
         Some(s) => format!("did you mean `{s}`?"),
         None => list.to_owned(),
     }
@@ -300,7 +287,7 @@ pub(super) fn not_a_value(c: &Checker<'_>, e: &Expr, slot: usize) -> Message {
                 EnumValue::Word(w) => Some(w.as_str()),
                 EnumValue::Int(_) => None,
             });
-            suggest(s, words).map(|w| format!("did you mean `\"{w}\"`?"))
+            crate::load::decode::did_you_mean(s, words).map(|w| format!("did you mean `\"{w}\"`?"))
         }
         Kind::Int(n) if values.contains(&EnumValue::Word(n.to_string())) => {
             Some(format!("write it in quotes: `\"{n}\"`"))

@@ -253,7 +253,11 @@ fn error_messages_and_ranges() {
         // tokens
         (
             "⟦2023-02-29⟧ < fodelsedatum",
-            "`2023-02-29` is not a real date",
+            "`2023-02-29` is not a real date (month 2 of 2023 has no day 29)",
+        ),
+        (
+            "⟦2023-13-01⟧ < fodelsedatum",
+            "`2023-13-01` is not a real date (there is no month 13)",
         ),
         (
             "⟦99999999999999999999⟧ > x",
