@@ -174,7 +174,7 @@ fn a_bad_case_file_gets_located_errors() {
     let f = dir.path().join("bad.yaml");
     std::fs::write(
         &f,
-        "ansokningsdatum: 2023-09-01\ninsatser: [lss]\nfakta:\n  personkrets: 4\n  fodelsdatum: 1990-01-01\n  stodbehov_arbete: true\nbedomningar:\n  inforstadd_och_beredd: {varde: true}\n",
+        "ansokningsdatum: 2023-09-01\ninsatser: [lss]\nfakta:\n  personkrets: 4\n  fodelsdatum: 1990-01-01\n  stodbehov_arbete: true\nbedomningar:\n  inforstadd_och_beredd: {varde: true}\n  fodelsedatum: {varde: 1990-01-01, av: A}\n  stodbehov_arbete: {varde: true, av: A, samrad: [arbetsspecialst]}\n",
     )
     .unwrap();
     let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
@@ -198,6 +198,17 @@ fn a_bad_case_file_gets_located_errors() {
         err.contains("the assessment `inforstadd_och_beredd` does not say who made it"),
         "{err}"
     );
+    assert!(
+        err.contains("error[fact-as-assessment]: `fodelsedatum` is a fact, not an assessment"),
+        "{err}"
+    );
+    assert!(err.contains("bad.yaml:9:3]"), "{err}");
+    assert!(err.contains("bad.yaml:10:51]"), "{err}");
+    assert!(
+        err.contains("error[unknown-role]: unknown role `arbetsspecialst`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `arbetsspecialist`?"), "{err}");
     assert!(stdout(&o).is_empty());
 }
 

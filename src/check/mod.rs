@@ -86,15 +86,15 @@ fn shared_ids(policy: &Policy, d: &mut Diagnostics) {
     g.laws.iter().for_each(|l| laws.add(&l.id, d));
     let mut roles = Ids::new("role");
     g.roles.iter().for_each(|r| roles.add(&r.id, d));
-    // Consultations are kept as a 64-bit set of roles.
-    if let Some(r) = g.roles.get(64) {
+    if let Some(r) = g.roles.get(crate::model::MAX_ROLES) {
         d.push(
             Diagnostic::error(
                 "too-many-roles",
                 r.id.span,
                 format!(
-                    "the glossary has {} roles; styrdok supports at most 64",
-                    g.roles.len()
+                    "the glossary has {} roles; styrdok supports at most {}",
+                    g.roles.len(),
+                    crate::model::MAX_ROLES
                 ),
             )
             .with_hint("roles are the people who assess, consult or report; merge or remove some"),

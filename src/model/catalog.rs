@@ -5,6 +5,10 @@ use jiff::civil::Date;
 use super::{Id, Text};
 use crate::source::Spanned;
 
+/// The most roles a glossary may define: consultations are kept as a 64-bit set of
+/// roles (bit `i` is role `i`).
+pub const MAX_ROLES: usize = u64::BITS as usize;
+
 /// Defined terms, laws, roles and known misspellings.
 #[derive(Debug, Default)]
 pub struct Glossary {

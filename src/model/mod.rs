@@ -5,8 +5,8 @@ mod catalog;
 mod document;
 
 pub use catalog::{
-    EnumValue, Fact, FactSource, FactType, Glossary, Law, Misspelling, ParamData, ParamValue,
-    Parameter, Role, Term,
+    EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES, Misspelling, ParamData,
+    ParamValue, Parameter, Role, Term,
 };
 pub use document::{
     AppliesTo, Block, Criterion, CriterionKind, DocKind, Document, Duration, Duty, Guidance,
