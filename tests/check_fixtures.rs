@@ -1,6 +1,6 @@
-//! One folder per diagnostic under `tests/fixtures/check/<case>/policy`; the
-//! diagnostics `check` reports for it must equal `<case>/expected` line for line
-//! (severity, code, file:line:column, message, hint).
+//! Small policies under `tests/fixtures/check/<case>/policy`; the diagnostics
+//! `check` reports for each must equal `<case>/expected` line for line (severity,
+//! code, file:line:column, message, hint).
 //!
 //! To review a changed expectation: `STYRDOK_BLESS=1 cargo test --test check_fixtures`,
 //! then read `git diff tests/fixtures` before committing.
@@ -24,7 +24,9 @@ fn report(case: &Path) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Paths relative to the policy folder; the folder itself is `.`.
         let at = policy.sources.locate(d.span).replacen(&prefix, "", 1);
+        let at = at.replacen(&root.display().to_string(), ".", 1);
         writeln!(out, "{sev}[{}] {at}: {}", d.code, d.message).unwrap();
         if let Some(h) = &d.hint {
             writeln!(out, "    hint: {}", h.replace(&prefix, "")).unwrap();
@@ -43,7 +45,7 @@ fn every_fixture_reports_exactly_its_expected_diagnostics() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 25, "fixtures went missing: {}", cases.len());
-    let bless = std::env::var_os("STYRDOK_BLESS").is_some();
+    let bless = std::env::var("STYRDOK_BLESS").is_ok_and(|v| v == "1");
     let mut failures = Vec::new();
     for case in &cases {
         let got = report(case);
@@ -62,6 +64,11 @@ fn every_fixture_reports_exactly_its_expected_diagnostics() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Blessing rewrites the expectations; it never passes, so it cannot slip into CI.
+    assert!(
+        !bless,
+        "expectations rewritten: review `git diff tests/fixtures`"
+    );
 }
 
 #[test]

@@ -570,3 +570,39 @@ fn policy_test_problems_are_reported_once() {
     );
     assert!(stdout(&o).is_empty());
 }
+
+/// `test` never passes having tested nothing, nor with a coverage that cannot mean
+/// anything.
+#[test]
+fn test_refuses_no_tests_and_impossible_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    copy_dir(&root().join("policy"), &policy);
+    for doc in std::fs::read_dir(&policy).unwrap().flatten() {
+        let _ = std::fs::remove_dir_all(doc.path().join("tests"));
+    }
+    let o = styrdok(&["test", policy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("has no policy tests"), "{}", stderr(&o));
+
+    for bad in ["150", "-5", "nan"] {
+        let o = styrdok(&["test", "policy", "--min-coverage", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&o).contains("a per cent from 0 to 100"),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+/// `check` on a folder that holds no policy is an error, not "0 errors".
+#[test]
+fn check_refuses_a_folder_without_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = styrdok(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("error[no-documents]"), "{out}");
+    assert!(out.contains("1 error, 0 warnings in 0 files"), "{out}");
+}

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Swedish social-services guidelines as structured YAML: check them, publish
-/// them as PDF and HTML, evaluate cases against them, compare their versions.
+/// The command line; its one-line description is the crate's (`about`, from Cargo.toml).
 #[derive(Debug, Parser)]
 #[command(name = "styrdok", version, about, long_about = None, arg_required_else_help = true)]
 pub(crate) struct Cli {
@@ -42,7 +41,9 @@ pub(crate) enum Command {
     /// Each test is a case with the expected outcome per intervention (and, where
     /// given, the criteria not met, the facts missing, the duties and the period).
     /// Coverage counts, for every criterion, whether some test saw it met, not met and
-    /// not established. Exit status: 0 all passed (and coverage reached), 1 otherwise.
+    /// not established. Exit status: 0 all passed (and coverage reached); 1 a test
+    /// failed, coverage is too low, there are no tests, or a test file or the policy
+    /// has problems; 2 could not run.
     Test(TestArgs),
     /// Print a ready-to-fill case file for an intervention
     ///
@@ -56,8 +57,8 @@ pub(crate) struct TestArgs {
     /// The policy folder
     #[arg(default_value = "policy")]
     pub(crate) path: PathBuf,
-    /// Fail unless at least this per cent of criterion states is covered
-    #[arg(long, value_name = "PERCENT", default_value_t = 0.0)]
+    /// Fail unless at least this per cent (0–100) of criterion states is covered
+    #[arg(long, value_name = "PERCENT", default_value_t = 0.0, value_parser = parse_percent, allow_negative_numbers = true)]
     pub(crate) min_coverage: f64,
     /// Print the coverage table
     #[arg(long)]
@@ -123,6 +124,14 @@ pub(crate) enum BatchFormat {
     Csv,
 }
 
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        Ok(_) => Err("a per cent from 0 to 100".into()),
+        Err(_) => Err("a number from 0 to 100, e.g. `100` or `87.5`".into()),
+    }
+}
+
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     styrdok::load::decode::parse_date(s)
 }
@@ -162,8 +171,8 @@ pub(crate) struct CheckArgs {
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// For people: plain text (problems with source snippets)
+    /// For people: plain text, with the YAML quoted where a problem is
     Human,
-    /// For machines: one JSON document on stdout (see docs/cli.md)
+    /// For machines: one JSON document on stdout (check: docs/cli.md; eval: docs/cases.md)
     Json,
 }

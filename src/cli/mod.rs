@@ -45,7 +45,13 @@ fn check(a: &CheckArgs) -> Result<ExitCode, String> {
     diags.sort();
     let errors = diags.count(Severity::Error);
     let warnings = diags.count(Severity::Warning);
-    let files = policy.sources.iter().count();
+    // Files read; a folder named in a diagnostic (one that could not be listed, or
+    // holds no document) is not one.
+    let files = policy
+        .sources
+        .iter()
+        .filter(|(_, f)| !f.path.is_dir())
+        .count();
     let mut out = std::io::stdout().lock();
     let written = match a.format {
         Format::Json => {
@@ -374,6 +380,14 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
             eprintln!("{}", render_human(&sources, d, color));
         }
         eprintln!("the policy tests have problems: none was run");
+        return Ok(ExitCode::from(PROBLEMS));
+    }
+    if tests.is_empty() {
+        // Passing with nothing tested would let a CI job pointed at the wrong folder pass.
+        eprintln!(
+            "error: `{}` has no policy tests: write them in `<document>/tests/*.yaml` (see docs/cases.md)",
+            a.path.display()
+        );
         return Ok(ExitCode::from(PROBLEMS));
     }
     let run = styrdok::policytest::run(&engine, &sources, &tests);

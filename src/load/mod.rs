@@ -296,6 +296,18 @@ pub fn load(tree: &dyn SourceTree) -> (Policy, Diagnostics) {
             }
         }
     }
+    // A folder with no document in it is most likely the wrong folder.
+    if documents.is_empty() && !d.has_errors() {
+        let id = sources.add(tree.root(), String::new());
+        d.push(
+            Diagnostic::error(
+                "no-documents",
+                Span::file_start(id),
+                "this folder holds no document: no subfolder with a version file",
+            )
+            .with_hint("a policy folder has one folder per document, e.g. `stod-arbete-studier/2022-05.yaml`; is this the right folder?"),
+        );
+    }
     (
         Policy {
             sources,
