@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{pdf_text, root, stderr, stdout, styrdok};
+use common::{copy_dir, pdf_text, root, stderr, stdout, styrdok};
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
@@ -380,18 +380,6 @@ fn a_failing_policy_test_is_shown_with_its_explanation() {
         out.contains("    | Särskilt individanpassat stöd till arbete eller studier Insteg"),
         "{out}"
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{build, files, pdf_text, pdfinfo, root, stderr, styrdok};
+use common::{build, copy_dir, files, pdf_text, pdfinfo, root, stderr, styrdok};
 use styrdok::load::{DiskTree, load};
 
 #[test]
@@ -294,4 +294,32 @@ fn a_broken_template_is_named() {
     assert!(err.contains(&named), "{err}");
     assert!(err.contains("decision.typ:3:1"), "{err}");
     assert!(!out.exists(), "a build with a broken template wrote files");
+}
+
+/// `templates/` beside the policy folder is found however the folder is named, also
+/// as `.` from inside it.
+#[test]
+fn templates_beside_the_policy_are_found_from_inside_it() {
+    let work = tempfile::tempdir().unwrap();
+    let project = work.path().join("project");
+    copy_dir(&root().join("policy"), &project.join("policy"));
+    std::fs::create_dir_all(project.join("templates")).unwrap();
+    std::fs::write(
+        project.join("templates/document.html"),
+        "<p>EGEN MALL {{ document.title }}</p>",
+    )
+    .unwrap();
+    let out = work.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .current_dir(project.join("policy"))
+        .args(["build", ".", "--html-only", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(
+        out.join("stod-arbete-studier/2022-05/stod-arbete-studier-2022-05.html"),
+    )
+    .unwrap();
+    assert!(html.starts_with("<p>EGEN MALL "), "{html}");
 }

@@ -135,7 +135,9 @@ fn templates(
             return Err(format!("template folder `{}` does not exist", t.display()));
         }
     }
-    let default = policy
+    // Beside the policy folder however it was named (`policy`, `.`, `../x/policy/`).
+    let default = std::fs::canonicalize(policy)
+        .unwrap_or_else(|_| policy.to_path_buf())
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default()

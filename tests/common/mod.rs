@@ -102,3 +102,16 @@ pub fn pdffonts(pdf: &Path) -> String {
         });
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Copies a folder recursively (a policy to change in a test).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
