@@ -166,6 +166,38 @@ fn the_date_option_chooses_the_version_in_force() {
     ]));
     assert_eq!(v["evaluated_on"], "2024-01-01");
     assert_eq!(v["application_date"], "2023-09-01");
+
+    // With two versions, the date chooses between them.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    copy_dir(&root().join("policy"), &policy);
+    let doc = policy.join("stod-arbete-studier");
+    let old = std::fs::read_to_string(doc.join("2022-05.yaml")).unwrap();
+    let ended = old.replace(
+        "valid_from: 2022-05-24\n",
+        "valid_from: 2022-05-24\nvalid_until: 2023-12-31\n",
+    );
+    assert_ne!(ended, old);
+    std::fs::write(doc.join("2022-05.yaml"), &ended).unwrap();
+    let new = old
+        .replace("version: \"2022-05\"", "version: \"2024-01\"")
+        .replace("valid_from: 2022-05-24", "valid_from: 2024-01-01");
+    std::fs::write(doc.join("2024-01.yaml"), new).unwrap();
+    for (date, version) in [("2023-12-31", "2022-05"), ("2024-01-01", "2024-01")] {
+        let o = styrdok(&[
+            "eval",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--format",
+            "json",
+            "--case",
+            "tests/fixtures/cases/lss-avslag.yaml",
+            "--date",
+            date,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(json(&o)["document"]["version"], version, "{date}");
+    }
 }
 
 #[test]
@@ -482,7 +514,15 @@ fn a_draft_pdf_for_an_application_before_1970_and_with_internal_links() {
         pdf.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(pdf_text(&pdf).contains("UTKAST"));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("UTKAST"), "{text}");
+    assert!(text.contains("1965-06-01"), "{text}");
+    // Dated on the application date, which is before what a PDF can hold: 1970-01-01.
+    let info = common::pdfinfo(&pdf);
+    assert!(
+        info.contains("CreationDate:    1970-01-01T00:00:00Z"),
+        "{info}"
+    );
 }
 
 #[test]

@@ -47,7 +47,13 @@ fn the_html_escapes_every_construct() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(dir.path().join("output/doc/1/doc-1.html")).unwrap();
     for l in LITERALS {
-        let escaped = styrdok::render::html::escaped(l);
+        // Escaped here, not by the code under test: the five characters HTML needs.
+        let escaped = l
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;");
         assert!(
             html.contains(&escaped),
             "not escaped in the HTML: {escaped}"

@@ -91,6 +91,16 @@ fn two_builds_are_byte_identical() {
     );
     assert_eq!(fa, fb);
     assert!(fa.iter().any(|f| f.extension().is_some_and(|e| e == "pdf")));
+    // Identical because the PDF's date is the guideline's (noon UTC on `issued`), not
+    // the clock's: two quick builds could share a second and hide a clock date.
+    let info = pdfinfo(
+        &a.path()
+            .join("output/stod-arbete-studier/2022-05/stod-arbete-studier-2022-05.pdf"),
+    );
+    assert!(
+        info.contains("CreationDate:    2022-05-24T12:00:00Z"),
+        "{info}"
+    );
     for f in &fa {
         let x = std::fs::read(a.path().join("output").join(f)).unwrap();
         let y = std::fs::read(b.path().join("output").join(f)).unwrap();

@@ -42,28 +42,35 @@ pub fn build(policy: &Path, extra: &[&str]) -> (tempfile::TempDir, Output) {
     (out, output)
 }
 
-/// Runs a poppler tool on a PDF; the tests need poppler-utils (the test command installs them).
-pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("`{tool}` from poppler-utils is needed by this test ({e}); run `scripts/test`")
-        });
+/// Runs a poppler tool on a PDF (with `-` for standard output where the tool takes an
+/// output argument) and returns what it printed; the test fails when the tool is
+/// missing or fails. The tests need poppler-utils (the test command installs them).
+fn poppler_run(tool: &str, args: &[&str], pdf: &Path, to_stdout: bool) -> String {
+    let mut cmd = Command::new(tool);
+    cmd.args(args).arg(pdf);
+    if to_stdout {
+        cmd.arg("-");
+    }
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!("`{tool}` from poppler-utils is needed by this test ({e}); run `scripts/test`")
+    });
+    assert!(
+        out.status.success(),
+        "`{tool}` failed on {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// `pdfinfo` of a PDF (it takes no `-` output argument).
+/// Runs a poppler tool that writes to `-` (standard output) on a PDF.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    poppler_run(tool, args, pdf, true)
+}
+
+/// `pdfinfo` of a PDF, dates in ISO 8601 (`2022-05-24T12:00:00Z`).
 pub fn pdfinfo(pdf: &Path) -> String {
-    let out = Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("`pdfinfo` from poppler-utils is needed by this test ({e}); run `scripts/test`")
-        });
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    poppler_run("pdfinfo", &["-isodates"], pdf, false)
 }
 
 /// Text of a PDF with whitespace collapsed, so sentences broken over lines still match.
@@ -94,13 +101,7 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
 
 /// The fonts a PDF embeds (`pdffonts`), so a test can notice a silent fallback.
 pub fn pdffonts(pdf: &Path) -> String {
-    let out = Command::new("pdffonts")
-        .arg(pdf)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("`pdffonts` from poppler-utils is needed by this test ({e}); run `scripts/test`")
-        });
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    poppler_run("pdffonts", &[], pdf, false)
 }
 
 /// Copies a folder recursively (a policy to change in a test).
