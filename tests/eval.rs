@@ -374,7 +374,11 @@ fn new_case_prints_a_file_that_evaluates_as_incomplete() {
         8
     );
     let o = styrdok(&["new-case", "lsss"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an unknown intervention is a problem with the input"
+    );
     assert!(stderr(&o).contains("did you mean `lss`?"), "{}", stderr(&o));
 }
 
@@ -633,4 +637,44 @@ fn check_refuses_a_folder_without_documents() {
     let out = stdout(&o);
     assert!(out.contains("error[no-documents]"), "{out}");
     assert!(out.contains("1 error, 0 warnings in 0 files"), "{out}");
+}
+
+/// Mistakes caught before anything is evaluated: a draft whose name does not say its
+/// format, and one case file given to `--cases`.
+#[test]
+fn wrong_file_kinds_are_refused_up_front() {
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--draft",
+        "beslut.docx",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("must end in `.md` (Markdown) or `.pdf`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "nothing is evaluated");
+
+    let o = styrdok(&["eval", "--cases", "tests/fixtures/cases/case.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("evaluate it with `--case`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = styrdok(&[
+        "eval",
+        "--cases",
+        "tests/fixtures/cases/case.json",
+        "--input-format",
+        "jsonl",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "read as JSON Lines when asked: row errors"
+    );
 }

@@ -49,6 +49,9 @@ pub(crate) enum Command {
     ///
     /// Lists every fact and assessment its criteria read, with the question, the type,
     /// and who answers it. Values start as null (not known).
+    ///
+    /// Exit status: 0 printed; 1 the policy has errors, or no guideline in force has the
+    /// intervention (or several do: name one with --document); 2 could not run.
     NewCase(NewCaseArgs),
 }
 
@@ -102,7 +105,7 @@ pub(crate) struct EvalArgs {
     #[arg(long, value_enum, default_value_t = Format::Human, conflicts_with = "cases")]
     pub(crate) format: Format,
     /// Also write a decision draft (beslutsförslag): `.md` for Markdown, `.pdf` through Typst
-    #[arg(long, value_name = "FILE", conflicts_with = "cases")]
+    #[arg(long, value_name = "FILE", conflicts_with = "cases", value_parser = parse_draft)]
     pub(crate) draft: Option<PathBuf>,
     /// Batch: where to write one result per case [default: stdout]
     #[arg(long, short, value_name = "FILE", conflicts_with = "case")]
@@ -122,6 +125,19 @@ pub(crate) enum BatchFormat {
     Jsonl,
     /// Comma-separated values with a header row
     Csv,
+}
+
+/// A draft's file name must say which format to write, before anything is evaluated.
+fn parse_draft(s: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("md" | "pdf") => Ok(path),
+        _ => Err("the file name must end in `.md` (Markdown) or `.pdf`".into()),
+    }
 }
 
 fn parse_percent(s: &str) -> Result<f64, String> {

@@ -200,8 +200,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
     }
     let versions: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     eprintln!(
-        "wrote {} files for {} document{} ({versions} version{}) to {}{}",
+        "wrote {} file{} for {} document{} ({versions} version{}) to {}{}",
         report.files.len(),
+        plural(report.files.len()),
         policy.documents.len(),
         plural(policy.documents.len()),
         plural(versions),
@@ -293,7 +294,7 @@ fn batch(
         .as_deref()
     {
         Some("csv") => Some(F::Csv),
-        Some("jsonl" | "ndjson" | "json") => Some(F::Jsonl),
+        Some("jsonl" | "ndjson") => Some(F::Jsonl),
         _ => None,
     };
     let convert = |f: args::BatchFormat| match f {
@@ -305,10 +306,18 @@ fn batch(
         .map(convert)
         .or_else(|| by_ext(path))
         .ok_or_else(|| {
-            format!(
-                "cannot tell the format of `{}` from its name; use `--input-format jsonl` or `csv`",
-                path.display()
-            )
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                // Most likely one case file, written over several lines.
+                format!(
+                    "`{}` looks like one case file: evaluate it with `--case`; `--cases` reads JSON Lines (one case per line, `.jsonl`) or CSV, or give `--input-format jsonl`",
+                    path.display()
+                )
+            } else {
+                format!(
+                    "cannot tell the format of `{}` from its name; use `--input-format jsonl` or `csv`",
+                    path.display()
+                )
+            }
         })?;
     let output_format = a
         .output_format
@@ -439,8 +448,15 @@ fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
     };
     let engine = styrdok::eval::Engine::new(&policy).map_err(|e| e.0)?;
     let date = a.date.unwrap_or_else(today);
-    let (v, i) = styrdok::eval::newcase::find(&engine, &a.insats, a.document.as_deref(), date)
-        .map_err(|e| e.0)?;
+    let (v, i) = match styrdok::eval::newcase::find(&engine, &a.insats, a.document.as_deref(), date)
+    {
+        Ok(found) => found,
+        // No such intervention, none in force, several: a problem with the input.
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(PROBLEMS));
+        }
+    };
     print!("{}", styrdok::eval::newcase::template(&engine, v, i, date));
     Ok(ExitCode::SUCCESS)
 }
