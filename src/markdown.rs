@@ -197,6 +197,14 @@ pub fn inline(text: &str, notes: &mut Footnotes) -> Vec<Inline> {
     out
 }
 
+/// Inline Markdown as plain text, for terminals: `*Insteg*` → `Insteg`, links to their
+/// text, footnote references left out.
+pub fn plain(text: &str) -> String {
+    let mut out = String::new();
+    collect_inline_plain(&inline(text, &mut Footnotes::default()), &mut out);
+    out
+}
+
 fn plain_of(b: &Block) -> Vec<Inline> {
     let mut s = String::new();
     collect_plain(std::slice::from_ref(b), &mut s);

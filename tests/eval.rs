@@ -41,6 +41,15 @@ fn a_granted_case_explains_every_criterion_and_the_period() {
         out.contains("”Utgångspunkten är att insatsen kan ges under två år"),
         "{out}"
     );
+
+    // The guideline's Markdown is shown as text in a terminal.
+    let o = styrdok(&["eval", "--case", "tests/fixtures/cases/lss-avslag.yaml"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("ansöka om Särskilt individanpassat stöd till arbete eller studier Insteg."),
+        "{out}"
+    );
+    assert!(!out.contains('*'), "{out}");
 }
 
 #[test]

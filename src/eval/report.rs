@@ -309,7 +309,12 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
         }
         for cr in &r.criteria {
             let c = &v.criteria[cr.index];
-            let _ = writeln!(s, "  {} {}", mark(cr.result), c.criterion.text.value);
+            let _ = writeln!(
+                s,
+                "  {} {}",
+                mark(cr.result),
+                crate::markdown::plain(&c.criterion.text.value)
+            );
             let mut read = Vec::new();
             for &slot in c.program.facts_read() {
                 let f = &policy.facts[slot];
@@ -372,7 +377,8 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                         } else {
                             ""
                         };
-                        let _ = writeln!(s, "    – {}{note}", d.text.value);
+                        let _ =
+                            writeln!(s, "    – {}{note}", crate::markdown::plain(&d.text.value));
                     }
                 }
             }
