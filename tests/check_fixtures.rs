@@ -5,18 +5,16 @@
 //! To review a changed expectation: `STYRDOK_BLESS=1 cargo test --test check_fixtures`,
 //! then read `git diff tests/fixtures` before committing.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use styrdok::diag::Severity;
-use styrdok::load::{DiskTree, load};
 
 fn report(case: &Path) -> String {
     let root = case.join("policy");
-    let tree = DiskTree::new(&root).expect("fixture has a policy folder");
-    let (policy, mut diags) = load(&tree);
-    diags.extend(styrdok::check::check(&policy));
-    diags.sort();
+    let (policy, diags) = common::checked(&root);
     let prefix = format!("{}/", root.display());
     let mut out = String::new();
     for d in diags.iter() {
@@ -37,7 +35,7 @@ fn report(case: &Path) -> String {
 
 #[test]
 fn every_fixture_reports_exactly_its_expected_diagnostics() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let dir = common::root().join("tests/fixtures/check");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -73,6 +71,6 @@ fn every_fixture_reports_exactly_its_expected_diagnostics() {
 
 #[test]
 fn the_clean_fixture_is_clean() {
-    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean");
+    let case = common::root().join("tests/fixtures/check/clean");
     assert_eq!(report(&case), "");
 }

@@ -2,27 +2,14 @@
 //! hostile input that must end in a located error, never a panic or a hang.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
 
-fn styrdok() -> Command {
-    Command::cargo_bin("styrdok").unwrap()
-}
-
-fn shipped() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policy")
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
+use common::{stderr, styrdok, write};
 
 #[test]
 fn shipped_policy_passes_with_warnings_and_fails_when_warnings_are_denied() {
-    let out = styrdok().arg("check").arg(shipped()).output().unwrap();
+    let out = styrdok(&["check", "policy"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("warning[legal-reference]: `SoL (2001:435)` contradicts the glossary"));
@@ -32,22 +19,13 @@ fn shipped_policy_passes_with_warnings_and_fails_when_warnings_are_denied() {
             .ends_with("0 errors, 7 warnings in 6 files"),
         "{stdout}"
     );
-    let out = styrdok()
-        .arg("check")
-        .arg(shipped())
-        .arg("--deny-warnings")
-        .output()
-        .unwrap();
+    let out = styrdok(&["check", "policy", "--deny-warnings"]);
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn json_output_has_a_stable_shape() {
-    let out = styrdok()
-        .args(["check", "--format", "json"])
-        .arg(shipped())
-        .output()
-        .unwrap();
+    let out = styrdok(&["check", "--format", "json", "policy"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 0);
@@ -86,10 +64,7 @@ fn json_output_has_a_stable_shape() {
 
 #[test]
 fn a_missing_folder_cannot_run() {
-    let out = styrdok()
-        .args(["check", "no/such/folder"])
-        .output()
-        .unwrap();
+    let out = styrdok(&["check", "no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
@@ -101,12 +76,7 @@ fn a_missing_folder_cannot_run() {
 fn errors_are_located_in_the_human_report() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "doc/1.yaml", "kind: riktlinje\ntitel: X\n");
-    let out = styrdok()
-        .arg("check")
-        .arg(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = styrdok(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -163,17 +133,8 @@ fn hostile_input_gets_a_located_error() {
     for (name, content, code, at) in cases {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "doc/1.yaml", &content);
-        let out = styrdok()
-            .args(["check", "--format", "json"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = styrdok(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let d = v["diagnostics"]
             .as_array()

@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{copy_dir, pdf_text, root, stderr, stdout, styrdok};
+use common::{copy_dir, pdf_text, root, stderr, stdout, styrdok, write};
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
@@ -467,12 +467,6 @@ fn case_files_validate_against_the_published_case_schema() {
     );
 }
 
-fn write_case(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
-    let f = dir.join(name);
-    std::fs::write(&f, text).unwrap();
-    f
-}
-
 #[test]
 fn implausible_numbers_are_located_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
@@ -489,13 +483,13 @@ fn implausible_numbers_are_located_errors_not_panics() {
             "`sarskilda_skal` needs a `motivering`",
         ),
     ] {
-        let f = write_case(dir.path(), "c.yaml", &format!("{base}{extra}"));
+        let f = write(dir.path(), "c.yaml", format!("{base}{extra}"));
         let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert!(stderr(&o).contains(message), "{}", stderr(&o));
     }
     let far = base.replace("ansokningsdatum: 2023-09-01", "ansokningsdatum: 9999-06-01");
-    let f = write_case(dir.path(), "far.yaml", &far);
+    let f = write(dir.path(), "far.yaml", &far);
     let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -511,10 +505,10 @@ fn a_draft_pdf_for_an_application_before_1970_and_with_internal_links() {
     let dir = tempfile::tempdir().unwrap();
     let base =
         std::fs::read_to_string(root().join("tests/fixtures/cases/lss-avslag.yaml")).unwrap();
-    let f = write_case(
+    let f = write(
         dir.path(),
         "old.yaml",
-        &base.replace("ansokningsdatum: 2023-09-01", "ansokningsdatum: 1965-06-01"),
+        base.replace("ansokningsdatum: 2023-09-01", "ansokningsdatum: 1965-06-01"),
     );
     let pdf = dir.path().join("old.pdf");
     let o = styrdok(&[
@@ -571,9 +565,8 @@ fn a_draft_follows_a_link_and_keeps_it() {
 /// criterion left out could turn a rejection into a grant).
 #[test]
 fn the_engine_refuses_a_policy_with_rule_errors() {
-    use styrdok::load::{DiskTree, load};
     let dir = root().join("tests/fixtures/check/rule-errors/policy");
-    let (policy, _) = load(&DiskTree::new(dir).unwrap());
+    let (policy, _) = common::checked(&dir);
     let Err(e) = styrdok::eval::Engine::new(&policy) else {
         panic!("a policy with rule errors was compiled for evaluation");
     };
@@ -581,7 +574,7 @@ fn the_engine_refuses_a_policy_with_rule_errors() {
         e.0,
         "doc version 1 has rules with errors: run `styrdok check`"
     );
-    let (shipped, _) = load(&DiskTree::new(root().join("policy")).unwrap());
+    let (shipped, _) = common::checked(&common::shipped());
     assert!(styrdok::eval::Engine::new(&shipped).is_ok());
 }
 

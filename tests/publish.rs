@@ -8,7 +8,6 @@ mod common;
 use std::path::Path;
 
 use common::{build, copy_dir, files, pdf_text, pdfinfo, root, stderr, styrdok};
-use styrdok::load::{DiskTree, load};
 
 #[test]
 fn shipped_guideline_is_a_tagged_pdf_with_every_criterion() {
@@ -40,7 +39,7 @@ fn shipped_guideline_is_a_tagged_pdf_with_every_criterion() {
         "the page does not link to its PDF"
     );
     let text = pdf_text(&pdf);
-    let (policy, _) = load(&DiskTree::new(root().join("policy")).unwrap());
+    let (policy, _) = common::checked(&common::shipped());
     let v = policy
         .document("stod-arbete-studier")
         .unwrap()

@@ -3,14 +3,12 @@
 //! `cargo insta review` (or `INSTA_UPDATE=always cargo test --test render_snapshots`
 //! and read `git diff tests/snapshots`).
 
-use std::path::PathBuf;
+mod common;
 
-use styrdok::load::{DiskTree, load};
 use styrdok::render::templates::Templates;
 
 fn render(doc: &str, version: &str) -> styrdok::render::Rendered {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policy");
-    let (policy, diags) = load(&DiskTree::new(&root).unwrap());
+    let (policy, diags) = common::checked(&common::shipped());
     assert!(!diags.has_errors());
     let v = policy.document(doc).unwrap().version(version).unwrap();
     let hash = styrdok::publish::content_hash(&policy, v);

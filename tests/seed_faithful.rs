@@ -3,10 +3,11 @@
 //! footnote, and the title page. Layout (table of contents, running headers, page
 //! numbers) is generated and therefore skipped in the seed.
 
-use std::fmt::Write as _;
-use std::path::PathBuf;
+mod common;
 
-use styrdok::load::{DiskTree, load};
+use std::fmt::Write as _;
+
+use common::root;
 use styrdok::model::{Block, Part, Policy, Version};
 
 /// Where the project's seeds live for every developer and CI (`../shared/seeds`).
@@ -14,10 +15,6 @@ const SEED: &str = "../shared/seeds/003_4871b0f721310a0f.txt";
 /// A byte-for-byte copy in the repository, so that a clone away from `../shared` still
 /// tests the transcription; `the_copy_is_the_seed` keeps it identical.
 const COPY: &str = "tests/fixtures/seeds/003_4871b0f721310a0f.txt";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn seed() -> String {
     let shared = root().join(SEED);
@@ -52,7 +49,7 @@ fn the_copy_is_the_seed() {
 }
 
 fn policy() -> Policy {
-    let (policy, diags) = load(&DiskTree::new(root().join("policy")).unwrap());
+    let (policy, diags) = common::checked(&common::shipped());
     assert!(!diags.has_errors());
     policy
 }

@@ -1,17 +1,13 @@
 //! The embedded default policy loads without errors, and `check` reports exactly
 //! the seed's own defects as warnings (the tool reports them; it does not fix them).
 
-use std::path::PathBuf;
+mod common;
 
 use styrdok::diag::Severity;
-use styrdok::load::{DiskTree, load};
 
 #[test]
 fn shipped_policy_has_no_errors_and_reports_the_seed_defects() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policy");
-    let (policy, mut diags) = load(&DiskTree::new(&root).unwrap());
-    diags.extend(styrdok::check::check(&policy));
-    diags.sort();
+    let (policy, diags) = common::checked(&common::shipped());
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)

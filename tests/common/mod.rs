@@ -9,6 +9,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The embedded default policy folder.
+pub fn shipped() -> PathBuf {
+    root().join("policy")
+}
+
+/// A policy folder loaded and checked, as `styrdok check` does it: the policy and
+/// every diagnostic, sorted.
+pub fn checked(dir: &Path) -> (styrdok::model::Policy, styrdok::diag::Diagnostics) {
+    let tree = styrdok::load::DiskTree::new(dir).expect("the policy folder exists");
+    let (policy, mut diags) = styrdok::load::load(&tree);
+    diags.extend(styrdok::check::check(&policy));
+    diags.sort();
+    (policy, diags)
+}
+
 /// Runs the styrdok binary in the crate root, without colours.
 pub fn styrdok(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_styrdok"))
@@ -115,4 +130,12 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, to.join(e.file_name())).unwrap();
         }
     }
+}
+
+/// Writes a file at `rel` under `dir`, making its folders; returns its path.
+pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, content).unwrap();
+    p
 }
