@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use styrdok::load::{DiskTree, load};
+
 use styrdok::publish::{Options, build, check_and_build};
 use styrdok::render::templates::Templates;
 use styrdok::typst_cli::{FONTS, Typst};
@@ -43,14 +47,8 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(41);
     let typst = Typst::find().expect("Typst is needed: run scripts/install-typst");
-    // In memory (tmpfs) where there is one: the comparison is of CPU work, not of this
-    // machine's disk writeback, which made the figures swing by ±20 % between runs.
-    let shm = Path::new("/dev/shm");
-    let work = if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
+    // In memory where it can be: disk writeback made the figures swing by ±20 % between runs.
+    let work = common::scratch();
     println!("work folder: {}", work.path().parent().unwrap().display());
 
     // 1. HTML + criteria.json + case schema alone: load, check, render, write (no Typst).
@@ -76,8 +74,9 @@ fn main() {
         },
     )
     .unwrap();
-    let typs: Vec<PathBuf> = walk(&first)
+    let typs: Vec<PathBuf> = common::files(&first)
         .into_iter()
+        .map(|f| first.join(f))
         .filter(|p| p.extension().is_some_and(|e| e == "typ"))
         .collect();
     assert_eq!(typs.len(), 3);
@@ -150,18 +149,4 @@ fn main() {
         "  ratio build / bare typst: {:.3}; styrdok's overhead {overhead:+.1} % of Typst's time, median of pairwise differences {diff:+.2} ms (target < 5 %)",
         ms(f) / ms(b)
     );
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
 }

@@ -12,7 +12,8 @@ use std::time::Instant;
 
 use styrdok::eval::Engine;
 use styrdok::eval::batch::{self, Format, Lookup};
-use styrdok::load::{DiskTree, load};
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const INSATSER: [&str; 4] = [
     "socialpsykiatri",
@@ -151,13 +152,8 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let shm = Path::new("/dev/shm");
-    let work = if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
-    let (policy, d) = load(&DiskTree::new(root.join("policy")).unwrap());
+    let work = common::scratch();
+    let (policy, d) = common::checked(&root.join("policy"));
     assert!(!d.has_errors());
     let engine = Engine::new(&policy).unwrap();
     let lookup = Lookup::new(&engine);

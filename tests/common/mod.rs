@@ -139,3 +139,14 @@ pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(&p, content).unwrap();
     p
 }
+
+/// A scratch folder in memory (tmpfs, `/dev/shm`) where there is one, else the system's
+/// temporary folder: benchmarks then measure CPU work, not the disk's writeback.
+pub fn scratch() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    }
+}
