@@ -6,6 +6,15 @@ use std::process::Output;
 
 use common::{copy_dir, pdf_text, root, stderr, stdout, styrdok, write};
 
+/// `styrdok eval --format json --case CASE` with more arguments; it must succeed.
+fn eval_json(case: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["eval", "--format", "json", "--case", case];
+    args.extend(extra);
+    let o = styrdok(&args);
+    assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
+    json(&o)
+}
+
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
 }
@@ -65,28 +74,17 @@ fn json_output_matches_its_schema_and_says_what_is_missing() {
         "lss-avslag.yaml",
         "case.json",
     ] {
-        let o = styrdok(&[
-            "eval",
-            "--format",
-            "json",
-            "--case",
-            &format!("tests/fixtures/cases/{file}"),
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{file}: {}", stderr(&o));
-        let v = json(&o);
+        let v = eval_json(&format!("tests/fixtures/cases/{file}"), &[]);
         let errors: Vec<String> = validator
             .iter_errors(&v)
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{file}: {errors:#?}");
     }
-    let v = json(&styrdok(&[
-        "eval",
-        "--format",
-        "json",
-        "--case",
+    let v = eval_json(
         "tests/fixtures/cases/socialpsykiatri-ofullstandig.yaml",
-    ]));
+        &[],
+    );
     let i = &v["interventions"][0];
     assert_eq!(i["outcome"], "utredning_ofullstandig");
     let missing = &i["missing"][0];
@@ -116,13 +114,7 @@ fn json_output_matches_its_schema_and_says_what_is_missing() {
 
 #[test]
 fn a_rejection_lists_the_information_duties() {
-    let v = json(&styrdok(&[
-        "eval",
-        "--format",
-        "json",
-        "--case",
-        "tests/fixtures/cases/lss-avslag.yaml",
-    ]));
+    let v = eval_json("tests/fixtures/cases/lss-avslag.yaml", &[]);
     let i = &v["interventions"][0];
     assert_eq!(i["outcome"], "avslag");
     let duties: Vec<&str> = i["duties"]
@@ -164,15 +156,10 @@ fn the_date_option_chooses_the_version_in_force() {
         "{}",
         stderr(&o)
     );
-    let v = json(&styrdok(&[
-        "eval",
-        "--format",
-        "json",
-        "--case",
+    let v = eval_json(
         "tests/fixtures/cases/lss-avslag.yaml",
-        "--date",
-        "2024-01-01",
-    ]));
+        &["--date", "2024-01-01"],
+    );
     assert_eq!(v["evaluated_on"], "2024-01-01");
     assert_eq!(v["application_date"], "2023-09-01");
 
@@ -193,19 +180,11 @@ fn the_date_option_chooses_the_version_in_force() {
         .replace("valid_from: 2022-05-24", "valid_from: 2024-01-01");
     std::fs::write(doc.join("2024-01.yaml"), new).unwrap();
     for (date, version) in [("2023-12-31", "2022-05"), ("2024-01-01", "2024-01")] {
-        let o = styrdok(&[
-            "eval",
-            "--policy",
-            policy.to_str().unwrap(),
-            "--format",
-            "json",
-            "--case",
+        let v = eval_json(
             "tests/fixtures/cases/lss-avslag.yaml",
-            "--date",
-            date,
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert_eq!(json(&o)["document"]["version"], version, "{date}");
+            &["--policy", policy.to_str().unwrap(), "--date", date],
+        );
+        assert_eq!(v["document"]["version"], version, "{date}");
     }
 }
 
@@ -370,13 +349,7 @@ fn new_case_prints_a_file_that_evaluates_as_incomplete() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("ny.yaml");
     std::fs::write(&f, &text).unwrap();
-    let v = json(&styrdok(&[
-        "eval",
-        "--format",
-        "json",
-        "--case",
-        f.to_str().unwrap(),
-    ]));
+    let v = eval_json(f.to_str().unwrap(), &[]);
     assert_eq!(v["interventions"][0]["outcome"], "utredning_ofullstandig");
     assert_eq!(
         v["interventions"][0]["missing"].as_array().unwrap().len(),
