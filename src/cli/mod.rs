@@ -327,21 +327,23 @@ fn batch(
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot open `{}` ({e})", path.display()))?;
     let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut run = |w: &mut dyn Write| {
+        finished(batch::run(
+            engine,
+            a.document.as_deref(),
+            a.date,
+            &mut input,
+            input_format,
+            w,
+            output_format,
+        ))
+    };
     let summary = match &a.out {
         Some(out) => {
             // Results appear complete or not at all (a device or pipe is written directly).
             let mut file = styrdok::publish::OutFile::create(out)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 16, file.writer());
-            let Some(summary) = finished(batch::run(
-                engine,
-                a.document.as_deref(),
-                a.date,
-                &mut input,
-                input_format,
-                &mut w,
-                output_format,
-            ))?
-            else {
+            let Some(summary) = run(&mut w)? else {
                 return Ok(ExitCode::SUCCESS);
             };
             w.flush()
@@ -351,18 +353,8 @@ fn batch(
             summary
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let Some(summary) = finished(batch::run(
-                engine,
-                a.document.as_deref(),
-                a.date,
-                &mut input,
-                input_format,
-                &mut w,
-                output_format,
-            ))?
-            else {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let Some(summary) = run(&mut w)? else {
                 return Ok(ExitCode::SUCCESS);
             };
             summary
