@@ -12,9 +12,9 @@ mod common;
 
 use styrdok::load::{DiskTree, load};
 
+use styrdok::publish::typst_cli::{FONTS, Typst};
 use styrdok::publish::{Options, build, check_and_build};
 use styrdok::render::templates::Templates;
-use styrdok::typst_cli::{FONTS, Typst};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -325,3 +325,45 @@ impl miette::Diagnostic for Report {
         Some(Box::new(self.labels.iter().cloned()))
     }
 }
+
+/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wrong_lc = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&wrong_lc, &c.to_lowercase()), c))
+        .filter(|(dist, c)| *dist <= 2.max(c.chars().count() / 3) && *dist < wrong.chars().count())
+        .min_by_key(|(dist, c)| (*dist, *c))
+        .map(|(_, c)| c)
+}
+
+/// `a`, `b` or `c`.
+pub fn list(options: &[&str]) -> String {
+    let quoted: Vec<String> = options.iter().map(|o| format!("`{o}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_need_to_be_close() {
+        assert_eq!(
+            did_you_mean("titel", ["title", "kind", "sections"]),
+            Some("title")
+        );
+        assert_eq!(
+            did_you_mean("sektioner", ["title", "kind", "sections"]),
+            None
+        );
+        assert_eq!(list(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+}

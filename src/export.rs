@@ -17,33 +17,15 @@ fn enum_json(v: &EnumValue) -> Value {
 }
 
 /// The facts a version's rules read (criteria and duty conditions), in dictionary order.
-pub fn facts_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Fact> {
-    let mut used = vec![false; policy.facts.len()];
-    for p in compiled.programs() {
-        for &slot in p.facts_read() {
-            used[slot] = true;
-        }
-    }
-    keep(&policy.facts, &used)
+fn facts_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Fact> {
+    let (facts, _) = crate::identity::read_by(policy, compiled);
+    facts.into_iter().map(|k| &policy.facts[k]).collect()
 }
 
 /// The parameters a version's rules read (criteria and duty conditions), in order.
-pub fn parameters_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Parameter> {
-    let mut used = vec![false; policy.parameters.len()];
-    for p in compiled.programs() {
-        for &slot in p.params_read() {
-            used[slot] = true;
-        }
-    }
-    keep(&policy.parameters, &used)
-}
-
-fn keep<'a, T>(all: &'a [T], used: &[bool]) -> Vec<&'a T> {
-    all.iter()
-        .zip(used)
-        .filter(|(_, u)| **u)
-        .map(|(x, _)| x)
-        .collect()
+fn parameters_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Parameter> {
+    let (_, params) = crate::identity::read_by(policy, compiled);
+    params.into_iter().map(|k| &policy.parameters[k]).collect()
 }
 
 fn fact_json(f: &Fact) -> Value {

@@ -8,18 +8,20 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod date;
 pub mod diag;
 pub mod eval;
 pub mod export;
+pub mod identity;
 pub mod load;
 pub mod markdown;
 pub mod model;
-pub mod policytest;
 pub mod publish;
 pub mod render;
 pub mod rules;
 pub mod source;
-pub mod typst_cli;
+pub mod sv;
+pub mod write;
 
 /// The built-in rule name for the case's application date.
 pub const BUILTIN_APPLICATION_DATE: &str = "ansokningsdatum";

@@ -539,7 +539,7 @@ fn target(dest: &str) -> Option<Target> {
     if let Some(id) = dest.strip_prefix('#') {
         // Only a well-formed id can be a link target: ids are what anchors and Typst
         // labels are made of, and anything else would reach a writer unescaped.
-        return crate::load::model::is_slug(id, true).then(|| Target::Internal(id.to_string()));
+        return crate::model::is_slug(id, true).then(|| Target::Internal(id.to_string()));
     }
     let lower = dest.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")

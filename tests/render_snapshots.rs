@@ -11,7 +11,7 @@ fn render(doc: &str, version: &str) -> styrdok::render::Rendered {
     let (policy, diags) = common::checked(&common::shipped());
     assert!(!diags.has_errors());
     let v = policy.document(doc).unwrap().version(version).unwrap();
-    let hash = styrdok::publish::content_hash(&policy, v);
+    let hash = styrdok::identity::content_hash(&policy, policy.document(doc).unwrap(), v);
     let templates = Templates::load(None).unwrap();
     styrdok::render::document(&templates, &policy, doc, v, &hash).unwrap()
 }

@@ -34,6 +34,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
             }
             labels.add(&v.version, &mut d);
             dates(v, &mut d);
+            refs::replaces(doc, v, &mut d);
         }
         if doc.versions.iter().all(|v| !v.incomplete) {
             version_periods(&doc.versions, &mut d);

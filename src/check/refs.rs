@@ -2,10 +2,9 @@
 //! the riktlinje an anvisning applies, and `#section` links in the prose.
 
 use crate::check::text::text_span;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::decode::did_you_mean;
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown;
-use crate::model::{Block, CriterionKind, DocKind, Id, Part, Policy, Text, Version};
+use crate::model::{Block, CriterionKind, DocKind, Document, Id, Part, Policy, Text, Version};
 use crate::source::Span;
 
 /// "unknown {what} `{name}`{tail}", with a suggestion from `known`.
@@ -24,9 +23,7 @@ fn unknown(
     diag = match did_you_mean(name, known.iter().copied()) {
         Some(best) => diag.with_hint(format!("did you mean `{best}`?")),
         None if known.is_empty() => diag.with_hint(format!("no {what} is defined")),
-        None if known.len() <= 8 => {
-            diag.with_hint(format!("known: {}", crate::load::decode::list(known)))
-        }
+        None if known.len() <= 8 => diag.with_hint(format!("known: {}", crate::diag::list(known))),
         None => diag.with_hint(format!(
             "{} {what}s are defined; check the spelling",
             known.len()
@@ -46,6 +43,56 @@ fn resolve_in(d: &mut Diagnostics, id: &Id, what: (&str, &str), known: &[&str]) 
         unknown(d, id.span, what, &id.value, known);
     }
     ok
+}
+
+/// `replaces: {version: …}` names an earlier version of the same document; a warning
+/// when it skips the version right before (the history would then have two branches).
+pub(super) fn replaces(doc: &Document, v: &Version, d: &mut Diagnostics) {
+    let Some(label) = v.replaces.as_ref().and_then(|r| r.version.as_ref()) else {
+        return;
+    };
+    let known: Vec<&str> = doc
+        .versions
+        .iter()
+        .filter(|x| x.file != v.file)
+        .map(|x| x.version.value.as_str())
+        .collect();
+    if !resolve_in(d, label, ("version", " of this document"), &known) {
+        return;
+    }
+    let Some(target) = doc.version(&label.value) else {
+        return;
+    };
+    if target.valid_from.value >= v.valid_from.value {
+        d.push(
+            Diagnostic::error(
+                "date-order",
+                label.span,
+                format!(
+                    "version `{}` replaces `{}`, which becomes valid on {}, not before it",
+                    v.version.value, target.version.value, target.valid_from.value
+                ),
+            )
+            .with_related(target.valid_from.span, "valid from here")
+            .with_hint("a version replaces an earlier one; check `replaces` and both `valid_from`"),
+        );
+    } else if let Some(before) = doc.predecessor(v).filter(|p| p.file != target.file) {
+        d.push(
+            Diagnostic::warning(
+                "replaces-skips",
+                label.span,
+                format!(
+                    "version `{}` replaces `{}`, but `{}` comes between them",
+                    v.version.value, target.version.value, before.version.value
+                ),
+            )
+            .with_related(before.version.span, "the version in between")
+            .with_hint(format!(
+                "a version replaces the one in force before it: write `version: \"{}\"`",
+                before.version.value
+            )),
+        );
+    }
 }
 
 /// Checks every reference in one version.

@@ -149,7 +149,7 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    styrdok::load::decode::parse_date(s)
+    styrdok::date::parse(s)
 }
 
 #[derive(Debug, clap::Args)]

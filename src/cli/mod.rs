@@ -169,7 +169,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
     let typst = if a.html_only {
         None
     } else {
-        Some(styrdok::typst_cli::Typst::find()?)
+        Some(styrdok::publish::typst_cli::Typst::find()?)
     };
     let opts = styrdok::publish::Options {
         out: &a.out,
@@ -256,7 +256,7 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     };
     if let Some(draft) = &a.draft {
         let templates = templates(&a.policy, None)?;
-        styrdok::eval::draft::write(&templates, &engine, &case, &evaluation, draft)?;
+        styrdok::publish::draft::write(&templates, &engine, &case, &evaluation, draft)?;
         eprintln!("wrote the decision draft to {}", draft.display());
     }
     let mut out = std::io::stdout().lock();
@@ -341,7 +341,7 @@ fn batch(
     let summary = match &a.out {
         Some(out) => {
             // Results appear complete or not at all (a device or pipe is written directly).
-            let mut file = styrdok::publish::OutFile::create(out)?;
+            let mut file = styrdok::write::OutFile::create(out)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 16, file.writer());
             let Some(summary) = run(&mut w)? else {
                 return Ok(ExitCode::SUCCESS);
@@ -376,7 +376,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     let tree = DiskTree::new(&a.path)?;
     let mut sources = styrdok::source::Sources::default();
     let mut diags = styrdok::diag::Diagnostics::default();
-    let tests = styrdok::policytest::load(&tree, &engine, &mut sources, &mut diags);
+    let tests = styrdok::eval::policytest::load(&tree, &engine, &mut sources, &mut diags);
     if diags.has_errors() {
         let color = stderr_color();
         for d in diags.iter() {
@@ -393,7 +393,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::from(PROBLEMS));
     }
-    let run = styrdok::policytest::run(&engine, &sources, &tests);
+    let run = styrdok::eval::policytest::run(&engine, &sources, &tests);
     let mut out = String::new();
     for r in &run.results {
         if r.failures.is_empty() {
@@ -410,7 +410,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
         }
     }
     if a.coverage || run.coverage_percent() < a.min_coverage {
-        out.push_str(&styrdok::policytest::coverage_text(&run));
+        out.push_str(&styrdok::eval::policytest::coverage_text(&run));
     }
     let failed = run.failed();
     out.push_str(&format!(
@@ -439,7 +439,7 @@ fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(PROBLEMS));
     };
     let engine = styrdok::eval::Engine::new(&policy).map_err(|e| e.0)?;
-    let date = a.date.unwrap_or_else(today);
+    let date = a.date.unwrap_or_else(styrdok::date::today);
     let (v, i) = match styrdok::eval::newcase::find(&engine, &a.insats, a.document.as_deref(), date)
     {
         Ok(found) => found,
@@ -451,13 +451,4 @@ fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
     };
     print!("{}", styrdok::eval::newcase::template(&engine, v, i, date));
     Ok(ExitCode::SUCCESS)
-}
-
-/// Today's date (UTC), from the system clock.
-fn today() -> jiff::civil::Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = styrdok::rules::civil_from_days((secs / 86_400) as i64);
-    jiff::civil::Date::new(y as i16, m as i8, d as i8).unwrap_or(jiff::civil::date(1970, 1, 1))
 }

@@ -4,8 +4,10 @@
 
 use jiff::civil::Date;
 
+use crate::date::parse as parse_date;
+use crate::diag::did_you_mean;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::decode::{Decode, MapReader, did_you_mean, parse_date, wrong_type};
+use crate::load::decode::{Decode, MapReader, wrong_type};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::model::{EnumValue, Fact, FactSource, FactType, Policy};
 
@@ -125,7 +127,7 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
         },
         (FactType::Date, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
         (FactType::Date, Raw::Str(s)) => match parse_date(s.trim()) {
-            Ok(d) => Ok(Some(crate::eval::days(d))),
+            Ok(d) => Ok(Some(crate::date::days(d))),
             Err(why) => Err(format!("`{name}`: `{s}` is not a date ({why})")),
         },
         (FactType::Enum(values), raw) => {
@@ -173,7 +175,7 @@ pub fn display(fact: &Fact, value: i64) -> String {
         FactType::Bool => if value != 0 { "ja" } else { "nej" }.to_string(),
         FactType::Integer { .. } => value.to_string(),
         FactType::Date => {
-            let (y, m, d) = crate::rules::civil_from_days(value);
+            let (y, m, d) = crate::date::civil_from_days(value);
             format!("{y:04}-{m:02}-{d:02}")
         }
         FactType::Enum(values) => values
@@ -346,7 +348,7 @@ fn role_index(node: &Node, roles: &[&str], d: &mut Diagnostics) -> Option<u8> {
     let mut diag = Diagnostic::error("unknown-role", node.span, format!("unknown role `{s}`"));
     diag = match did_you_mean(&s, roles.iter().copied()) {
         Some(b) => diag.with_hint(format!("did you mean `{b}`?")),
-        None => diag.with_hint(format!("roles are {}", crate::load::decode::list(roles))),
+        None => diag.with_hint(format!("roles are {}", crate::diag::list(roles))),
     };
     d.push(diag);
     None

@@ -1,17 +1,14 @@
 //! The decision draft (beslutsförslag): the guideline's two-step procedure, the
 //! period, and a motivation naming the provisions and only the decisive
 //! circumstances (förvaltningslagen 32 §). Headed as a draft for the case officer;
-//! assessments are quoted as the officer's. Markdown from `templates/decision.md`,
-//! or PDF through `templates/decision.typ` and the Typst CLI.
-
-use std::path::Path;
+//! assessments are quoted as the officer's. The data here; `publish::draft` writes it
+//! as Markdown (`templates/decision.md`) or PDF (`templates/decision.typ` through Typst).
 
 use serde::Serialize;
 
 use crate::eval::case::display;
 use crate::eval::report::intervention_missing;
 use crate::eval::{Case, Engine, Evaluation, Outcome};
-use crate::render::templates::Templates;
 use crate::rules::Tri;
 
 /// Everything `decision.md` receives.
@@ -238,7 +235,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                 period: r.period.zip(i.duration.as_ref()).map(|(p, d)| DraftPeriod {
                     from: p.from.to_string(),
                     until: p.until.to_string(),
-                    length: crate::render::context::duration_sv(d.years, d.months),
+                    length: crate::sv::duration(d.years, d.months),
                     basis: d
                         .basis
                         .as_ref()
@@ -283,115 +280,4 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
         interventions,
         laws: laws.join(", "),
     }
-}
-
-/// The draft as Markdown.
-pub fn markdown(
-    templates: &Templates,
-    engine: &Engine<'_>,
-    case: &Case,
-    e: &Evaluation<'_, '_>,
-) -> Result<String, String> {
-    let md = templates.render("decision.md", &context(engine, case, e))?;
-    // Collapse the blank lines that template control flow leaves behind.
-    let mut out = String::with_capacity(md.len());
-    let mut blank = 0;
-    for line in md.lines() {
-        if line.trim().is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        // Two trailing spaces are a Markdown line break: keep those, trim the rest.
-        out.push_str(if line.ends_with("  ") {
-            line
-        } else {
-            line.trim_end()
-        });
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-#[derive(Serialize)]
-struct TypstDraft {
-    title: String,
-    body: String,
-}
-
-/// Writes the draft to `path`: Markdown for `.md`, PDF (through Typst) for `.pdf`.
-/// The file appears complete or not at all.
-pub fn write(
-    templates: &Templates,
-    engine: &Engine<'_>,
-    case: &Case,
-    e: &Evaluation<'_, '_>,
-    path: &Path,
-) -> Result<(), String> {
-    let md = markdown(templates, engine, case, e)?;
-    let ext = path
-        .extension()
-        .and_then(|x| x.to_str())
-        .map(str::to_ascii_lowercase);
-    // Typst's work folder goes beside the draft, where the user chose to keep case data;
-    // a device or pipe (`/dev/stdout`) has no such place, so the system's temporary folder.
-    let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-    let beside = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let temp = std::env::temp_dir();
-    let dir = if is_special { temp.as_path() } else { beside };
-
-    let bytes = match ext.as_deref() {
-        Some("md") => md.into_bytes(),
-        Some("pdf") => {
-            let typst = crate::typst_cli::Typst::find()?;
-            let mut notes = crate::markdown::Footnotes::default();
-            let mut blocks = crate::markdown::blocks(&md, &mut notes);
-            // The guideline's sections are not in the draft: its internal links become text.
-            crate::markdown::unlink_internal(&mut blocks);
-            notes
-                .items
-                .iter_mut()
-                .for_each(|b| crate::markdown::unlink_internal(b));
-            let mut body = String::new();
-            crate::render::typst::document(&blocks, &notes, &mut body);
-            let title = format!(
-                "Beslutsförslag (utkast) – {}",
-                case.id.as_deref().unwrap_or("ärende")
-            );
-            let typ = templates.render("decision.typ", &TypstDraft { title, body })?;
-            // The work folder sits beside the requested file: case data goes nowhere else.
-            let work = tempfile::Builder::new()
-                .prefix(".styrdok-draft-")
-                .tempdir_in(dir)
-                .map_err(|err| {
-                    format!("cannot create a work folder in `{}` ({err})", dir.display())
-                })?;
-            let mut fonts = vec![crate::typst_cli::font_dir(&work.path().join(".fonts"))?];
-            fonts.extend(templates.fonts());
-            std::fs::write(work.path().join("decision.typ"), typ)
-                .map_err(|err| format!("cannot write the draft ({err})"))?;
-            let stamp = crate::eval::days(case.application_date) * 86_400;
-            typst.compile(work.path(), "decision.typ", "decision.pdf", stamp, &fonts)?;
-
-            std::fs::read(work.path().join("decision.pdf"))
-                .map_err(|err| format!("cannot read the compiled draft ({err})"))?
-        }
-        _ => {
-            return Err(format!(
-                "the draft's file name must end in `.md` or `.pdf`: `{}`",
-                path.display()
-            ));
-        }
-    };
-    let mut file = crate::publish::OutFile::create(path)?;
-    file.writer()
-        .write_all(&bytes)
-        .map_err(|err| format!("cannot write the draft ({err})"))?;
-    file.finish()
 }

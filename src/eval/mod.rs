@@ -7,17 +7,19 @@ pub mod batch;
 pub mod case;
 pub mod draft;
 pub mod newcase;
+pub mod policytest;
 pub mod report;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::check::rules::{compile_version, scope};
+use crate::date::days;
 use crate::diag::Diagnostics;
 use crate::model::{
     Criterion, CriterionKind, Document, Duty, FactSource, Intervention, ParamData, Policy, Version,
 };
-use crate::rules::{Env, ParamVal, Program, Tri, days_from_civil};
+use crate::rules::{Env, ParamVal, Program, Tri};
 pub use case::{Assessment, Case};
 
 /// The outcome for one intervention applied for.
@@ -197,11 +199,6 @@ fn these(interventions: &[String]) -> String {
     }
 }
 
-/// Days since 1970-01-01 of a civil date.
-pub fn days(d: Date) -> i64 {
-    days_from_civil(i32::from(d.year()), d.month() as u32, d.day() as u32)
-}
-
 impl<'p> Engine<'p> {
     /// Compiles every riktlinje version of a checked policy. A rule that does not
     /// compile is an error here, never a criterion left out (which could grant).
@@ -209,6 +206,7 @@ impl<'p> Engine<'p> {
         let sc = scope(policy);
         let roles = policy.glossary.role_ids();
         let mut versions = Vec::new();
+        let mut hashes = crate::identity::Hashes::new();
         for doc in &policy.documents {
             for v in &doc.versions {
                 if v.interventions.is_empty() {
@@ -261,7 +259,7 @@ impl<'p> Engine<'p> {
                 versions.push(CompiledVersion {
                     doc,
                     version: v,
-                    hash: crate::publish::content_hash(policy, v),
+                    hash: hashes.of(policy, doc, v),
                     criteria,
                     interventions,
                 });
@@ -348,7 +346,7 @@ impl<'p> Engine<'p> {
                     })
                     .collect();
                 if let Some(u) = interventions.iter().find(|i| !all.contains(&i.as_str())) {
-                    let hint = crate::load::decode::did_you_mean(u, all.iter().copied())
+                    let hint = crate::diag::did_you_mean(u, all.iter().copied())
                         .map(|b| format!("; did you mean `{b}`?"))
                         .unwrap_or_default();
                     Err(EvalError(format!(
@@ -583,10 +581,7 @@ impl<'p> Engine<'p> {
             if !missing.is_empty() {
                 out.push((
                     slot,
-                    format!(
-                        "bedömningen saknar {}",
-                        crate::render::body::join_sv(&missing)
-                    ),
+                    format!("bedömningen saknar {}", crate::sv::join(&missing)),
                 ));
             }
         }
@@ -595,10 +590,7 @@ impl<'p> Engine<'p> {
 
     /// A role's title from the glossary.
     pub fn role_title(&self, id: &str) -> String {
-        self.policy
-            .glossary
-            .role(id)
-            .map_or_else(|| id.to_string(), |r| r.title.value.clone())
+        crate::sv::role_title(self.policy, id)
     }
 }
 

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::eval::{CompiledVersion, Engine, EvalError};
 use crate::model::{FactSource, FactType};
-use crate::render::body::who_establishes;
+use crate::sv::who_establishes;
 
 /// The version and intervention an id names (in the guideline in force on `date`).
 pub fn find<'e, 'p>(
@@ -169,9 +169,9 @@ pub fn template(engine: &Engine<'_>, v: &CompiledVersion<'_>, index: usize, date
         let _ = writeln!(
             out,
             "# Särskilda skäl för längre tid än {}: ange antal månader och motivering.",
-            i.duration.as_ref().map_or_else(String::new, |d| {
-                crate::render::context::duration_sv(d.years, d.months)
-            })
+            i.duration
+                .as_ref()
+                .map_or_else(String::new, |d| { crate::sv::duration(d.years, d.months) })
         );
         let _ = writeln!(
             out,

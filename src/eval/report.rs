@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::eval::case::{display, json_value};
 use crate::eval::{Case, CompiledCriterion, Engine, Evaluation, InterventionResult, Outcome};
 use crate::model::{CriterionKind, FactSource};
-use crate::render::body::who_establishes;
 use crate::rules::Tri;
+use crate::sv::who_establishes;
 
 /// A fact a criterion needs and does not have, with who provides it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,13 +403,13 @@ fn write_period(
 ) {
     match (r.period, &i.duration) {
         (Some(p), Some(d)) => {
-            let len = crate::render::context::duration_sv(d.years, d.months);
+            let len = crate::sv::duration(d.years, d.months);
             let _ = write!(s, "  Period: {} – {} ({len}", p.from, p.until);
             if p.extended_months > 0 {
                 let _ = write!(
                     s,
                     " och {} på grund av särskilda skäl",
-                    crate::render::context::duration_sv(0, p.extended_months)
+                    crate::sv::duration(0, p.extended_months)
                 );
             }
             let _ = writeln!(s, ")");

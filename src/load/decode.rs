@@ -7,7 +7,8 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::date::parse as parse_date;
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean, list};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::source::{Span, Spanned};
 
@@ -108,30 +109,6 @@ impl Decode for Date {
     }
 }
 
-/// Parses `YYYY-MM-DD` strictly (no times, no other formats).
-pub fn parse_date(s: &str) -> Result<Date, String> {
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return Err("expected `YYYY-MM-DD`".into());
-    }
-    let y: i16 = s[0..4].parse().map_err(|_| "bad year")?;
-    let m: i8 = s[5..7].parse().map_err(|_| "bad month")?;
-    let day: i8 = s[8..10].parse().map_err(|_| "bad day")?;
-    Date::new(y, m, day).map_err(|_| {
-        if (1..=12).contains(&m) {
-            format!("month {m} of {y} has no day {day}")
-        } else {
-            format!("there is no month {m}")
-        }
-    })
-}
-
 impl<T: Decode> Decode for Spanned<T> {
     const EXPECTED: &'static str = T::EXPECTED;
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
@@ -179,30 +156,6 @@ pub fn choice(
     }
     d.push(diag);
     None
-}
-
-/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    wrong: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let wrong_lc = wrong.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&wrong_lc, &c.to_lowercase()), c))
-        .filter(|(dist, c)| *dist <= 2.max(c.chars().count() / 3) && *dist < wrong.chars().count())
-        .min_by_key(|(dist, c)| (*dist, *c))
-        .map(|(_, c)| c)
-}
-
-/// `a`, `b` or `c`.
-pub fn list(options: &[&str]) -> String {
-    let quoted: Vec<String> = options.iter().map(|o| format!("`{o}`")).collect();
-    match quoted.len() {
-        0 => String::new(),
-        1 => quoted[0].clone(),
-        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
-    }
 }
 
 /// Reads the fields of one YAML mapping.
@@ -408,37 +361,4 @@ pub fn single_key<'n>(
     };
     d.push(diag);
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_strict() {
-        assert!(parse_date("2022-05-24").is_ok());
-        assert_eq!(
-            parse_date("2022-02-30").unwrap_err(),
-            "month 2 of 2022 has no day 30"
-        );
-        assert_eq!(
-            parse_date("2022-13-01").unwrap_err(),
-            "there is no month 13"
-        );
-        assert!(parse_date("22-5-24").is_err());
-        assert!(parse_date("2022-05-24T00:00").is_err());
-    }
-
-    #[test]
-    fn suggestions_need_to_be_close() {
-        assert_eq!(
-            did_you_mean("titel", ["title", "kind", "sections"]),
-            Some("title")
-        );
-        assert_eq!(
-            did_you_mean("sektioner", ["title", "kind", "sections"]),
-            None
-        );
-        assert_eq!(list(&["a", "b", "c"]), "`a`, `b` or `c`");
-    }
 }

@@ -288,7 +288,7 @@ pub fn load(tree: &dyn SourceTree) -> (Policy, Diagnostics) {
                     Span::file_start(id),
                     format!("`{other}` is not a known policy file; it is ignored"),
                 );
-                diag = match decode::did_you_mean(other, SHARED_FILES) {
+                diag = match crate::diag::did_you_mean(other, SHARED_FILES) {
                     Some(best) => diag.with_hint(format!("did you mean `{best}`?")),
                     None => diag.with_hint("shared files are glossary.yaml, facts.yaml and parameters.yaml; each document has its own folder"),
                 };
@@ -362,7 +362,7 @@ fn load_document(
         return None;
     }
     // The folder name is the document's id: a path in output/ and part of URLs.
-    if !model::is_slug(name, true) || name.len() > 64 {
+    if !crate::model::is_slug(name, true) || name.len() > 64 {
         d.push(
             Diagnostic::error("bad-id", Span::file_start(versions[0].file), format!("document folder `{name}` is not a valid id"))
                 .with_hint("name document folders with lowercase a–z, digits, `-` and `_` (at most 64), e.g. `stod-arbete-studier`"),

@@ -6,29 +6,17 @@ use crate::load::yaml::{Node, NodeKind, Style};
 use crate::model::{
     AppliesTo, Block, Criterion, CriterionKind, DocKind, Duration, Duty, EnumValue, Fact,
     FactSource, FactType, Glossary, Guidance, Id, Intervention, Law, Misspelling, ParamData,
-    ParamValue, Parameter, Part, ProcedureStep, Role, Section, StepOutcome, Term, Text, Version,
+    ParamValue, Parameter, Part, ProcedureStep, Replaces, Role, Section, StepOutcome, Term, Text,
+    Version,
 };
+use crate::model::{is_path_safe, is_slug};
 use crate::source::{FileId, Spanned};
+use jiff::civil::Date;
 
 /// An id for documents, sections, criteria and the like: `kebab-case` ASCII.
 pub struct Slug(pub Id);
 /// An id a rule can name: `snake_case` ASCII.
 pub struct Name(pub Id);
-
-/// Whether `s` is an id: lowercase a–z, digits and `_` (and, with `hyphen`, `-`),
-/// starting with a letter or `_` (or, with `hyphen`, a digit). Ids are anchors,
-/// Typst labels, path parts and (without `hyphen`) rule names, so they stay ASCII
-/// and never contain a `.` (which generated anchors use).
-pub fn is_slug(s: &str, hyphen: bool) -> bool {
-    let ok_first = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || (hyphen && c.is_ascii_digit()) || c == '_');
-    ok_first
-        && s.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (hyphen && c == '-')
-        })
-}
 
 fn check_id(node: &Node, d: &mut Diagnostics, hyphen: bool) -> Option<Id> {
     let s = String::decode(node, d)?;
@@ -83,18 +71,6 @@ impl Decode for Name {
 /// A version label: it names a folder of `output/` and part of file names, so it is
 /// kept to `[a-z0-9._-]`, starting with a letter or digit, without `..`.
 pub struct VersionLabel(pub Text);
-
-/// Whether a name is safe as one path component and in a URL: `[a-z0-9._-]`, not
-/// starting with `.` or `-`, no `..`, at most 64 characters.
-pub fn is_path_safe(s: &str) -> bool {
-    s.len() <= 64
-        && s.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-        && !s.contains("..")
-}
 
 impl Decode for VersionLabel {
     const EXPECTED: &'static str = "a version label like `2022-05`";
@@ -160,7 +136,9 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     let decided_by = m.optional::<Text>("decided_by", d);
     let decision_date = m.optional("decision_date", d);
     let valid_from = m.required("valid_from", d);
-    let valid_until = m.optional("valid_until", d);
+    let valid_until = m.node("valid_until").and_then(|n| valid_until(n, d));
+    let replaces = m.node("replaces").and_then(|n| replaces(n, d));
+    let document_owner = m.optional::<Text>("document_owner", d);
     let applies_to = m.node("applies_to").filter(|n| !n.is_null()).and_then(|n| {
         let mut a = MapReader::new(n, "`applies_to`", d)?;
         let document = slug(&mut a, "document", d);
@@ -209,6 +187,8 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         decision_date,
         valid_from: valid_from.unwrap_or(epoch),
         valid_until,
+        replaces,
+        document_owner,
         applies_to,
         notice,
         notes,
@@ -218,6 +198,61 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         duties,
         procedure,
         guidance,
+    })
+}
+
+/// `valid_until`: a date, or `tills vidare` (until further notice, as covers write it),
+/// which is the same as leaving the key out.
+fn valid_until(node: &Node, d: &mut Diagnostics) -> Option<Spanned<Date>> {
+    if node.is_null() {
+        return None;
+    }
+    if let Some(s) = node.as_scalar() {
+        if s.trim().eq_ignore_ascii_case("tills vidare") {
+            return None;
+        }
+        if crate::date::parse(s).is_err() && !s.starts_with(|c: char| c.is_ascii_digit()) {
+            d.push(
+                Diagnostic::error("wrong-type", node.span, format!("`{s}` is not a date"))
+                    .with_hint("write `valid_until` as `YYYY-MM-DD`, or `tills vidare` for a version in force until further notice"),
+            );
+            return None;
+        }
+    }
+    Spanned::<Date>::decode(node, d)
+}
+
+/// `replaces: {version: 2022-05}` (an earlier version of this document) and/or
+/// `{dnr: …, title: …}` (an earlier document by its diarienummer).
+fn replaces(node: &Node, d: &mut Diagnostics) -> Option<Replaces> {
+    if node.is_null() {
+        return None;
+    }
+    if let NodeKind::Scalar(..) = node.kind {
+        d.push(
+            Diagnostic::error("wrong-type", node.span, "`replaces` names what this version replaces as a mapping")
+                .with_hint("write `replaces: {version: \"2022-05\"}` for an earlier version of this document, or `replaces: {dnr: \"VON 2021:00134\"}` for an earlier document"),
+        );
+        return None;
+    }
+    let mut m = MapReader::new(node, "`replaces`", d)?;
+    let version = m.optional::<VersionLabel>("version", d).map(|v| v.0);
+    let dnr = m.optional::<Text>("dnr", d);
+    let title = m.optional::<Text>("title", d);
+    m.finish(d);
+    if version.is_none() && dnr.is_none() && title.is_none() {
+        d.push(
+            Diagnostic::error("missing-field", node.span, "`replaces` names nothing").with_hint(
+                "give `version` (an earlier version of this document), `dnr` or `title`",
+            ),
+        );
+        return None;
+    }
+    Some(Replaces {
+        version,
+        dnr,
+        title,
+        span: node.span,
     })
 }
 

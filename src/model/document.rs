@@ -16,7 +16,9 @@ pub struct Document {
 }
 
 impl Document {
-    /// The version in force on `date`: the latest one whose validity started on or before it.
+    /// The version in force on `date`: the latest one whose validity started on or
+    /// before it and has not ended (a version ends at its `valid_until`, or when the
+    /// next one starts).
     pub fn version_on(&self, date: Date) -> Option<&Version> {
         self.versions.iter().rev().find(|v| {
             v.valid_from.value <= date && v.valid_until.as_ref().is_none_or(|u| date <= u.value)
@@ -27,6 +29,63 @@ impl Document {
     pub fn version(&self, label: &str) -> Option<&Version> {
         self.versions.iter().find(|v| v.version.value == label)
     }
+
+    /// The position of `v` among the versions (oldest first), by its file.
+    fn position(&self, v: &Version) -> Option<usize> {
+        self.versions.iter().position(|x| x.file == v.file)
+    }
+
+    /// The version before `v`: the one it follows in time, which its appendix of
+    /// changes and its redline compare against.
+    pub fn predecessor(&self, v: &Version) -> Option<&Version> {
+        let k = self.position(v)?;
+        k.checked_sub(1).map(|p| &self.versions[p])
+    }
+
+    /// The version after `v`: the one that replaces it.
+    pub fn successor(&self, v: &Version) -> Option<&Version> {
+        self.versions.get(self.position(v)? + 1)
+    }
+
+    /// The last day `v` is in force: its own `valid_until`, or the day before its
+    /// successor starts, whichever is earlier; `None` while it holds *tills vidare*.
+    pub fn effective_until(&self, v: &Version) -> Option<Date> {
+        let by_successor = self
+            .successor(v)
+            .and_then(|s| s.valid_from.value.yesterday().ok());
+        match (v.valid_until.as_ref().map(|u| u.value), by_successor) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Where `v` stands on `date`: not yet in force, in force, replaced (and by
+    /// which version), or ended without a successor.
+    pub fn status_on<'a>(&'a self, v: &Version, date: Date) -> Status<'a> {
+        if date < v.valid_from.value {
+            return Status::Upcoming;
+        }
+        match self.effective_until(v) {
+            Some(until) if date > until => match self.successor(v) {
+                Some(s) if s.valid_from.value <= date => Status::Replaced(s),
+                _ => Status::Ended(until),
+            },
+            _ => Status::InForce,
+        }
+    }
+}
+
+/// Where a version stands on a given date (see [`Document::status_on`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Status<'a> {
+    /// Its validity has not begun.
+    Upcoming,
+    /// It is the version in force.
+    InForce,
+    /// A later version has replaced it.
+    Replaced(&'a Version),
+    /// Its validity ended on this day and no later version has begun.
+    Ended(Date),
 }
 
 /// What kind of styrdokument a file is.
@@ -65,13 +124,19 @@ pub struct AppliesTo {
     pub version: Option<Id>,
 }
 
-/// A reference to a document version, as in `document@version`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionRef {
-    /// Document id.
-    pub document: String,
-    /// Version label.
-    pub version: String,
+/// What a version replaces (*ersätter*), as its cover states it: an earlier version of
+/// the same document, and/or an earlier document known by its Dnr and title (one that
+/// is not kept in the policy folder). At least one of the three is given.
+#[derive(Debug)]
+pub struct Replaces {
+    /// The label of an earlier version of this document.
+    pub version: Option<Id>,
+    /// The replaced document's diarienummer, e.g. `VON 2021:00134`.
+    pub dnr: Option<Text>,
+    /// The replaced document's title, where it differs.
+    pub title: Option<Text>,
+    /// Where `replaces` is written.
+    pub span: crate::source::Span,
 }
 
 /// One adopted version of a document: a complete text with its own decision and validity.
@@ -105,8 +170,13 @@ pub struct Version {
     pub decision_date: Option<Spanned<Date>>,
     /// Giltig från.
     pub valid_from: Spanned<Date>,
-    /// Giltig till.
+    /// Giltig till; `None` when the version holds *tills vidare* (until further
+    /// notice), whether the file says so or leaves the key out.
     pub valid_until: Option<Spanned<Date>>,
+    /// Ersätter: the document or version this one replaces.
+    pub replaces: Option<Replaces>,
+    /// Dokumentansvarig: who answers for the document, a role or unit.
+    pub document_owner: Option<Text>,
     /// For an anvisning: the riktlinje it applies.
     pub applies_to: Option<AppliesTo>,
     /// A notice printed on the first page (e.g. that the document is an example).

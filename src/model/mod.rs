@@ -3,6 +3,7 @@
 
 mod catalog;
 mod document;
+mod id;
 
 pub use catalog::{
     EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES, Misspelling, ParamData,
@@ -10,8 +11,9 @@ pub use catalog::{
 };
 pub use document::{
     AppliesTo, Block, Criterion, CriterionKind, DocKind, Document, Duration, Duty, Guidance,
-    Intervention, Part, ProcedureStep, Section, StepOutcome, Version, VersionRef,
+    Intervention, Part, ProcedureStep, Replaces, Section, Status, StepOutcome, Version,
 };
+pub use id::{is_path_safe, is_slug};
 
 use crate::source::{Sources, Spanned};
 

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::markdown::{self, Block, Footnotes, Inline};
-use crate::model::{self, CriterionKind, Policy, Version};
+use crate::model::{self, Policy, Version};
 
 /// One piece of a section body.
 #[derive(Debug)]
@@ -194,60 +194,10 @@ impl<'a> Resolver<'a> {
             out.push(Reference {
                 anchor: format!("underlag.{}.{}", intervention, c.id.value),
                 quoted: self.inline(&c.text.value),
-                who: who_establishes(self.policy, &c.kind),
+                who: crate::sv::who_establishes(self.policy, &c.kind),
                 guidance: guidance.map(|g| self.blocks(&g)),
             });
         }
         out
-    }
-}
-
-/// In Swedish: who establishes a criterion, from its kind and the glossary's roles.
-pub fn who_establishes(policy: &Policy, kind: &CriterionKind) -> String {
-    let title = |id: &str| {
-        policy
-            .glossary
-            .role(id)
-            .map_or_else(|| id.to_string(), |r| r.title.value.clone())
-    };
-    match kind {
-        CriterionKind::Fact => "Faktauppgift".to_string(),
-        CriterionKind::Assessment {
-            by,
-            consulting,
-            report_from,
-        } => {
-            let mut s = format!("Bedöms av {}", title(&by.value));
-            match (report_from, consulting.is_empty()) {
-                (Some(r), false)
-                    if consulting.iter().any(|c| c.value == r.value) && consulting.len() == 1 =>
-                {
-                    s.push_str(&format!(
-                        " efter rapport från och samråd med {}",
-                        title(&r.value)
-                    ));
-                }
-                (r, _) => {
-                    if let Some(r) = r {
-                        s.push_str(&format!(" efter rapport från {}", title(&r.value)));
-                    }
-                    if !consulting.is_empty() {
-                        let names: Vec<String> =
-                            consulting.iter().map(|c| title(&c.value)).collect();
-                        s.push_str(&format!(" efter samråd med {}", join_sv(&names)));
-                    }
-                }
-            }
-            s
-        }
-    }
-}
-
-/// `a`, `a och b`, `a, b och c`.
-pub fn join_sv(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [rest @ .., last] => format!("{} och {last}", rest.join(", ")),
     }
 }

@@ -139,24 +139,6 @@ pub struct InterventionContext {
     pub criteria: Vec<String>,
 }
 
-/// `2 år`, `4 månader`, `1 år och 6 månader`.
-pub fn duration_sv(years: u32, months: u32) -> String {
-    let y = match years {
-        0 => None,
-        n => Some(format!("{n} år")),
-    };
-    let m = match months {
-        0 => None,
-        1 => Some("1 månad".to_string()),
-        n => Some(format!("{n} månader")),
-    };
-    match (y, m) {
-        (Some(y), Some(m)) => format!("{y} och {m}"),
-        (Some(x), None) | (None, Some(x)) => x,
-        (None, None) => String::new(),
-    }
-}
-
 /// Builds the context of one version for one back end.
 pub fn document(
     policy: &Policy,
@@ -281,7 +263,10 @@ pub fn document(
                 name: i.name.value.clone(),
                 target_group: i.target_group.value.clone(),
                 legal_basis: i.legal_basis.value.clone(),
-                duration: i.duration.as_ref().map(|d| duration_sv(d.years, d.months)),
+                duration: i
+                    .duration
+                    .as_ref()
+                    .map(|d| crate::sv::duration(d.years, d.months)),
                 criteria: i.criteria.iter().map(|c| c.value.clone()).collect(),
             })
             .collect(),

@@ -69,7 +69,7 @@ fn lit_filter(v: Value, _: Kwargs, _: &State) -> Value {
 #[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
 fn label_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
     let s = v.as_str().unwrap_or_default();
-    if !crate::load::model::is_slug(s, true) {
+    if !crate::model::is_slug(s, true) {
         return Err(tera::Error::message(format!(
             "`{s}` cannot be a Typst label"
         )));

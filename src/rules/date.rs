@@ -9,41 +9,7 @@ pub(super) const DATE_MIN: i64 = -719_528;
 /// 9999-12-31 as days since 1970-01-01.
 pub(super) const DATE_MAX: i64 = 2_932_896;
 
-/// Days since 1970-01-01 of the proleptic Gregorian date `y`-`m`-`d` (Howard Hinnant's
-/// `days_from_civil`). `m` must be 1–12 and `d` a day of that month; other input gives an
-/// unspecified number but never panics.
-#[must_use]
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let (m, d) = (i64::from(m), i64::from(d));
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400; // [0, 399]
-    let mp = (m + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + d - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    era * 146_097 + doe - 719_468
-}
-
-/// The proleptic Gregorian date (year, month 1–12, day 1–31) that is `days` after 1970-01-01
-/// (Howard Hinnant's `civil_from_days`). Exact whenever the year fits in an `i32`.
-#[must_use]
-pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days.wrapping_add(719_468);
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097; // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let d = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
-    let m = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
-    let y = yoe.wrapping_add(era.wrapping_mul(400)) + i64::from(m <= 2);
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "m is 1–12 and d 1–31; y is documented to wrap"
-    )]
-    (y as i32, m as u32, d as u32)
-}
+pub use crate::date::{civil_from_days, days_from_civil};
 
 /// [`civil_from_days`] for a day in [`DATE_MIN`]..=[`DATE_MAX`], by the faster 32-bit
 /// algorithm of Neri and Schneider ("Euclidean affine functions and their application to

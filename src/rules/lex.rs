@@ -218,7 +218,7 @@ fn date_end(b: &[u8], start: usize) -> Option<usize> {
 /// converts it to days since 1970-01-01.
 fn date(src: &str, span: Span) -> Result<i64, RuleError> {
     let text = &src[span.range()];
-    match crate::load::decode::parse_date(text) {
+    match crate::date::parse(text) {
         Ok(d) => Ok(days_from_civil(
             i32::from(d.year()),
             d.month().unsigned_abs().into(),

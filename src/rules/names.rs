@@ -56,7 +56,7 @@ pub(super) fn unknown_name_hint(scope: &Scope<'_>, name: &str) -> String {
         .iter()
         .map(|(n, _)| *n)
         .chain(scope.params.iter().map(|(n, _)| *n));
-    match crate::load::decode::did_you_mean(name, all.chain([APP_DATE]).chain(FUNCTIONS)) {
+    match crate::diag::did_you_mean(name, all.chain([APP_DATE]).chain(FUNCTIONS)) {
         Some(s) => format!("did you mean `{s}`?"),
         None => {
             "names are facts from facts.yaml, parameters from parameters.yaml, or `ansokningsdatum`"
@@ -80,7 +80,7 @@ pub(super) fn unknown_function_hint(scope: &Scope<'_>, name: &str) -> String {
         "dag" | "dagar" => Some("days"),
         _ => None,
     };
-    match crate::load::decode::did_you_mean(name, FUNCTIONS).or(swedish) {
+    match crate::diag::did_you_mean(name, FUNCTIONS).or(swedish) {
         Some(s) => format!("did you mean `{s}`?"),
         None => list.to_owned(),
     }
@@ -287,7 +287,7 @@ pub(super) fn not_a_value(c: &Checker<'_>, e: &Expr, slot: usize) -> Message {
                 EnumValue::Word(w) => Some(w.as_str()),
                 EnumValue::Int(_) => None,
             });
-            crate::load::decode::did_you_mean(s, words).map(|w| format!("did you mean `\"{w}\"`?"))
+            crate::diag::did_you_mean(s, words).map(|w| format!("did you mean `\"{w}\"`?"))
         }
         Kind::Int(n) if values.contains(&EnumValue::Word(n.to_string())) => {
             Some(format!("write it in quotes: `\"{n}\"`"))

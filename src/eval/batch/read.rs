@@ -1,47 +1,22 @@
-//! Batch evaluation: JSON Lines or CSV in, one result per case out, streaming in
-//! constant memory. A bad row gets an error in its result and the batch goes on.
-//! Rows are parsed straight into reusable buffers (no tree per row), so a run is
-//! bounded by JSON parsing; see benches/eval.rs.
+//! Reading a batch: JSON Lines or CSV, one case per row, streamed. [`Reader`] splits
+//! the input into rows (holding at most one row); [`Parser`] reads a row into a
+//! reusable [`Case`] for one policy, so the same rows can be read for two policies
+//! (an impact run across git revisions). Rows are parsed straight into the case's
+//! buffers with a serde `DeserializeSeed`: no tree per row.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
-use std::io::{BufRead, Read as _, Write};
+use std::fmt;
+use std::io::{BufRead, Read as _};
 
 use jiff::civil::Date;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::{Format, Stop};
+use crate::date::parse as parse_date;
+use crate::eval::Engine;
 use crate::eval::case::{Assessment, Case, Extension, Raw, encode};
-use crate::eval::{Engine, Outcome};
-use crate::load::decode::parse_date;
 use crate::model::FactSource;
-use crate::rules::Tri;
-
-/// Input and output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// One JSON object per line.
-    Jsonl,
-    /// Comma-separated values with a header row.
-    Csv,
-}
-
-/// Counts over a batch, for the summary. Bounded by the policy's size, not the batch's.
-#[derive(Debug, Default, Clone)]
-pub struct Summary {
-    /// Rows read.
-    pub rows: u64,
-    /// Rows that could not be evaluated.
-    pub errors: u64,
-    /// The first few line numbers of bad rows.
-    pub error_lines: Vec<u64>,
-    /// Outcomes: beviljas, avslag, utredning ofullständig.
-    pub outcomes: [u64; 3],
-    /// How often each criterion was not met, by criterion id.
-    pub not_met: HashMap<String, u64>,
-    /// How often each fact was missing where it decided the outcome, by fact id.
-    pub missing: HashMap<String, u64>,
-}
 
 /// Looks facts and roles up by name without allocating.
 pub struct Lookup<'p> {
@@ -93,6 +68,200 @@ fn reset(case: &mut Case) {
     case.facts.iter_mut().for_each(|f| *f = None);
     case.assessments.iter_mut().for_each(|a| *a = None);
     case.extension = None;
+}
+
+/// One row of a batch, as read: not yet a case.
+pub enum Row<'a> {
+    /// A JSON Lines row (without its line ending).
+    Json {
+        /// Its line number (1-based).
+        line: u64,
+        /// Its bytes.
+        bytes: &'a [u8],
+    },
+    /// A CSV record.
+    Csv {
+        /// The line it starts on (1-based; the header is line 1).
+        line: u64,
+        /// Its fields.
+        record: &'a csv::StringRecord,
+    },
+    /// A row that cannot be read at all (too long, malformed CSV); why, in plain words.
+    Bad {
+        /// Its line number.
+        line: u64,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+impl Row<'_> {
+    /// The row's line number.
+    pub fn line(&self) -> u64 {
+        match self {
+            Row::Json { line, .. } | Row::Csv { line, .. } | Row::Bad { line, .. } => *line,
+        }
+    }
+}
+
+/// Splits a batch into rows, holding one row at a time.
+pub struct Reader<'i> {
+    inner: Inner<'i>,
+}
+
+enum Inner<'i> {
+    Jsonl {
+        input: &'i mut dyn BufRead,
+        buf: Vec<u8>,
+        line: u64,
+    },
+    Csv {
+        reader: csv::Reader<&'i mut dyn BufRead>,
+        header: csv::StringRecord,
+        record: csv::StringRecord,
+    },
+}
+
+impl<'i> Reader<'i> {
+    /// Starts reading `input`; for CSV the header row is read here.
+    pub fn new(input: &'i mut dyn BufRead, format: Format) -> Result<Self, Stop> {
+        let inner = match format {
+            Format::Jsonl => Inner::Jsonl {
+                input,
+                buf: Vec::with_capacity(1024),
+                line: 0,
+            },
+            Format::Csv => {
+                let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+                let header = reader
+                    .headers()
+                    .map_err(|e| format!("cannot read the CSV header ({e})"))?
+                    .clone();
+                Inner::Csv {
+                    reader,
+                    header,
+                    record: csv::StringRecord::new(),
+                }
+            }
+        };
+        Ok(Reader { inner })
+    }
+
+    /// The CSV header, when the input is CSV.
+    pub fn header(&self) -> Option<&csv::StringRecord> {
+        match &self.inner {
+            Inner::Csv { header, .. } => Some(header),
+            Inner::Jsonl { .. } => None,
+        }
+    }
+
+    /// The next row; `None` at the end. Blank JSON Lines rows are skipped. An `Err` only
+    /// when the input cannot be read.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Stop> {
+        match &mut self.inner {
+            Inner::Jsonl { input, buf, line } => loop {
+                buf.clear();
+                // At most MAX_ROW_BYTES of a line is held; the rest of a longer one is skipped.
+                let n = (&mut **input)
+                    .take(MAX_ROW_BYTES as u64 + 1)
+                    .read_until(b'\n', buf)
+                    .map_err(|e| format!("cannot read the cases ({e})"))?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                *line += 1;
+                if buf.len() > MAX_ROW_BYTES && buf.last() != Some(&b'\n') {
+                    skip_line(&mut **input).map_err(|e| format!("cannot read the cases ({e})"))?;
+                    let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
+                    return Ok(Some(Row::Bad { line: *line, why }));
+                }
+                let end = buf.len()
+                    - buf
+                        .iter()
+                        .rev()
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count();
+                let mut start = buf
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count()
+                    .min(end);
+                // A byte-order mark, as some editors write, is not part of the row.
+                if *line == 1 && buf[start..end].starts_with(b"\xEF\xBB\xBF") {
+                    start += 3;
+                }
+                if start == end {
+                    continue;
+                }
+                return Ok(Some(Row::Json {
+                    line: *line,
+                    bytes: &buf[start..end],
+                }));
+            },
+            Inner::Csv { reader, record, .. } => {
+                let line = reader.position().line();
+                match reader.read_record(record) {
+                    Ok(false) => Ok(None),
+                    Ok(true) => Ok(Some(Row::Csv { line, record })),
+                    Err(e) => match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => Ok(Some(Row::Bad {
+                            line,
+                            why: format!(
+                                "malformed CSV row: {len} fields where the header has {expected_len}"
+                            ),
+                        })),
+                        csv::ErrorKind::Utf8 { .. } => Ok(Some(Row::Bad {
+                            line,
+                            why: "malformed CSV row: not valid UTF-8".to_string(),
+                        })),
+                        _ => Err(format!("cannot read the cases ({e})").into()),
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// Reads rows into cases for one policy.
+pub struct Parser<'e, 'p> {
+    engine: &'e Engine<'p>,
+    lookup: Lookup<'p>,
+    /// The CSV header mapped to this policy's facts (empty for JSON Lines).
+    columns: Vec<Column>,
+}
+
+impl<'e, 'p> Parser<'e, 'p> {
+    /// A parser for `engine`'s policy; for CSV, the reader's header must name only
+    /// columns this policy knows (else the batch cannot go on).
+    pub fn new(engine: &'e Engine<'p>, reader: &Reader<'_>) -> Result<Self, Stop> {
+        let lookup = Lookup::new(engine);
+        let columns = match reader.header() {
+            Some(h) => csv_columns(engine, &lookup, h)?,
+            None => Vec::new(),
+        };
+        Ok(Parser {
+            engine,
+            lookup,
+            columns,
+        })
+    }
+
+    /// Reads `row` into `case` (cleared first); `Err` says, in plain words, why the row
+    /// is not a case.
+    pub fn parse(&self, row: &Row<'_>, case: &mut Case) -> Result<(), String> {
+        match row {
+            Row::Json { bytes, .. } => parse_json_row(self.engine, &self.lookup, bytes, case),
+            Row::Csv { record, .. } => {
+                parse_csv_row(self.engine, &self.lookup, &self.columns, record, case)
+            }
+            Row::Bad { why, .. } => {
+                reset(case);
+                Err(why.clone())
+            }
+        }
+    }
 }
 
 /// A JSON scalar as it arrives.
@@ -164,7 +333,7 @@ impl Scalar<'_> {
 }
 
 /// Reads one JSON object into `case`, as a [`DeserializeSeed`].
-struct Row<'a, 'p> {
+struct JsonRow<'a, 'p> {
     engine: &'a Engine<'p>,
     lookup: &'a Lookup<'p>,
     case: &'a mut Case,
@@ -174,14 +343,14 @@ fn date<E: de::Error>(s: &str, what: &str) -> Result<Date, E> {
     parse_date(s).map_err(|why| E::custom(format!("`{what}` is not a date ({why})")))
 }
 
-impl<'de> DeserializeSeed<'de> for Row<'_, '_> {
+impl<'de> DeserializeSeed<'de> for JsonRow<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for Row<'_, '_> {
+impl<'de> Visitor<'de> for JsonRow<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a case: a JSON object with `ansokningsdatum` and `insatser`")
@@ -398,7 +567,7 @@ pub fn parse_json_row(
 ) -> Result<(), String> {
     reset(case);
     let mut de = serde_json::Deserializer::from_slice(line);
-    Row {
+    JsonRow {
         engine,
         lookup,
         case,
@@ -462,7 +631,7 @@ fn csv_columns(
                 _ => {
                     let (name, part) = h.split_once('.').unwrap_or((h, ""));
                     let slot = *lookup.facts.get(name).ok_or_else(|| {
-                        let hint = crate::load::decode::did_you_mean(
+                        let hint = crate::diag::did_you_mean(
                             name,
                             engine.policy.facts.iter().map(|f| f.id.value.as_str()),
                         )
@@ -609,464 +778,4 @@ fn parse_csv_row(
         _ => return Err("`sarskilda_skal.manader` and `sarskilda_skal.motivering` go together: give both or neither".into()),
     }
     crate::eval::case::check_bounds(case)
-}
-
-/// Why a batch stopped before its input ended.
-#[derive(Debug)]
-pub enum Stop {
-    /// It cannot go on: unreadable input, a bad CSV header, a write error.
-    Failed(String),
-    /// Whoever reads the results stopped reading (`… | head`): not an error.
-    Closed,
-}
-
-impl Stop {
-    #[allow(clippy::needless_pass_by_value)] // used as `map_err(Stop::write)`
-    fn write(e: std::io::Error) -> Stop {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Stop::Closed
-        } else {
-            Stop::Failed(format!("cannot write the results ({e})"))
-        }
-    }
-}
-
-impl From<String> for Stop {
-    fn from(s: String) -> Stop {
-        Stop::Failed(s)
-    }
-}
-
-/// Writes results as they are made, reusing its buffers from row to row.
-struct Sink<'w> {
-    out: &'w mut dyn Write,
-    format: Format,
-    buf: String,
-    not_met: Vec<usize>,
-    unknown: Vec<usize>,
-    missing: Vec<usize>,
-}
-
-/// Evaluates every case of `input` and writes one result per case to `out`.
-/// Returns the summary; an `Err` only when the batch cannot go on (see [`Stop`]).
-pub fn run(
-    engine: &Engine<'_>,
-    document: Option<&str>,
-    date: Option<Date>,
-    input: &mut dyn BufRead,
-    input_format: Format,
-    out: &mut dyn Write,
-    output_format: Format,
-) -> Result<Summary, Stop> {
-    let lookup = Lookup::new(engine);
-    let mut case = blank(engine);
-    let mut summary = Summary::default();
-    let mut sink = Sink {
-        out,
-        format: output_format,
-        buf: String::with_capacity(512),
-        not_met: Vec::new(),
-        unknown: Vec::new(),
-        missing: Vec::new(),
-    };
-
-    if output_format == Format::Csv {
-        sink.csv_record(&[
-            "line",
-            "case",
-            "document",
-            "version",
-            "intervention",
-            "outcome",
-            "not_met",
-            "not_established",
-            "missing",
-            "period_from",
-            "period_until",
-            "duties",
-            "error",
-        ])?;
-    }
-    // Results are written into the same buffers row after row.
-    let mut scratch = crate::eval::Scratch::default();
-    let mut one = |line_no: u64,
-                   parsed: Result<(), String>,
-                   case: &Case,
-                   summary: &mut Summary,
-                   sink: &mut Sink<'_>|
-     -> Result<(), Stop> {
-        summary.rows += 1;
-        let result = parsed.and_then(|()| {
-            engine
-                .evaluate_into(case, document, date, &mut scratch)
-                .map_err(|e| e.0)
-        });
-        match result {
-            Ok((v, _)) => sink.result(
-                engine,
-                line_no,
-                case,
-                v,
-                &scratch.results,
-                &scratch.params,
-                summary,
-            ),
-
-            Err(e) => {
-                summary.errors += 1;
-                if summary.error_lines.len() < 10 {
-                    summary.error_lines.push(line_no);
-                }
-                sink.error(line_no, case.id.as_deref(), &e)
-            }
-        }
-    };
-    match input_format {
-        Format::Jsonl => {
-            let mut buf = Vec::with_capacity(1024);
-            let mut line_no = 0u64;
-            loop {
-                buf.clear();
-                // At most MAX_ROW_BYTES of a line is held; the rest of a longer one is skipped.
-                let n = (&mut *input)
-                    .take(MAX_ROW_BYTES as u64 + 1)
-                    .read_until(b'\n', &mut buf)
-                    .map_err(|e| format!("cannot read the cases ({e})"))?;
-                if n == 0 {
-                    break;
-                }
-                line_no += 1;
-                if buf.len() > MAX_ROW_BYTES && buf.last() != Some(&b'\n') {
-                    skip_line(input).map_err(|e| format!("cannot read the cases ({e})"))?;
-                    reset(&mut case);
-                    let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
-                    one(line_no, Err(why), &case, &mut summary, &mut sink)?;
-                    continue;
-                }
-                let mut trimmed = buf.trim_ascii();
-                if line_no == 1 {
-                    // A byte-order mark, as some editors write, is not part of the row.
-                    trimmed = trimmed.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(trimmed);
-                }
-                if trimmed.is_empty() {
-                    continue;
-                }
-                let parsed = parse_json_row(engine, &lookup, trimmed, &mut case);
-                one(line_no, parsed, &case, &mut summary, &mut sink)?;
-            }
-        }
-        Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-            let header = reader
-                .headers()
-                .map_err(|e| format!("cannot read the CSV header ({e})"))?
-                .clone();
-            let columns = csv_columns(engine, &lookup, &header)?;
-            let mut row = csv::StringRecord::new();
-            loop {
-                let line_no = reader.position().line();
-                match reader.read_record(&mut row) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let parsed = parse_csv_row(engine, &lookup, &columns, &row, &mut case);
-                        one(line_no, parsed, &case, &mut summary, &mut sink)?;
-                    }
-                    Err(e)
-                        if matches!(
-                            e.kind(),
-                            csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                        ) =>
-                    {
-                        reset(&mut case);
-                        let why = match e.kind() {
-                            csv::ErrorKind::UnequalLengths {
-                                expected_len, len, ..
-                            } => {
-                                format!(
-                                    "malformed CSV row: {len} fields where the header has {expected_len}"
-                                )
-                            }
-                            _ => "malformed CSV row: not valid UTF-8".to_string(),
-                        };
-                        one(line_no, Err(why), &case, &mut summary, &mut sink)?;
-                    }
-                    Err(e) => return Err(format!("cannot read the cases ({e})").into()),
-                }
-            }
-        }
-    }
-    sink.out.flush().map_err(Stop::write)?;
-    Ok(summary)
-}
-
-impl Sink<'_> {
-    fn csv_record(&mut self, record: &[&str]) -> Result<(), Stop> {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(128));
-        w.write_record(record).map_err(|e| e.to_string())?;
-        let bytes = w.into_inner().map_err(|e| e.to_string())?;
-        self.out.write_all(&bytes).map_err(Stop::write)
-    }
-
-    fn error(&mut self, line: u64, id: Option<&str>, message: &str) -> Result<(), Stop> {
-        match self.format {
-            Format::Jsonl => {
-                let mut out = format!("{{\"line\":{line},\"case\":");
-                push_json_str(&mut out, id);
-                out.push_str(",\"error\":");
-                push_json_str(&mut out, Some(message));
-                out.push_str("}\n");
-                self.out.write_all(out.as_bytes()).map_err(Stop::write)
-            }
-            Format::Csv => {
-                let line = line.to_string();
-                self.csv_record(&[
-                    line.as_str(),
-                    id.unwrap_or(""),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    message,
-                ])
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)] // one call site; the row's parts, as they are
-    fn result(
-        &mut self,
-        engine: &Engine<'_>,
-        line: u64,
-        case: &Case,
-        v: &crate::eval::CompiledVersion<'_>,
-        results: &[crate::eval::InterventionResult],
-        params: &[crate::rules::ParamVal],
-        summary: &mut Summary,
-    ) -> Result<(), Stop> {
-        let mut out = std::mem::take(&mut self.buf);
-        out.clear();
-        if self.format == Format::Jsonl {
-            let _ = write!(out, "{{\"line\":{line},\"case\":");
-            push_json_str(&mut out, case.id.as_deref());
-            out.push_str(",\"document\":");
-            push_json_str(&mut out, Some(&v.doc.id));
-            out.push_str(",\"version\":");
-            push_json_str(&mut out, Some(&v.version.version.value));
-            out.push_str(",\"interventions\":[");
-        }
-        for (k, r) in results.iter().enumerate() {
-            let ci = &v.interventions[r.index];
-            // Counted in the order of `Outcome::ALL`, which is the declaration order.
-            summary.outcomes[r.outcome as usize] += 1;
-            // Indices, into buffers kept between rows.
-            self.not_met.clear();
-            self.unknown.clear();
-            self.missing.clear();
-            for cr in &r.criteria {
-                let c = &v.criteria[cr.index];
-                match cr.result {
-                    Tri::False => {
-                        self.not_met.push(cr.index);
-                        bump(&mut summary.not_met, &c.criterion.id.value);
-                    }
-                    Tri::Unknown => {
-                        self.unknown.push(cr.index);
-                        for &slot in c.program.facts_read() {
-                            let incomplete = cr.incomplete.iter().any(|(s, _)| *s == slot);
-                            if (case.facts[slot].is_none() || incomplete)
-                                && !self.missing.contains(&slot)
-                            {
-                                self.missing.push(slot);
-                            }
-                        }
-                        // A parameter with no value on the date is missing too (after the facts).
-                        let n = engine.policy.facts.len();
-                        for &p in c.program.params_read() {
-                            if params[p] == crate::rules::ParamVal::Missing
-                                && !self.missing.contains(&(n + p))
-                            {
-                                self.missing.push(n + p);
-                            }
-                        }
-                    }
-                    Tri::True => {}
-                }
-            }
-            if r.outcome == Outcome::Ofullstandig {
-                for &slot in &self.missing {
-                    bump(&mut summary.missing, missing_name(engine, slot));
-                }
-            }
-            let criterion = |i: &usize| v.criteria[*i].criterion.id.value.as_str();
-            let fact = |i: &usize| missing_name(engine, *i);
-            let duty = |(d, _): &(usize, Tri)| ci.duties[*d].0.id.value.as_str();
-            match self.format {
-                Format::Jsonl => {
-                    if k > 0 {
-                        out.push(',');
-                    }
-                    out.push_str("{\"id\":");
-                    push_json_str(&mut out, Some(&ci.intervention.id.value));
-                    let _ = write!(out, ",\"outcome\":\"{}\",\"not_met\":", r.outcome.code());
-                    push_json_list(&mut out, self.not_met.iter().map(criterion));
-                    out.push_str(",\"not_established\":");
-                    push_json_list(&mut out, self.unknown.iter().map(criterion));
-                    out.push_str(",\"missing\":");
-                    push_json_list(&mut out, self.missing.iter().map(fact));
-                    out.push_str(",\"period\":");
-                    match r.period {
-                        Some(p) => {
-                            let _ = write!(
-                                out,
-                                "{{\"from\":\"{}\",\"until\":\"{}\"}}",
-                                p.from, p.until
-                            );
-                        }
-                        None => out.push_str("null"),
-                    }
-                    out.push_str(",\"duties\":");
-                    push_json_list(&mut out, r.duties.iter().map(duty));
-                    out.push('}');
-                }
-                Format::Csv => {
-                    let join =
-                        |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(";");
-                    let (from, until) = r.period.map_or((String::new(), String::new()), |p| {
-                        (p.from.to_string(), p.until.to_string())
-                    });
-                    let line = line.to_string();
-                    let rec = [
-                        line.as_str(),
-                        case.id.as_deref().unwrap_or(""),
-                        v.doc.id.as_str(),
-                        v.version.version.value.as_str(),
-                        ci.intervention.id.value.as_str(),
-                        r.outcome.code(),
-                        &join(&mut self.not_met.iter().map(criterion)),
-                        &join(&mut self.unknown.iter().map(criterion)),
-                        &join(&mut self.missing.iter().map(fact)),
-                        &from,
-                        &until,
-                        &join(&mut r.duties.iter().map(duty)),
-                        "",
-                    ];
-                    self.csv_record(&rec)?;
-                }
-            }
-        }
-        let written = match self.format {
-            Format::Jsonl => {
-                out.push_str("]}\n");
-                self.out.write_all(out.as_bytes()).map_err(Stop::write)
-            }
-            Format::Csv => Ok(()),
-        };
-        self.buf = out;
-        written
-    }
-}
-
-/// A JSON string literal (or `null`), escaped as RFC 8259 requires, without allocating.
-fn push_json_str(out: &mut String, s: Option<&str>) {
-    let Some(s) = s else {
-        out.push_str("null");
-        return;
-    };
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// The id of a missing fact (slots below the number of facts) or parameter (above).
-fn missing_name<'p>(engine: &Engine<'p>, slot: usize) -> &'p str {
-    let n = engine.policy.facts.len();
-    if slot < n {
-        &engine.policy.facts[slot].id.value
-    } else {
-        &engine.policy.parameters[slot - n].id.value
-    }
-}
-
-/// Adds one to a counter without allocating a key that is already there.
-fn bump(map: &mut HashMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_string(), 1);
-        }
-    }
-}
-
-fn push_json_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
-    out.push('[');
-    for (i, s) in items.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_json_str(out, Some(s));
-    }
-    out.push(']');
-}
-
-/// The summary as Swedish text (no personal data: counts and ids only).
-pub fn summary_text(s: &Summary) -> String {
-    let mut t = format!(
-        "{} ärenden: {} beviljas, {} avslag, {} utredning ofullständig",
-        s.rows - s.errors,
-        s.outcomes[0],
-        s.outcomes[1],
-        s.outcomes[2]
-    );
-    t.push_str(" (räknat per sökt insats)\n");
-    if s.errors > 0 {
-        let lines: Vec<String> = s.error_lines.iter().map(ToString::to_string).collect();
-        let more = if s.errors > s.error_lines.len() as u64 {
-            ", …"
-        } else {
-            ""
-        };
-        t.push_str(&format!(
-            "{} {} inte prövas (rad {}{more}); se fältet `error` i resultatet\n",
-            s.errors,
-            if s.errors == 1 {
-                "rad kunde"
-            } else {
-                "rader kunde"
-            },
-            lines.join(", ")
-        ));
-    }
-    let mut top = |title: &str, m: &HashMap<String, u64>| {
-        if m.is_empty() {
-            return;
-        }
-        let mut v: Vec<(&String, &u64)> = m.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        t.push_str(title);
-        t.push('\n');
-        for (k, n) in v {
-            t.push_str(&format!("  {n:>8}  {k}\n"));
-        }
-    };
-    top("Ej uppfyllda kriterier:", &s.not_met);
-    top("Saknade uppgifter i ofullständiga utredningar:", &s.missing);
-    t
 }

@@ -3,11 +3,14 @@
 //! there, and only when everything succeeded is each file renamed into place.
 //! A failed or interrupted build never leaves a half-written file where a good one stood.
 
+mod commit;
+pub mod draft;
+pub mod typst_cli;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,7 +18,9 @@ use crate::diag::{Diagnostics, Severity};
 use crate::export;
 use crate::model::{Document, Policy, Version};
 use crate::render::{self, templates::Templates};
-use crate::typst_cli::Typst;
+use crate::write::write_new;
+use commit::{commit, remove_stale_staging};
+use typst_cli::Typst;
 
 /// How to build.
 pub struct Options<'a> {
@@ -36,45 +41,6 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
-/// `sha256:` over the sources a version's output depends on: its own file, for an
-/// anvisning the riktlinje version it quotes, and the shared glossary, facts and
-/// parameters (in that order, each prefixed by its file name).
-pub fn content_hash(policy: &Policy, v: &Version) -> String {
-    let mut h = Sha256::new();
-    let own = policy.sources.get(v.file);
-    let root = own.path.parent().and_then(Path::parent);
-    let mut parts = vec![own];
-    if let Some((_, applied)) = policy.applied(v) {
-        parts.push(policy.sources.get(applied.file));
-    }
-
-    parts.extend(policy.sources.iter().map(|(_, f)| f).filter(|f| {
-        let name = f
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        crate::load::SHARED_FILES.contains(&name) && f.path.parent() == root
-    }));
-    for f in parts {
-        let name = f
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(f.text.as_bytes());
-        h.update([0]);
-    }
-    let digest = h.finalize();
-    let mut s = String::from("sha256:");
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 /// A fixed creation time for the PDF: `SOURCE_DATE_EPOCH` if set, else noon UTC of the issue date.
 fn timestamp(v: &Version) -> i64 {
     if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
@@ -83,7 +49,7 @@ fn timestamp(v: &Version) -> i64 {
     {
         return t;
     }
-    crate::eval::days(v.issued.value) * 86_400 + 12 * 3600
+    crate::date::days(v.issued.value) * 86_400 + 12 * 3600
 }
 
 #[derive(Serialize)]
@@ -185,14 +151,14 @@ fn stage(
         })?;
     // Fonts for Typst: kept in the per-user cache, else in the staging folder.
     let fonts = if opts.typst.is_some() {
-        let mut f = vec![crate::typst_cli::font_dir(&staging.path().join(".fonts"))?];
+        let mut f = vec![typst_cli::font_dir(&staging.path().join(".fonts"))?];
         f.extend(templates.fonts());
         f
     } else {
         Vec::new()
     };
     // One Typst compile runs at a time, while the next document is prepared.
-    let mut running: Option<(crate::typst_cli::Running, String)> = None;
+    let mut running: Option<(typst_cli::Running, String)> = None;
     let mut warnings = Vec::new();
     let total: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     let show = opts.progress && std::io::stderr().is_terminal() && total > 1;
@@ -309,7 +275,7 @@ impl Staged {
             dir,
             rel,
             base,
-            hash: content_hash(policy, v),
+            hash: crate::identity::content_hash(policy, doc, v),
             pdf,
         })
     }
@@ -371,69 +337,6 @@ fn pretty(v: &serde_json::Value) -> String {
     s
 }
 
-/// Writes a staged file. No fsync per file: an interrupted build leaves the staging
-/// folder, never a half-written file in place (the rename is atomic); as with cargo and
-/// Zola, durability across a power cut is left to the file system.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write `{}` ({e})", path.display()))
-}
-
-/// Moves every staged file into place, each by an atomic rename.
-fn commit(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), String> {
-    // First make sure every file can go in place, so that a failure is found before
-    // anything moved (a rename onto a folder, say); then move them.
-    for rel in files {
-        let target = out.join(rel);
-        if target.is_dir() {
-            return Err(format!(
-                "cannot put `{}` in place: a folder is there",
-                target.display()
-            ));
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create `{}` ({e})", parent.display()))?;
-        }
-    }
-    // Each file the build replaces is first moved aside into the staging folder, so
-    // that a move that fails half-way can put the previous output back.
-    let previous = staging.join(".previous");
-    let mut moved: Vec<(&PathBuf, bool)> = Vec::new();
-    for rel in files {
-        let target = out.join(rel);
-        let kept = previous.join(rel);
-        let replaced = target.is_file();
-        let step = (|| {
-            if replaced {
-                if let Some(parent) = kept.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::rename(&target, &kept)?;
-            }
-            std::fs::rename(staging.join(rel), &target)
-        })();
-        if let Err(e) = step {
-            if replaced {
-                let _ = std::fs::rename(&kept, &target);
-            }
-            for (rel, replaced) in moved.into_iter().rev() {
-                let target = out.join(rel);
-                if replaced {
-                    let _ = std::fs::rename(previous.join(rel), &target);
-                } else {
-                    let _ = std::fs::remove_file(&target);
-                }
-            }
-            return Err(format!(
-                "cannot move `{}` into place ({e}); the previous output was put back",
-                target.display()
-            ));
-        }
-        moved.push((rel, replaced));
-    }
-    Ok(())
-}
-
 /// Copies the templates' `assets/` (files only, not folders) into a document's build
 /// folder, where Typst, confined to that folder, can read them. They are not published.
 fn copy_assets(from: &Path, to: &Path) -> Result<(), String> {
@@ -448,135 +351,4 @@ fn copy_assets(from: &Path, to: &Path) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// A file a command writes at a path the user named (`--out`, `--draft`).
-///
-/// A regular file (or a path that does not exist yet) is replaced atomically: the
-/// data goes to a temporary file beside it, renamed over it only when complete. A
-/// symbolic link is followed and its target replaced the same way. A device, pipe or
-/// socket (`/dev/stdout`, a named pipe) is written directly: renaming over it would
-/// destroy it. A folder is refused.
-pub struct OutFile {
-    inner: OutInner,
-}
-
-enum OutInner {
-    Atomic {
-        tmp: tempfile::NamedTempFile,
-        target: PathBuf,
-    },
-    Direct(std::fs::File),
-}
-
-impl OutFile {
-    /// Prepares writing `path`.
-    pub fn create(path: &Path) -> Result<OutFile, String> {
-        let target = match std::fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)
-                .map_err(|e| format!("cannot follow the link `{}` ({e})", path.display()))?,
-            _ => path.to_path_buf(),
-        };
-        match std::fs::metadata(&target) {
-            Ok(m) if m.is_dir() => {
-                return Err(format!("`{}` is a folder, not a file", path.display()));
-            }
-            Ok(m) if !m.is_file() => {
-                let f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&target)
-                    .map_err(|e| format!("cannot write `{}` ({e})", path.display()))?;
-                return Ok(OutFile {
-                    inner: OutInner::Direct(f),
-                });
-            }
-            _ => {}
-        }
-        let dir = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".styrdok-")
-            .tempfile_in(dir)
-            .map_err(|e| format!("cannot write in `{}` ({e})", dir.display()))?;
-        Ok(OutFile {
-            inner: OutInner::Atomic { tmp, target },
-        })
-    }
-
-    /// Where to write.
-    pub fn writer(&mut self) -> &mut dyn Write {
-        match &mut self.inner {
-            OutInner::Atomic { tmp, .. } => tmp.as_file_mut(),
-            OutInner::Direct(f) => f,
-        }
-    }
-
-    /// Puts the complete file in place.
-    pub fn finish(self) -> Result<(), String> {
-        match self.inner {
-            OutInner::Atomic { tmp, target } => tmp
-                .persist(&target)
-                .map(|_| ())
-                .map_err(|e| format!("cannot write `{}` ({})", target.display(), e.error)),
-            OutInner::Direct(mut f) => f.flush().map_err(|e| format!("cannot write ({e})")),
-        }
-    }
-}
-
-/// Staging folders of builds that were killed before they could clean up.
-fn remove_stale_staging(out: &Path) {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let is_staging = name.to_string_lossy().starts_with(".styrdok-build-");
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 3600);
-        if is_staging && old {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::commit;
-    use std::path::PathBuf;
-
-    /// A move that fails half-way puts back every file already replaced and removes
-    /// every file already added.
-    #[test]
-    fn a_failed_commit_restores_the_previous_output() {
-        let out = tempfile::tempdir().unwrap();
-        let staging = tempfile::tempdir_in(out.path()).unwrap();
-        std::fs::write(out.path().join("a.html"), "old a").unwrap();
-        std::fs::write(out.path().join("c.html"), "old c").unwrap();
-        std::fs::write(staging.path().join("a.html"), "new a").unwrap();
-        std::fs::create_dir_all(staging.path().join("ny")).unwrap();
-        std::fs::write(staging.path().join("ny/b.html"), "new b").unwrap();
-        // c.html is listed but missing from the staging folder: its move fails.
-        let files: Vec<PathBuf> = ["a.html", "ny/b.html", "c.html"].map(PathBuf::from).into();
-        let err = commit(staging.path(), out.path(), &files).unwrap_err();
-        assert!(err.contains("the previous output was put back"), "{err}");
-        let read = |p: &str| std::fs::read_to_string(out.path().join(p)).unwrap();
-        assert_eq!(read("a.html"), "old a");
-        assert_eq!(read("c.html"), "old c");
-        assert!(!out.path().join("ny/b.html").exists());
-
-        // With every file present, all of them move.
-        std::fs::write(staging.path().join("a.html"), "new a").unwrap();
-        std::fs::write(staging.path().join("ny/b.html"), "new b").unwrap();
-        std::fs::write(staging.path().join("c.html"), "new c").unwrap();
-        commit(staging.path(), out.path(), &files).unwrap();
-        assert_eq!(read("a.html"), "new a");
-        assert_eq!(read("ny/b.html"), "new b");
-        assert_eq!(read("c.html"), "new c");
-    }
 }

@@ -14,21 +14,24 @@ const SERIES: &str = "0.15.";
 pub const FONTS: &[(&str, &[u8])] = &[
     (
         "Inter-Regular.otf",
-        include_bytes!("../fonts/Inter-Regular.otf"),
+        include_bytes!("../../fonts/Inter-Regular.otf"),
     ),
     (
         "Inter-Italic.otf",
-        include_bytes!("../fonts/Inter-Italic.otf"),
+        include_bytes!("../../fonts/Inter-Italic.otf"),
     ),
     (
         "Inter-SemiBold.otf",
-        include_bytes!("../fonts/Inter-SemiBold.otf"),
+        include_bytes!("../../fonts/Inter-SemiBold.otf"),
     ),
     (
         "Inter-SemiBoldItalic.otf",
-        include_bytes!("../fonts/Inter-SemiBoldItalic.otf"),
+        include_bytes!("../../fonts/Inter-SemiBoldItalic.otf"),
     ),
-    ("Inter-Bold.otf", include_bytes!("../fonts/Inter-Bold.otf")),
+    (
+        "Inter-Bold.otf",
+        include_bytes!("../../fonts/Inter-Bold.otf"),
+    ),
 ];
 
 /// A located, version-checked Typst CLI.
@@ -239,23 +242,12 @@ pub fn write_fonts(dir: &Path) -> Result<(), String> {
         let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&path).is_ok_and(|b| b == *bytes);
         if !same {
-            replace(&path, bytes)?;
+            crate::write::replace(&path, bytes)
+                .map_err(|e| format!("cannot prepare fonts ({e})"))?;
         }
     }
-    replace(&stamp, expected.as_bytes())
-}
-
-/// Writes a file by renaming a complete copy over it: the folder is shared by every
-/// build of this user, and a Typst started by another build may be reading the file.
-fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot prepare fonts ({e})"))?;
-    std::io::Write::write_all(&mut tmp, bytes)
-        .map_err(|e| format!("cannot prepare fonts ({e})"))?;
-    tmp.persist(path)
-        .map(|_| ())
-        .map_err(|e| format!("cannot prepare fonts ({})", e.error))
+    crate::write::replace(&stamp, expected.as_bytes())
+        .map_err(|e| format!("cannot prepare fonts ({e})"))
 }
 
 /// Turns Typst's `file:line:col: error: message` lines into messages that name the

@@ -1,0 +1,164 @@
+//! Batch evaluation: JSON Lines or CSV in, one result per case out, streaming in
+//! constant memory. A bad row gets an error in its result and the batch goes on.
+//! [`read`] turns rows into cases, [`write`] results into lines; [`run`] joins them
+//! (and `diff --cases` reuses the readers). A run is bounded by JSON parsing; see
+//! benches/eval.rs.
+
+mod read;
+mod write;
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use jiff::civil::Date;
+
+use crate::eval::Engine;
+pub use read::{Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row};
+use write::Sink;
+
+/// Input and output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// Counts over a batch, for the summary. Bounded by the policy's size, not the batch's.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// Rows read.
+    pub rows: u64,
+    /// Rows that could not be evaluated.
+    pub errors: u64,
+    /// The first few line numbers of bad rows.
+    pub error_lines: Vec<u64>,
+    /// Outcomes: beviljas, avslag, utredning ofullständig.
+    pub outcomes: [u64; 3],
+    /// How often each criterion was not met, by criterion id.
+    pub not_met: HashMap<String, u64>,
+    /// How often each fact was missing where it decided the outcome, by fact id.
+    pub missing: HashMap<String, u64>,
+}
+
+/// Why a batch stopped before its input ended.
+#[derive(Debug)]
+pub enum Stop {
+    /// It cannot go on: unreadable input, a bad CSV header, a write error.
+    Failed(String),
+    /// Whoever reads the results stopped reading (`… | head`): not an error.
+    Closed,
+}
+
+impl Stop {
+    #[allow(clippy::needless_pass_by_value)] // used as `map_err(Stop::write)`
+    fn write(e: std::io::Error) -> Stop {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Stop::Closed
+        } else {
+            Stop::Failed(format!("cannot write the results ({e})"))
+        }
+    }
+}
+
+impl From<String> for Stop {
+    fn from(s: String) -> Stop {
+        Stop::Failed(s)
+    }
+}
+
+/// Evaluates every case of `input` and writes one result per case to `out`.
+/// Returns the summary; an `Err` only when the batch cannot go on (see [`Stop`]).
+pub fn run(
+    engine: &Engine<'_>,
+    document: Option<&str>,
+    date: Option<Date>,
+    input: &mut dyn BufRead,
+    input_format: Format,
+    out: &mut dyn Write,
+    output_format: Format,
+) -> Result<Summary, Stop> {
+    let mut reader = Reader::new(input, input_format)?;
+    let parser = Parser::new(engine, &reader)?;
+    let mut case = blank(engine);
+    let mut summary = Summary::default();
+    let mut sink = Sink::new(out, output_format)?;
+    // Results are written into the same buffers row after row.
+    let mut scratch = crate::eval::Scratch::default();
+    while let Some(row) = reader.next_row()? {
+        let line = row.line();
+        let parsed = parser.parse(&row, &mut case);
+        summary.rows += 1;
+        let result = parsed.and_then(|()| {
+            engine
+                .evaluate_into(&case, document, date, &mut scratch)
+                .map_err(|e| e.0)
+        });
+        match result {
+            Ok((v, _)) => sink.result(
+                engine,
+                line,
+                &case,
+                v,
+                &scratch.results,
+                &scratch.params,
+                &mut summary,
+            )?,
+            Err(e) => {
+                summary.errors += 1;
+                if summary.error_lines.len() < 10 {
+                    summary.error_lines.push(line);
+                }
+                sink.error(line, case.id.as_deref(), &e)?;
+            }
+        }
+    }
+    sink.flush()?;
+    Ok(summary)
+}
+
+/// The summary as Swedish text (no personal data: counts and ids only).
+pub fn summary_text(s: &Summary) -> String {
+    let mut t = format!(
+        "{} ärenden: {} beviljas, {} avslag, {} utredning ofullständig",
+        s.rows - s.errors,
+        s.outcomes[0],
+        s.outcomes[1],
+        s.outcomes[2]
+    );
+    t.push_str(" (räknat per sökt insats)\n");
+    if s.errors > 0 {
+        let lines: Vec<String> = s.error_lines.iter().map(ToString::to_string).collect();
+        let more = if s.errors > s.error_lines.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        t.push_str(&format!(
+            "{} {} inte prövas (rad {}{more}); se fältet `error` i resultatet\n",
+            s.errors,
+            if s.errors == 1 {
+                "rad kunde"
+            } else {
+                "rader kunde"
+            },
+            lines.join(", ")
+        ));
+    }
+    let mut top = |title: &str, m: &HashMap<String, u64>| {
+        if m.is_empty() {
+            return;
+        }
+        let mut v: Vec<(&String, &u64)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        t.push_str(title);
+        t.push('\n');
+        for (k, n) in v {
+            t.push_str(&format!("  {n:>8}  {k}\n"));
+        }
+    };
+    top("Ej uppfyllda kriterier:", &s.not_met);
+    top("Saknade uppgifter i ofullständiga utredningar:", &s.missing);
+    t
+}

@@ -1,0 +1,290 @@
+//! What a version is made of: the shared facts, parameters, glossary entries and
+//! roles it uses, and the content hash over exactly those.
+//!
+//! A version's hash identifies what it publishes and applies, so that a decision
+//! draft, `criteria.json` and the published pages can cite it and a reader can tell
+//! whether two of them rest on the same text. It covers, in this order:
+//!
+//! 1. the version's own file, byte for byte;
+//! 2. the hash of the version before it (its appendix of changes compares the two),
+//!    and, for an anvisning, the hash of the riktlinje version it applies;
+//! 3. each fact its rules read, each glossary term and law its text names, each role
+//!    its criteria name, in a canonical form (not the bytes of the shared file, so an
+//!    unrelated entry leaves the hash alone);
+//! 4. each parameter its rules read, with only the values that hold on some day of the
+//!    version's validity (from `valid_from` to the day before its successor starts, or
+//!    its own `valid_until`; open-ended while it holds *tills vidare*).
+//!
+//! What the build adds about the version's standing on the day of the build (in force,
+//! replaced by a later version) is not part of it.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::check::rules::{VersionRules, compile_version, scope};
+use crate::check::text::{find_words, texts};
+use crate::diag::Diagnostics;
+use crate::model::{
+    CriterionKind, Document, Fact, FactType, Law, ParamData, ParamValue, Parameter, Policy, Term,
+    Version,
+};
+use crate::source::FileId;
+
+/// The shared entries one version uses, as indices into the policy's lists.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Uses {
+    /// Facts its rules read (criteria and duty conditions), in dictionary order.
+    pub facts: Vec<usize>,
+    /// Parameters its rules read, in order.
+    pub parameters: Vec<usize>,
+    /// Glossary terms whose wording or a synonym its text uses.
+    pub terms: Vec<usize>,
+    /// Laws whose abbreviation or name its text uses.
+    pub laws: Vec<usize>,
+    /// Roles its criteria name (who assesses, is consulted, reports).
+    pub roles: Vec<usize>,
+}
+
+/// The facts and the parameters that a version's compiled rules read (criteria and
+/// duty conditions), as sorted indices into the policy's lists.
+pub fn read_by(policy: &Policy, compiled: &VersionRules) -> (Vec<usize>, Vec<usize>) {
+    let mut facts = vec![false; policy.facts.len()];
+    let mut params = vec![false; policy.parameters.len()];
+    for p in compiled.programs() {
+        p.facts_read().iter().for_each(|&s| facts[s] = true);
+        p.params_read().iter().for_each(|&s| params[s] = true);
+    }
+    let set = |b: Vec<bool>| {
+        b.iter()
+            .enumerate()
+            .filter(|(_, u)| **u)
+            .map(|(k, _)| k)
+            .collect()
+    };
+    (set(facts), set(params))
+}
+
+/// The shared entries `v` uses; `compiled` is its rules as [`compile_version`] gives them.
+pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
+    let (facts, parameters) = read_by(policy, compiled);
+    let all = texts(v);
+    let says = |word: &str| {
+        !word.trim().is_empty() && all.iter().any(|t| !find_words(&t.value, word).is_empty())
+    };
+    let g = &policy.glossary;
+    let terms = (0..g.terms.len())
+        .filter(|&k| {
+            let t = &g.terms[k];
+            says(&t.term.value) || t.synonyms.iter().any(|s| says(&s.value))
+        })
+        .collect();
+    let laws = (0..g.laws.len())
+        .filter(|&k| says(&g.laws[k].abbreviation.value) || says(&g.laws[k].name.value))
+        .collect();
+    let mut named: Vec<&str> = Vec::new();
+    for c in &v.criteria {
+        if let CriterionKind::Assessment {
+            by,
+            consulting,
+            report_from,
+        } = &c.kind
+        {
+            named.push(&by.value);
+            named.extend(consulting.iter().map(|x| x.value.as_str()));
+            named.extend(report_from.iter().map(|x| x.value.as_str()));
+        }
+    }
+    let roles = (0..g.roles.len())
+        .filter(|&k| named.contains(&g.roles[k].id.value.as_str()))
+        .collect();
+    Uses {
+        facts,
+        parameters,
+        terms,
+        laws,
+        roles,
+    }
+}
+
+/// The values of `p` that hold on some day from `from` to `until` (open-ended when
+/// `None`), each with the last day it holds (`None`: until further notice).
+pub fn values_within(
+    p: &Parameter,
+    from: jiff::civil::Date,
+    until: Option<jiff::civil::Date>,
+) -> Vec<(&ParamValue, Option<jiff::civil::Date>)> {
+    let mut out = Vec::new();
+    for (k, val) in p.values.iter().enumerate() {
+        let next = p
+            .values
+            .get(k + 1)
+            .and_then(|n| n.from.value.yesterday().ok());
+        let end = match (val.until.as_ref().map(|u| u.value), next) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let starts_in_time = until.is_none_or(|u| val.from.value <= u);
+        let ends_in_time = end.is_none_or(|e| e >= from);
+        if starts_in_time && ends_in_time {
+            out.push((val, end));
+        }
+    }
+    out
+}
+
+/// Content hashes of a policy's versions, computed once each (a version's hash
+/// includes its predecessor's and, for an anvisning, its riktlinje's).
+#[derive(Default)]
+pub struct Hashes {
+    done: HashMap<FileId, String>,
+}
+
+impl Hashes {
+    /// No hash computed yet.
+    pub fn new() -> Self {
+        Hashes::default()
+    }
+
+    /// `sha256:` and 64 hex digits: the content hash of `v` of `doc` (see the module
+    /// documentation for what it covers).
+    pub fn of(&mut self, policy: &Policy, doc: &Document, v: &Version) -> String {
+        if let Some(h) = self.done.get(&v.file) {
+            return h.clone();
+        }
+        let mut h = Canon::new();
+        h.field("styrdok content hash", "2");
+        let own = policy.sources.get(v.file);
+        let name = own
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        h.field("file", &name);
+        h.field("text", &own.text);
+        // Guard against a cycle of documents applying each other (check reports it).
+        self.done.insert(v.file, String::new());
+        if let Some(prev) = doc.predecessor(v) {
+            let p = self.of(policy, doc, prev);
+            h.field("predecessor", &p);
+        }
+        if let Some((adoc, applied)) = policy.applied(v) {
+            let a = self.of(policy, adoc, applied);
+            h.field("applies", &a);
+        }
+        let mut d = Diagnostics::default();
+        let compiled = compile_version(policy, &scope(policy), v, &mut d);
+        let used = uses(policy, v, &compiled);
+        for &k in &used.facts {
+            fact(&mut h, &policy.facts[k]);
+        }
+        for &k in &used.terms {
+            term(&mut h, &policy.glossary.terms[k]);
+        }
+        for &k in &used.laws {
+            law(&mut h, &policy.glossary.laws[k]);
+        }
+        for &k in &used.roles {
+            let r = &policy.glossary.roles[k];
+            h.field("role", &r.id.value);
+            h.field("title", &r.title.value);
+        }
+        let until = doc.effective_until(v);
+        for &k in &used.parameters {
+            let p = &policy.parameters[k];
+            h.field("parameter", &p.id.value);
+            h.field("description", &p.description.value);
+            h.opt("unit", p.unit.as_ref().map(|u| u.value.as_str()));
+            for (val, end) in values_within(p, v.valid_from.value, until) {
+                h.field("from", &val.from.value.to_string());
+                h.opt("until", end.map(|e| e.to_string()).as_deref());
+                h.field(
+                    "value",
+                    &match val.value.value {
+                        ParamData::Integer(i) => i.to_string(),
+                        ParamData::Range { min, max } => format!("{min}..={max}"),
+                    },
+                );
+                h.field("reference", &val.reference.value);
+                h.field("assumption", if val.assumption { "ja" } else { "nej" });
+            }
+        }
+        let hash = h.finish();
+        self.done.insert(v.file, hash.clone());
+        hash
+    }
+}
+
+/// The content hash of one version (see the module documentation).
+pub fn content_hash(policy: &Policy, doc: &Document, v: &Version) -> String {
+    Hashes::new().of(policy, doc, v)
+}
+
+fn fact(h: &mut Canon, f: &Fact) {
+    h.field("fact", &f.id.value);
+    let ty = match &f.ty.value {
+        FactType::Integer { min, max } => format!("integer {min:?} {max:?}"),
+        FactType::Enum(values) => {
+            let v: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("enum {}", v.join("|"))
+        }
+        other => other.name().to_string(),
+    };
+    h.field("type", &ty);
+    h.field("question", &f.question.value);
+    h.field("source", f.source.value.as_str());
+    h.opt("evidence", f.evidence.as_ref().map(|e| e.value.as_str()));
+}
+
+fn term(h: &mut Canon, t: &Term) {
+    h.field("term", &t.id.value);
+    h.field("wording", &t.term.value);
+    for s in &t.synonyms {
+        h.field("synonym", &s.value);
+    }
+    h.field("definition", &t.definition.value);
+    for l in &t.legal {
+        h.field("legal", &l.value);
+    }
+    h.opt("source", t.source.as_ref().map(|s| s.value.as_str()));
+}
+
+fn law(h: &mut Canon, l: &Law) {
+    h.field("law", &l.id.value);
+    h.field("name", &l.name.value);
+    h.field("abbreviation", &l.abbreviation.value);
+    h.field("sfs", &l.sfs.value);
+}
+
+/// A SHA-256 over named fields, each length-prefixed, so that no two different
+/// sequences of fields hash alike.
+struct Canon(Sha256);
+
+impl Canon {
+    fn new() -> Self {
+        Canon(Sha256::new())
+    }
+
+    fn field(&mut self, name: &str, value: &str) {
+        for part in [name.as_bytes(), value.as_bytes()] {
+            self.0.update((part.len() as u64).to_le_bytes());
+            self.0.update(part);
+        }
+    }
+
+    fn opt(&mut self, name: &str, value: Option<&str>) {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self.field(name, "\u{0}none"),
+        }
+    }
+
+    fn finish(self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::from("sha256:");
+        for b in self.0.finalize() {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    }
+}
