@@ -196,7 +196,14 @@ impl Hashes {
             h.field("description", &p.description.value);
             h.opt("unit", p.unit.as_ref().map(|u| u.value.as_str()));
             for (val, end) in values_within(p, v.valid_from.value, until) {
-                h.field("from", &val.from.value.to_string());
+                // The period as far as this version sees it: a value that begins after the
+                // version ended, or ends before it began, does not move it.
+                let end = match (end, until) {
+                    (Some(e), Some(u)) => Some(e.min(u)),
+                    (e, u) => e.or(u),
+                };
+                let from = val.from.value.max(v.valid_from.value);
+                h.field("from", &from.to_string());
                 h.opt("until", end.map(|e| e.to_string()).as_deref());
                 h.field(
                     "value",

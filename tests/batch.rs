@@ -107,11 +107,11 @@ fn csv_in_and_out() {
     );
     assert_eq!(
         rows[1],
-        "2,c1,stod-arbete-studier,2022-05,lss-insteg,beviljas,,,,2023-09-01,2023-12-31,,"
+        "2,c1,stod-arbete-studier,2023-07,lss-insteg,beviljas,,,,2023-09-01,2023-12-31,,"
     );
     assert!(
         rows[2].starts_with(
-            "3,c2,stod-arbete-studier,2022-05,lss-insteg,avslag,personkrets-1-eller-2,"
+            "3,c2,stod-arbete-studier,2023-07,lss-insteg,avslag,personkrets-1-eller-2,"
         ),
         "{}",
         rows[2]

@@ -193,7 +193,7 @@ fn html_only_needs_no_typst() {
             .any(|f| f.extension().is_some_and(|e| e == "pdf"))
     );
     // index.html; per version HTML, .typ, criteria.json; a case schema where cases can be tried (not the anvisning).
-    assert_eq!(listed.len(), 1 + 3 * 3 + 2, "{listed:?}");
+    assert_eq!(listed.len(), 1 + 3 * 4 + 3, "{listed:?}");
     // No page links to a PDF that is not there.
     for f in listed
         .iter()

@@ -412,6 +412,7 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     if a.coverage || run.coverage_percent() < a.min_coverage {
         out.push_str(&styrdok::eval::policytest::coverage_text(&run));
     }
+    out.push_str(&styrdok::eval::policytest::coverage_by_version_text(&run));
     let failed = run.failed();
     out.push_str(&format!(
         "{} tests: {} passed, {failed} failed; coverage {:.1} %\n",

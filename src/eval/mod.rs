@@ -438,7 +438,48 @@ impl<'p> Engine<'p> {
             document.or(case.document.as_deref()),
             date,
         )?;
-        self.params_into(date, &mut s.params);
+        self.evaluate_in(v, case, date, s)?;
+        Ok((v, date))
+    }
+
+    /// Evaluates a case under version `v` whatever its date: the version a policy test
+    /// pins. `date` (default: the application date) chooses the parameters.
+    pub fn evaluate_pinned<'e>(
+        &'e self,
+        v: &'e CompiledVersion<'p>,
+        case: &Case,
+        date: Option<Date>,
+    ) -> Result<Evaluation<'e, 'p>, EvalError> {
+        let date = date.unwrap_or(case.application_date);
+        let mut s = Scratch::default();
+        self.evaluate_in(v, case, date, &mut s)?;
+        Ok(Evaluation {
+            version: v,
+            date,
+            params: s.params,
+            interventions: s.results,
+        })
+    }
+
+    /// The compiled version `label` of guideline `doc`, if it has interventions.
+    pub fn version(&self, doc: &str, label: &str) -> Option<&CompiledVersion<'p>> {
+        self.versions
+            .iter()
+            .find(|v| v.doc.id == doc && v.version.version.value == label)
+    }
+
+    /// Evaluates a case under version `v`, whatever its date: parameters are read on
+    /// `params_date`. A policy test pinned to a version, and `diff --cases` (both
+    /// versions of a pair, each with its own parameters), use it; results are
+    /// `s.results`, one per intervention applied for.
+    pub fn evaluate_in(
+        &self,
+        v: &CompiledVersion<'p>,
+        case: &Case,
+        params_date: Date,
+        s: &mut Scratch,
+    ) -> Result<(), EvalError> {
+        self.params_into(params_date, &mut s.params);
         s.results.truncate(case.interventions.len());
         for (k, id) in case.interventions.iter().enumerate() {
             let Some(index) = v.intervention(id) else {
@@ -461,7 +502,7 @@ impl<'p> Engine<'p> {
                 s.results.push(r);
             }
         }
-        Ok((v, date))
+        Ok(())
     }
 
     /// Evaluates one intervention for a case. `scratch` is reused between calls.

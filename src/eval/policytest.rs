@@ -41,8 +41,10 @@ pub struct Test {
     pub document: String,
     /// The case.
     pub case: case::Case,
-    /// The date that chooses the version, if not the application date.
+    /// The date that chooses the version (and the parameters), if not the application date.
     pub date: Option<Date>,
+    /// The version the test is pinned to (`version:`), whatever its date chooses.
+    pub version: Option<String>,
     /// Expectations per intervention.
     pub expect: Vec<Expectation>,
     /// Where the test is written.
@@ -89,6 +91,22 @@ impl Run {
             .iter()
             .filter(|r| !r.failures.is_empty())
             .count()
+    }
+
+    /// Per version (document, label, in order): criterion states seen and in all.
+    pub fn coverage_by_version(&self) -> Vec<((&str, &str), usize, usize)> {
+        let mut out: Vec<((&str, &str), usize, usize)> = Vec::new();
+        for ((doc, version, _), s) in &self.coverage {
+            let seen = usize::from(s.met) + usize::from(s.not_met) + usize::from(s.missing);
+            match out.last_mut() {
+                Some((key, n, all)) if *key == (doc.as_str(), version.as_str()) => {
+                    *n += seen;
+                    *all += 3;
+                }
+                _ => out.push(((doc, version), seen, 3)),
+            }
+        }
+        out
     }
 
     /// Per cent of criterion states (three per criterion) seen by some test.
@@ -165,6 +183,30 @@ fn decode_test(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics)
     let mut m = MapReader::new(node, "test", d)?;
     let name = m.required::<String>("name", d);
     let date = m.optional::<Date>("date", d);
+    let version = m.optional::<crate::model::Text>("version", d);
+    if let Some(label) = &version {
+        if engine.version(doc, &label.value).is_none() {
+            let known: Vec<&str> = engine
+                .versions
+                .iter()
+                .filter(|v| v.doc.id == doc)
+                .map(|v| v.version.version.value.as_str())
+                .collect();
+            let mut diag = Diagnostic::error(
+                "unknown-reference",
+                label.span,
+                format!(
+                    "`{doc}` has no version `{}` with interventions",
+                    label.value
+                ),
+            );
+            diag = match crate::diag::did_you_mean(&label.value, known.iter().copied()) {
+                Some(b) => diag.with_hint(format!("did you mean `{b}`?")),
+                None => diag.with_hint(format!("its versions are {}", crate::diag::list(&known))),
+            };
+            d.push(diag);
+        }
+    }
     let case_node = m.node("case");
     let case = case_node.and_then(|n| case::decode(n, engine.policy, &engine.roles, d));
     if case_node.is_none() {
@@ -206,6 +248,7 @@ fn decode_test(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics)
         document: doc.to_string(),
         case: case?,
         date,
+        version: version.map(|v| v.value),
         expect,
         span: node.span,
     })
@@ -269,7 +312,13 @@ pub fn run(engine: &Engine<'_>, sources: &Sources, tests: &[Test]) -> Run {
     for t in tests {
         let at = sources.locate(t.span);
         let mut failures = Vec::new();
-        let evaluation = engine.evaluate(&t.case, Some(&t.document), t.date);
+        let evaluation = match &t.version {
+            Some(label) => match engine.version(&t.document, label) {
+                Some(v) => engine.evaluate_pinned(v, &t.case, t.date),
+                None => Err(crate::eval::EvalError(format!("no version `{label}`"))),
+            },
+            None => engine.evaluate(&t.case, Some(&t.document), t.date),
+        };
         let e = match evaluation {
             Ok(e) => e,
             Err(err) => {
@@ -409,5 +458,18 @@ pub fn coverage_text(run: &Run) -> String {
         run.coverage_percent(),
         3 * run.coverage.len()
     ));
+    s
+}
+
+/// One line per version: how many of its criterion states the tests saw. A new
+/// version starts untested: its criteria count only once a test runs against it.
+pub fn coverage_by_version_text(run: &Run) -> String {
+    let mut s = String::from("Täckning per version:\n");
+    for ((doc, version), seen, all) in run.coverage_by_version() {
+        s.push_str(&format!(
+            "  {:>5.1} %  {doc} {version} ({seen} av {all} kriterietillstånd)\n",
+            100.0 * seen as f64 / all as f64
+        ));
+    }
     s
 }
