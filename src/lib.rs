@@ -10,6 +10,7 @@
 pub mod check;
 pub mod date;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod export;
 pub mod identity;
@@ -21,6 +22,7 @@ pub mod render;
 pub mod rules;
 pub mod source;
 pub mod sv;
+pub mod words;
 pub mod write;
 
 /// The built-in rule name for the case's application date.

@@ -16,6 +16,28 @@ pub fn options() -> Options {
     Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// Text escaped for Markdown: every character that could start markup gets a
+/// backslash, and every line break (any control character, U+2028, U+2029) becomes a
+/// space, since a break could start new structure (a heading, a list item). Used for
+/// the decision draft's template and the diff's pull-request comment.
+pub fn escape(input: &str) -> String {
+    let mut s = String::with_capacity(input.len());
+    for c in input.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '{' | '}'
+        ) {
+            s.push('\\');
+        }
+        s.push(if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            ' '
+        } else {
+            c
+        });
+    }
+    s
+}
+
 /// Links to `#id` in a text, with the byte range of each link.
 pub fn internal_links(text: &str) -> Vec<(String, Range<usize>)> {
     Parser::new_ext(text, options())
@@ -136,6 +158,10 @@ pub enum Inline {
     Strong(Vec<Inline>),
     /// ~~Struck out~~.
     Strike(Vec<Inline>),
+    /// Words a diff marks as added (never made by parsing; see `diff`).
+    Ins(Vec<Inline>),
+    /// Words a diff marks as removed (never made by parsing; see `diff`).
+    Del(Vec<Inline>),
     /// `code`.
     Code(String),
     /// A link that survived the filter.
@@ -229,7 +255,12 @@ pub fn collect_inline_plain(inlines: &[Inline], out: &mut String) {
     for i in inlines {
         match i {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link(_, c) => {
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Ins(c)
+            | Inline::Del(c)
+            | Inline::Link(_, c) => {
                 collect_inline_plain(c, out);
             }
             Inline::SoftBreak | Inline::HardBreak => out.push(' '),
@@ -572,6 +603,14 @@ pub fn unlink_internal(blocks: &mut [Block]) {
                     inl(&mut c);
                     out.push(Inline::Strike(c));
                 }
+                Inline::Ins(mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Ins(c));
+                }
+                Inline::Del(mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Del(c));
+                }
                 Inline::Link(t, mut c) => {
                     inl(&mut c);
                     out.push(Inline::Link(t, c));
@@ -613,7 +652,12 @@ fn resolve_inlines(inlines: &mut [Inline], resolved: &[Result<usize, String>]) {
                     Err(label) => Inline::Text(format!("[^{label}]")),
                 };
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link(_, c) => {
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Ins(c)
+            | Inline::Del(c)
+            | Inline::Link(_, c) => {
                 resolve_inlines(c, resolved);
             }
             _ => {}
@@ -703,9 +747,12 @@ mod tests {
     fn inline_depth(is: &[Inline]) -> usize {
         is.iter()
             .map(|i| match i {
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link(_, c) => {
-                    1 + inline_depth(c)
-                }
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Ins(c)
+                | Inline::Del(c)
+                | Inline::Link(_, c) => 1 + inline_depth(c),
                 _ => 0,
             })
             .max()

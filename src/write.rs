@@ -90,7 +90,8 @@ impl OutFile {
         }
     }
 
-    /// Puts the complete file in place.
+    /// Puts the complete file in place (an `OutFile` dropped before this leaves the
+    /// target as it was).
     pub fn finish(self) -> Result<(), String> {
         match self.inner {
             OutInner::Atomic { tmp, target } => tmp
@@ -99,5 +100,14 @@ impl OutFile {
                 .map_err(|e| format!("cannot write `{}` ({})", target.display(), e.error)),
             OutInner::Direct(mut f) => f.flush().map_err(|e| format!("cannot write ({e})")),
         }
+    }
+}
+
+impl Write for OutFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer().flush()
     }
 }

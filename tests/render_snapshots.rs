@@ -10,10 +10,11 @@ use styrdok::render::templates::Templates;
 fn render(doc: &str, version: &str) -> styrdok::render::Rendered {
     let (policy, diags) = common::checked(&common::shipped());
     assert!(!diags.has_errors());
-    let v = policy.document(doc).unwrap().version(version).unwrap();
-    let hash = styrdok::identity::content_hash(&policy, policy.document(doc).unwrap(), v);
+    let d = policy.document(doc).unwrap();
+    let v = d.version(version).unwrap();
+    let hash = styrdok::identity::content_hash(&policy, d, v);
     let templates = Templates::load(None).unwrap();
-    styrdok::render::document(&templates, &policy, doc, v, &hash).unwrap()
+    styrdok::render::document(&templates, &policy, d, v, &hash).unwrap()
 }
 
 fn settings() -> insta::Settings {

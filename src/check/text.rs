@@ -257,29 +257,14 @@ fn titles(v: &Version, d: &mut Diagnostics) {
     if a == b {
         return;
     }
-    let diff = similar::TextDiff::from_words(&a, &b);
-    let mut changes = Vec::new();
-    let mut removed = String::new();
-    let mut added = String::new();
-    let flush = |removed: &mut String, added: &mut String, changes: &mut Vec<String>| {
-        let (r, a) = (removed.trim().to_string(), added.trim().to_string());
-        match (r.is_empty(), a.is_empty()) {
-            (false, false) => changes.push(format!("`{r}` → `{a}`")),
-            (false, true) => changes.push(format!("`{r}` missing")),
-            (true, false) => changes.push(format!("`{a}` added")),
-            (true, true) => {}
-        }
-        removed.clear();
-        added.clear();
-    };
-    for op in diff.iter_all_changes() {
-        match op.tag() {
-            similar::ChangeTag::Delete => removed.push_str(op.value()),
-            similar::ChangeTag::Insert => added.push_str(op.value()),
-            similar::ChangeTag::Equal => flush(&mut removed, &mut added, &mut changes),
-        }
-    }
-    flush(&mut removed, &mut added, &mut changes);
+    let changes: Vec<String> = crate::words::changes(&a, &b)
+        .into_iter()
+        .map(|(r, a)| match (r.is_empty(), a.is_empty()) {
+            (false, false) => format!("`{r}` → `{a}`"),
+            (false, true) => format!("`{r}` missing"),
+            _ => format!("`{a}` added"),
+        })
+        .collect();
     d.push(
         Diagnostic::warning(
             "title-mismatch",

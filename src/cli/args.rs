@@ -45,6 +45,22 @@ pub(crate) enum Command {
     /// failed, coverage is too low, there are no tests, or a test file or the policy
     /// has problems; 2 could not run.
     Test(TestArgs),
+    /// Compare two versions of a document: what changed in the words and the rules, and
+    /// (with --cases) whose outcome changes
+    ///
+    /// Each side is a version file (`policy/stod-arbete-studier/2023-07.yaml`),
+    /// `DOC@VERSION`, `DOC@DATE` (the version in force on that day), `DOC` or a document
+    /// folder (its latest version), or `REV:path` (a file or document folder at a git
+    /// revision, read through git; the work tree is not touched). With only OLD = `DOC`,
+    /// its two latest versions are compared. Items are matched by their ids: metadata,
+    /// sections (new, repealed, moved, changed), prose word by word, criteria,
+    /// interventions, duties, procedure, guidance, the parameter values each version
+    /// applies, facts, and (between two revisions) glossary terms, laws and roles.
+    ///
+    /// Exit status (as diff's): 0 no changes, 1 changes, 2 trouble (a side that does not
+    /// exist, cannot be read or has errors, names another document, or a path that
+    /// leaves the project).
+    Diff(DiffArgs),
     /// Print a ready-to-fill case file for an intervention
     ///
     /// Lists every fact and assessment its criteria read, with the question, the type,
@@ -53,6 +69,65 @@ pub(crate) enum Command {
     /// Exit status: 0 printed; 1 the policy has errors, or no guideline in force has the
     /// intervention (or several do: name one with --document); 2 could not run.
     NewCase(NewCaseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The old version (or, alone, the document whose two latest versions to compare)
+    #[arg(value_name = "OLD")]
+    pub(crate) old: String,
+    /// The new version
+    #[arg(value_name = "NEW")]
+    pub(crate) new: Option<String>,
+    /// The policy folder that `DOC@…` and `DOC` refer to
+    #[arg(long, default_value = "policy")]
+    pub(crate) policy: PathBuf,
+    /// Output: terminal text, Markdown for a pull-request comment, JSON, or an HTML or PDF redline
+    #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
+    pub(crate) format: DiffFormat,
+    /// Write to this file instead of standard output (required for `--format pdf`)
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Evaluate every case of this file under both versions and report whose outcome
+    /// changes: JSON Lines (.jsonl), CSV (.csv), or policy tests (a tests/*.yaml file or a
+    /// tests folder)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cases: Option<PathBuf>,
+    /// Format of --cases [default: from the file's extension]
+    #[arg(long, value_enum, requires = "cases")]
+    pub(crate) input_format: Option<BatchFormat>,
+    /// How many changed cases to show with their explanations (terminal and Markdown)
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "cases")]
+    pub(crate) examples: usize,
+    /// Colour on a terminal: auto (when standard output is a terminal and NO_COLOR is not set), always, never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// Changed words marked [-removed-] and {+added+}, in colour on a terminal
+    Terminal,
+    /// GitHub-flavoured Markdown for a pull-request comment: a table of changes, details folded
+    Markdown,
+    /// JSON (docs/schemas/diff.schema.json)
+    Json,
+    /// A redline page: the list of changes, then "Nuvarande lydelse | Föreslagen lydelse"
+    Html,
+    /// The redline as an accessible PDF (PDF/UA-1) through Typst
+    Pdf,
+}
+
+/// Whether to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is not set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
 }
 
 #[derive(Debug, clap::Args)]
@@ -169,6 +244,10 @@ pub(crate) struct BuildArgs {
     /// Refuse to build when the policy has warnings
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+    /// The day whose standing the pages state (which version is in force, which are
+    /// replaced) [default: the day of SOURCE_DATE_EPOCH if set, else today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) date: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, clap::Args)]

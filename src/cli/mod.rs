@@ -1,6 +1,7 @@
 //! One function per subcommand; the only place that prints and picks exit codes.
 
 mod args;
+mod diff;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Build(a) => build(&a),
         Command::Eval(a) => eval(&a),
         Command::Test(a) => test(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::NewCase(a) => new_case(&a),
     };
     match result {
@@ -126,7 +128,7 @@ fn stderr_color() -> bool {
 }
 
 /// The templates: built in, overridden by `dir` or by `templates/` next to the policy folder.
-fn templates(
+pub(crate) fn templates(
     policy: &std::path::Path,
     dir: Option<&std::path::Path>,
 ) -> Result<styrdok::render::templates::Templates, String> {
@@ -175,6 +177,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
         out: &a.out,
         typst: typst.as_ref(),
         progress: true,
+        date: a.date.unwrap_or_else(styrdok::date::build_date),
     };
     let (report, checked) =
         match styrdok::publish::check_and_build(&policy, &templates, &opts, a.deny_warnings) {

@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod case;
 pub mod draft;
+pub mod impact;
 pub mod newcase;
 pub mod policytest;
 pub mod report;

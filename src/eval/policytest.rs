@@ -155,6 +155,42 @@ pub fn load(
     tests
 }
 
+/// Reads the tests of one file, or of every YAML file in one folder, as tests of
+/// document `doc` (for `diff --cases`, which tries them under two versions).
+pub fn load_path(
+    path: &std::path::Path,
+    doc: &str,
+    engine: &Engine<'_>,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Result<Vec<Test>, String> {
+    let (tree, files) = if path.is_dir() {
+        let tree = crate::load::DiskTree::new(path)?;
+        let files = tree
+            .list(std::path::Path::new(""))
+            .map_err(|e| format!("cannot list `{}` ({e})", path.display()))?
+            .into_iter()
+            .filter(|(f, dir)| !dir && is_yaml(f) && !f.starts_with('.'))
+            .map(|(f, _)| PathBuf::from(f))
+            .collect::<Vec<_>>();
+        (tree, files)
+    } else {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+        (crate::load::DiskTree::new(dir)?, vec![name])
+    };
+    let mut tests = Vec::new();
+    for f in files {
+        if let Some((_, node)) = read_yaml(&tree, &f, sources, d) {
+            tests.extend(decode_file(&node, doc, engine, d));
+        }
+    }
+    Ok(tests)
+}
+
 fn decode_file(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics) -> Vec<Test> {
     let Some(mut m) = MapReader::new(node, "test file", d) else {
         return Vec::new();

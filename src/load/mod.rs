@@ -3,6 +3,7 @@
 //! diagnostics; only failures of the environment (the folder is missing) are errors.
 
 pub mod decode;
+pub mod git;
 pub mod model;
 pub mod yaml;
 
@@ -321,7 +322,7 @@ pub fn load(tree: &dyn SourceTree) -> (Policy, Diagnostics) {
 }
 
 /// Whether a file name is a YAML file's (`.yaml` or `.yml`, any case).
-pub(crate) fn is_yaml(name: &str) -> bool {
+pub fn is_yaml(name: &str) -> bool {
     Path::new(name)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))

@@ -53,6 +53,23 @@ impl Policy {
         self.parameters.iter().find(|p| p.id.value == id)
     }
 
+    /// The verbatim text a `{ref: id}` in `v` places, with what it is (`kriterium`,
+    /// `skyldighet`, `steg`): a criterion, duty or procedure step of `v`, or a criterion
+    /// of the riktlinje an anvisning applies.
+    pub fn referenced<'a>(&'a self, v: &'a Version, id: &str) -> Option<(&'a Text, &'static str)> {
+        if let Some(c) = v.criterion(id) {
+            return Some((&c.text, "kriterium"));
+        }
+        if let Some(d) = v.duties.iter().find(|d| d.id.value == id) {
+            return Some((&d.text, "skyldighet"));
+        }
+        if let Some(s) = v.procedure.iter().find(|s| s.id.value == id) {
+            return Some((&s.text, "steg"));
+        }
+        let (_, applied) = self.applied(v)?;
+        applied.criterion(id).map(|c| (&c.text, "kriterium"))
+    }
+
     /// The riktlinje version an anvisning applies, if it names one that exists.
     pub fn applied<'a>(&'a self, v: &'a Version) -> Option<(&'a Document, &'a Version)> {
         let a = v.applies_to.as_ref()?;

@@ -5,6 +5,7 @@
 
 mod commit;
 pub mod draft;
+pub mod redline;
 pub mod typst_cli;
 
 use std::io::{IsTerminal, Write};
@@ -30,6 +31,9 @@ pub struct Options<'a> {
     pub typst: Option<&'a Typst>,
     /// Show progress on stderr.
     pub progress: bool,
+    /// The day the pages say which version is in force on (`build --date`, else
+    /// `SOURCE_DATE_EPOCH`'s day, else today): fixed, two builds are byte-identical.
+    pub date: jiff::civil::Date,
 }
 
 /// What a build wrote.
@@ -42,11 +46,8 @@ pub struct Report {
 }
 
 /// A fixed creation time for the PDF: `SOURCE_DATE_EPOCH` if set, else noon UTC of the issue date.
-fn timestamp(v: &Version) -> i64 {
-    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-    {
+pub(crate) fn timestamp(v: &Version) -> i64 {
+    if let Some(t) = crate::date::source_date_epoch() {
         return t;
     }
     crate::date::days(v.issued.value) * 86_400 + 12 * 3600
@@ -56,6 +57,8 @@ fn timestamp(v: &Version) -> i64 {
 struct IndexContext {
     documents: Vec<IndexDocument>,
     generator: String,
+    /// The day the statuses are stated for.
+    date: String,
 }
 
 #[derive(Serialize)]
@@ -71,12 +74,25 @@ struct IndexVersion {
     title: String,
     valid_from: String,
     valid_until: Option<String>,
+    /// The last day in force, or `tills vidare` (a later version ends it).
+    valid_until_text: String,
     path: String,
     html_file: String,
     pdf_file: String,
     pdf: bool,
     /// Whether a case schema is published (the version has interventions).
     cases: bool,
+    /// `gäller`, `ersatt`, `kommande`, `upphört` on the build's date.
+    status: &'static str,
+    /// The status in words.
+    status_text: String,
+    /// The version that replaces it, if any.
+    replaced_by: Option<String>,
+    /// The redline against the version before it (HTML, PDF), relative to the index.
+    redline_html: Option<String>,
+    redline_pdf: Option<String>,
+    /// The version before it, which the redline compares against.
+    previous: Option<String>,
 }
 
 /// Why a checked build did not happen.
@@ -129,6 +145,57 @@ pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Resu
     Ok(Report { files, warnings })
 }
 
+/// Typst compiles, one at a time, each started while the next files are written.
+struct Compiles<'a> {
+    typst: Option<&'a Typst>,
+    fonts: Vec<PathBuf>,
+    running: Option<(typst_cli::Running, String)>,
+    warnings: Vec<String>,
+}
+
+impl Compiles<'_> {
+    /// Waits for the compile that runs, if any, and keeps its warnings.
+    fn wait(&mut self) -> Result<(), String> {
+        if let Some((previous, at)) = self.running.take() {
+            let w = previous.finish().map_err(|e| format!("{at}: {e}"))?;
+            self.warnings
+                .extend(w.into_iter().map(|w| format!("{at}: {w}")));
+        }
+        Ok(())
+    }
+
+    /// Starts compiling `typ` to `pdf` in `dir`, after the one that runs.
+    fn start(
+        &mut self,
+        dir: &Path,
+        typ: &str,
+        pdf: &str,
+        stamp: i64,
+        at: String,
+    ) -> Result<(), String> {
+        let Some(typst) = self.typst else {
+            return Ok(());
+        };
+        self.wait()?;
+        let r = typst
+            .start(dir, typ, pdf, stamp, &self.fonts)
+            .map_err(|e| format!("{at}: {e}"))?;
+        self.running = Some((r, at));
+        Ok(())
+    }
+}
+
+/// The redline of a version against the one before it, as the build publishes it:
+/// its file names, the appendix rows, and the diff's summary.
+struct Redline {
+    base: String,
+    changes: render::context::ChangesContext,
+}
+
+fn redline_base(doc: &Document, v: &Version) -> String {
+    format!("{}-{}-andringar", doc.id, v.version.value)
+}
+
 /// Writes every file into a fresh staging folder inside `opts.out` and compiles the
 /// PDFs there; stops early when `stop` is raised. Nothing is in place yet.
 fn stage(
@@ -157,18 +224,57 @@ fn stage(
     } else {
         Vec::new()
     };
-    // One Typst compile runs at a time, while the next document is prepared.
-    let mut running: Option<(typst_cli::Running, String)> = None;
-    let mut warnings = Vec::new();
+    let mut jobs = Compiles {
+        typst: opts.typst,
+        fonts,
+        running: None,
+        warnings: Vec::new(),
+    };
     let total: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
     let show = opts.progress && std::io::stderr().is_terminal() && total > 1;
     let mut files = Vec::new();
     let mut index = Vec::new();
     let mut n = 0;
     let scope = crate::check::rules::scope(policy);
+    let mut hashes = crate::identity::Hashes::new();
     for doc in &policy.documents {
         let mut versions = Vec::new();
-        for v in &doc.versions {
+        // Each version's redline against the one before it, made first: the pages of
+        // every version link the redlines in their history.
+        let diffs: Vec<Option<crate::diff::Diff<'_>>> = doc
+            .versions
+            .iter()
+            .map(|v| {
+                doc.predecessor(v).map(|prev| {
+                    crate::diff::diff(
+                        crate::diff::Side {
+                            policy,
+                            doc,
+                            version: prev,
+                        },
+                        crate::diff::Side {
+                            policy,
+                            doc,
+                            version: v,
+                        },
+                    )
+                })
+            })
+            .collect();
+        let redlines: Vec<Option<Redline>> = diffs
+            .iter()
+            .map(|d| d.as_ref().map(|d| redline_for(d, opts)))
+            .collect();
+        let listed: Vec<(String, String)> = doc
+            .versions
+            .iter()
+            .zip(&redlines)
+            .filter_map(|(v, r)| {
+                r.as_ref()
+                    .map(|r| (v.version.value.clone(), format!("{}.html", r.base)))
+            })
+            .collect();
+        for ((v, red), d) in doc.versions.iter().zip(&redlines).zip(&diffs) {
             n += 1;
             if stop.load(Ordering::Relaxed) {
                 return Err("stopped: the policy has problems".into());
@@ -177,45 +283,78 @@ fn stage(
                 eprint!("\r\x1b[2K[{n}/{total}] {} {}", doc.id, v.version.value);
                 let _ = std::io::stderr().flush();
             }
-            let staged = Staged::new(policy, doc, v, staging.path(), opts)?;
-            staged.typst(templates, policy, doc, v, &mut files)?;
-            if let Some((previous, at)) = running.take() {
-                warnings.extend(
-                    previous
-                        .finish()
-                        .map_err(|e| format!("{at}: {e}"))?
-                        .into_iter()
-                        .map(|w| format!("{at}: {w}")),
-                );
-            }
-            if let Some(typst) = opts.typst {
-                let (typ, pdf) = (
-                    format!("{}.typ", staged.base),
-                    format!("{}.pdf", staged.base),
-                );
+            let hash = hashes.of(policy, doc, v);
+            let staged = Staged::new(doc, v, staging.path(), opts, hash)?;
+            let publication = render::context::Publication {
+                date: Some(opts.date),
+                pdf: staged.pdf,
+                changes: red.as_ref().map(|r| r.changes.clone()),
+                redlines: listed.clone(),
+            };
+            staged.typst(templates, policy, doc, v, &publication, &mut files)?;
+            let (typ, pdf) = (
+                format!("{}.typ", staged.base),
+                format!("{}.pdf", staged.base),
+            );
+            if opts.typst.is_some() {
                 if let Some(assets) = templates.assets() {
                     copy_assets(&assets, &staged.dir.join("assets"))
                         .map_err(|e| place(doc, v, &e))?;
                 }
-                let r = typst
-                    .start(&staged.dir, &typ, &pdf, timestamp(v), &fonts)
-                    .map_err(|e| place(doc, v, &e))?;
-                files.push(staged.rel.join(pdf));
-                running = Some((r, format!("{} version {}", doc.id, v.version.value)));
+                jobs.start(
+                    &staged.dir,
+                    &typ,
+                    &pdf,
+                    timestamp(v),
+                    format!("{} version {}", doc.id, v.version.value),
+                )?;
+                files.push(staged.rel.join(&pdf));
             }
             // Typst works on this version's PDF while the rest of it is written.
-            staged.rest(templates, policy, &scope, doc, v, &mut files)?;
+            staged.rest(templates, policy, &scope, doc, v, &publication, &mut files)?;
+            let mut redline_html = None;
+            let mut redline_pdf = None;
+            if let (Some(red), Some(d)) = (red, d) {
+                let (html, typ_src) = redline_files(templates, d)?;
+                staged.put(&format!("{}.html", red.base), html.as_bytes(), &mut files)?;
+                redline_html = Some(format!("{}/{}.html", staged.rel_str(), red.base));
+                staged.put(&format!("{}.typ", red.base), typ_src.as_bytes(), &mut files)?;
+                let red_pdf = format!("{}.pdf", red.base);
+                if opts.typst.is_some() {
+                    jobs.start(
+                        &staged.dir,
+                        &format!("{}.typ", red.base),
+                        &red_pdf,
+                        timestamp(v),
+                        format!("{} version {} (ändringar)", doc.id, v.version.value),
+                    )?;
+                    files.push(staged.rel.join(&red_pdf));
+                }
+                if opts.typst.is_some() || opts.out.join(&staged.rel).join(&red_pdf).is_file() {
+                    redline_pdf = Some(format!("{}/{red_pdf}", staged.rel_str()));
+                }
+            }
+            let status = render::context::status(doc, v, opts.date);
             versions.push(IndexVersion {
                 version: v.version.value.clone(),
                 kind_label: v.kind.value.label(),
                 title: v.title.value.clone(),
                 valid_from: v.valid_from.value.to_string(),
                 valid_until: v.valid_until.as_ref().map(|d| d.value.to_string()),
+                valid_until_text: doc
+                    .effective_until(v)
+                    .map_or_else(|| "tills vidare".to_string(), |d| d.to_string()),
                 path: format!("{}/{}", doc.id, v.version.value),
                 html_file: format!("{}.html", staged.base),
                 pdf_file: format!("{}.pdf", staged.base),
                 pdf: staged.pdf,
                 cases: !v.interventions.is_empty(),
+                status: status.code,
+                status_text: status.text,
+                replaced_by: doc.successor(v).map(|s| s.version.value.clone()),
+                redline_html,
+                redline_pdf,
+                previous: doc.predecessor(v).map(|p| p.version.value.clone()),
             });
         }
         index.push(IndexDocument {
@@ -229,22 +368,77 @@ fn stage(
         &IndexContext {
             documents: index,
             generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
+            date: opts.date.to_string(),
         },
     )?;
     write_new(&staging.path().join("index.html"), html.as_bytes())?;
     files.push(PathBuf::from("index.html"));
-    if let Some((last, place)) = running.take() {
-        warnings.extend(
-            last.finish()
-                .map_err(|e| format!("{place}: {e}"))?
-                .into_iter()
-                .map(|w| format!("{place}: {w}")),
-        );
-    }
+    jobs.wait()?;
     if show {
         eprint!("\r\x1b[2K");
     }
-    Ok((staging, files, warnings))
+    Ok((staging, files, jobs.warnings))
+}
+
+/// The appendix of changes of a version against the one before it (its rows and
+/// links), from their diff.
+fn redline_for(d: &crate::diff::Diff<'_>, opts: &Options<'_>) -> Redline {
+    let (doc, prev, v) = (d.new.doc, d.old.version, d.new.version);
+    let ctx = redline::context(d, None, redline::Backend::Html, None);
+    let base = redline_base(doc, v);
+    let pdf = opts.typst.is_some()
+        || opts
+            .out
+            .join(&doc.id)
+            .join(&v.version.value)
+            .join(format!("{base}.pdf"))
+            .is_file();
+    Redline {
+        changes: render::context::ChangesContext {
+            previous: prev.version.value.clone(),
+            summary: ctx.summary,
+            rows: ctx
+                .list
+                .into_iter()
+                .map(|r| render::context::ChangeRow {
+                    place: r.place,
+                    kind: r.kind.to_string(),
+                    summary: r.summary,
+                    in_force_from: r.in_force_from,
+                })
+                .collect(),
+            redline_html: format!("{base}.html"),
+            redline_pdf: pdf.then(|| format!("{base}.pdf")),
+        },
+        base,
+    }
+}
+
+/// The redline's HTML page and Typst source, beside the newer version's files.
+fn redline_files(
+    templates: &Templates,
+    d: &crate::diff::Diff<'_>,
+) -> Result<(String, String), String> {
+    let (doc, prev, v) = (d.new.doc, d.old.version, d.new.version);
+    let hrefs = || {
+        Some((
+            render::context::version_href(&doc.id, &prev.version.value),
+            format!("{}-{}.html", doc.id, v.version.value),
+        ))
+    };
+    let html = templates
+        .render(
+            "redline.html",
+            &redline::context(d, None, redline::Backend::Html, hrefs()),
+        )
+        .map_err(|e| place(doc, v, &e))?;
+    let typ = templates
+        .render(
+            "redline.typ",
+            &redline::context(d, None, redline::Backend::Typst, None),
+        )
+        .map_err(|e| place(doc, v, &e))?;
+    Ok((html, typ))
 }
 
 /// A version being written into the staging folder: its folder, file base name and hash.
@@ -259,11 +453,11 @@ struct Staged {
 
 impl Staged {
     fn new(
-        policy: &Policy,
         doc: &Document,
         v: &Version,
         staging: &Path,
         opts: &Options<'_>,
+        hash: String,
     ) -> Result<Staged, String> {
         let rel = PathBuf::from(&doc.id).join(&v.version.value);
         let dir = staging.join(&rel);
@@ -275,9 +469,14 @@ impl Staged {
             dir,
             rel,
             base,
-            hash: crate::identity::content_hash(policy, doc, v),
+            hash,
             pdf,
         })
+    }
+
+    /// The version's folder as a URL path relative to the index.
+    fn rel_str(&self) -> String {
+        crate::source::display_path(&self.rel)
     }
 
     fn put(&self, name: &str, bytes: &[u8], files: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -293,14 +492,16 @@ impl Staged {
         policy: &Policy,
         doc: &Document,
         v: &Version,
+        publication: &render::context::Publication,
         files: &mut Vec<PathBuf>,
     ) -> Result<(), String> {
-        let typ = render::typst_source(templates, policy, &doc.id, v, &self.hash)
+        let typ = render::typst_source(templates, policy, doc, v, &self.hash, publication)
             .map_err(|e| place(doc, v, &e))?;
         self.put(&format!("{}.typ", self.base), typ.as_bytes(), files)
     }
 
     /// Everything else: HTML page, criteria.json, case schema.
+    #[allow(clippy::too_many_arguments)] // the version, what it is built with, where it goes
     fn rest(
         &self,
         templates: &Templates,
@@ -308,9 +509,10 @@ impl Staged {
         scope: &crate::rules::Scope<'_>,
         doc: &Document,
         v: &Version,
+        publication: &render::context::Publication,
         files: &mut Vec<PathBuf>,
     ) -> Result<(), String> {
-        let html = render::html_page(templates, policy, &doc.id, v, &self.hash, self.pdf)
+        let html = render::html_page(templates, policy, doc, v, &self.hash, publication)
             .map_err(|e| place(doc, v, &e))?;
         self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
         // The check reports rule errors; a rule with errors is left out here.

@@ -157,23 +157,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The verbatim text a `{ref}` names: a criterion, duty or step of this
-    /// version, or a criterion of the riktlinje an anvisning applies.
+    /// The verbatim text a `{ref}` names (see [`Policy::referenced`]).
     fn referenced(&self, id: &str) -> (String, &'static str) {
-        let v = self.version;
-        if let Some(c) = v.criterion(id) {
-            return (c.text.value.clone(), "kriterium");
-        }
-        if let Some(d) = v.duties.iter().find(|d| d.id.value == id) {
-            return (d.text.value.clone(), "skyldighet");
-        }
-        if let Some(s) = v.procedure.iter().find(|s| s.id.value == id) {
-            return (s.text.value.clone(), "steg");
-        }
-        if let Some(c) = self.policy.applied(v).and_then(|(_, a)| a.criterion(id)) {
-            return (c.text.value.clone(), "kriterium");
-        }
-        (String::new(), "text")
+        self.policy
+            .referenced(self.version, id)
+            .map_or((String::new(), "text"), |(t, class)| {
+                (t.value.clone(), class)
+            })
     }
 
     fn guidance(&mut self, intervention: &str) -> Vec<Reference> {

@@ -7,20 +7,93 @@
 
 use serde::Serialize;
 
-use crate::model::{Policy, Version};
+use jiff::civil::Date;
+
+use crate::model::{Document, Policy, Status, Version};
 use crate::render::body::{Piece, Resolver};
 use crate::render::{html, typst};
 
 /// Which back end a context is prepared for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// `.html` templates; `pdf`: whether the PDF is published next to the page.
-    Html {
-        /// The PDF is (or stays) next to the page, so the page may link to it.
-        pdf: bool,
-    },
+    /// `.html` templates.
+    Html,
     /// `.typ` templates.
     Typst,
+}
+
+/// A version's page relative to another version's page of the same document.
+pub fn version_href(doc: &str, label: &str) -> String {
+    format!("../{label}/{doc}-{label}.html")
+}
+
+/// `version 2022-05, Dnr 3.1.1-70/2022` or `VON 2021:00134`: what a version replaces.
+fn replaces_text(doc: &Document, v: &Version) -> Option<String> {
+    let r = v.replaces.as_ref()?;
+    let mut parts = Vec::new();
+    if let Some(t) = &r.title {
+        parts.push(t.value.clone());
+    }
+    if let Some(label) = &r.version {
+        parts.push(format!("version {}", label.value));
+    }
+    let dnr = r.dnr.as_ref().map(|d| d.value.clone()).or_else(|| {
+        let label = r.version.as_ref()?;
+        doc.version(&label.value)?
+            .dnr
+            .as_ref()
+            .map(|d| d.value.clone())
+    });
+    if let Some(d) = dnr {
+        parts.push(format!("Dnr {d}"));
+    }
+    Some(parts.join(", "))
+}
+
+fn link(doc: &Document, v: &Version) -> VersionLink {
+    VersionLink {
+        version: v.version.value.clone(),
+        valid_from: v.valid_from.value.to_string(),
+        href: version_href(&doc.id, &v.version.value),
+    }
+}
+
+/// Where `v` stands on `date`, in words for its pages and the index.
+pub fn status(doc: &Document, v: &Version, date: Date) -> StatusContext {
+    let in_force = doc
+        .version_on(date)
+        .filter(|x| x.file != v.file)
+        .map(|x| link(doc, x));
+    let (code, text) = match doc.status_on(v, date) {
+        Status::InForce => (
+            "gäller",
+            format!("Denna version gäller (uppgift per {date})."),
+        ),
+        Status::Upcoming => (
+            "kommande",
+            format!(
+                "Denna version börjar gälla {} (uppgift per {date}).",
+                v.valid_from.value
+            ),
+        ),
+        Status::Replaced(by) => (
+            "ersatt",
+            format!(
+                "Denna version är ersatt av version {} från {} (uppgift per {date}).",
+                by.version.value, by.valid_from.value
+            ),
+        ),
+        Status::Ended(until) => (
+            "upphört",
+            format!("Denna version upphörde att gälla {until} (uppgift per {date})."),
+        ),
+    };
+    StatusContext {
+        code,
+        text,
+        date: date.to_string(),
+        in_force,
+    }
 }
 
 /// Everything a document template can use.
@@ -34,6 +107,10 @@ pub struct DocumentContext {
     pub footnotes: Vec<FootnoteContext>,
     /// The interventions and their criteria, for summaries.
     pub interventions: Vec<InterventionContext>,
+    /// *Dokumenthistorik*: this version and those before it, oldest first.
+    pub history: Vec<HistoryRow>,
+    /// The appendix *Ändringar jämfört med föregående version*, when the build made one.
+    pub changes: Option<ChangesContext>,
     /// `styrdok <version>`.
     pub generator: String,
 }
@@ -69,8 +146,21 @@ pub struct DocumentMeta {
     pub decision_date: Option<String>,
     /// Giltig från.
     pub valid_from: String,
-    /// Giltig till.
+    /// Giltig till, as the version states it (`None`: tills vidare).
     pub valid_until: Option<String>,
+    /// Giltig till as a reader needs it: the version's own end, or the day before a
+    /// later version replaced it, or `tills vidare`.
+    pub valid_until_text: String,
+    /// Ersätter: what this version replaces, in words (`version 2022-05, Dnr …`).
+    pub replaces: Option<String>,
+    /// The published page of the version it replaces, when it is one of this document's.
+    pub replaces_href: Option<String>,
+    /// Ersatt av: the version that replaces this one, if the policy has it.
+    pub replaced_by: Option<VersionLink>,
+    /// Dokumentansvarig.
+    pub document_owner: Option<String>,
+    /// Where the version stands on the build's date (pages only; `None` without a date).
+    pub status: Option<StatusContext>,
     /// The first-page notice, pre-rendered (use `| safe`).
     pub notice: Option<String>,
     /// For an anvisning: the riktlinje it applies.
@@ -83,6 +173,94 @@ pub struct DocumentMeta {
     pub pdf: bool,
     /// File name of the HTML page.
     pub html_file: String,
+}
+
+/// Another version of the document, with its page.
+#[derive(Debug, Serialize)]
+pub struct VersionLink {
+    /// Its label.
+    pub version: String,
+    /// Its first day in force.
+    pub valid_from: String,
+    /// Its HTML page, relative to this one.
+    pub href: String,
+}
+
+/// Where a version stands on the build's date.
+#[derive(Debug, Serialize)]
+pub struct StatusContext {
+    /// `gäller`, `ersatt`, `kommande` or `upphört`.
+    pub code: &'static str,
+    /// In a sentence, e.g. `Ersatt av version 2023-07 från 2023-07-01.`
+    pub text: String,
+    /// The date it is stated for.
+    pub date: String,
+    /// The version in force instead, if another is.
+    pub in_force: Option<VersionLink>,
+}
+
+/// One row of the *dokumenthistorik*.
+#[derive(Debug, Serialize)]
+pub struct HistoryRow {
+    /// Version label.
+    pub version: String,
+    /// Giltig från.
+    pub valid_from: String,
+    /// Giltig till (or `tills vidare`).
+    pub valid_until: String,
+    /// Beslutad av, with the date when known.
+    pub decided: Option<String>,
+    /// Diarienummer.
+    pub dnr: Option<String>,
+    /// Whether the row is this version.
+    pub current: bool,
+    /// Its HTML page, relative to this one.
+    pub href: String,
+    /// Its redline against the version before it, relative to this page, if published.
+    pub changes_href: Option<String>,
+}
+
+/// The appendix of changes against the previous version, made from the same diff as
+/// the redline (publish fills it; render only prints it).
+#[derive(Debug, Serialize, Default, Clone)]
+pub struct ChangesContext {
+    /// The previous version's label.
+    pub previous: String,
+    /// `10 ändringar: 3 nya, …`.
+    pub summary: String,
+    /// One row per change.
+    pub rows: Vec<ChangeRow>,
+    /// The redline page (HTML), relative to the document.
+    pub redline_html: String,
+    /// The redline PDF, when published.
+    pub redline_pdf: Option<String>,
+}
+
+/// One change, as the appendix lists it.
+#[derive(Debug, Serialize, Clone)]
+pub struct ChangeRow {
+    /// Where.
+    pub place: String,
+    /// `ny`, `ändrad`, `upphävd`, `flyttad`.
+    pub kind: String,
+    /// In short.
+    pub summary: String,
+    /// In force from.
+    pub in_force_from: Option<String>,
+}
+
+/// What a build adds to a version's pages beyond its own text: the date whose standing
+/// the page states, whether its PDF is beside it, and the appendix of changes.
+#[derive(Debug, Default, Clone)]
+pub struct Publication {
+    /// The day the page says which version is in force on (`None`: it says nothing).
+    pub date: Option<Date>,
+    /// The PDF is (or stays) next to the HTML page.
+    pub pdf: bool,
+    /// The appendix of changes against the previous version.
+    pub changes: Option<ChangesContext>,
+    /// The file names of each version's redline against the one before it, by label.
+    pub redlines: Vec<(String, String)>,
 }
 
 /// The riktlinje an anvisning applies.
@@ -139,14 +317,16 @@ pub struct InterventionContext {
     pub criteria: Vec<String>,
 }
 
-/// Builds the context of one version for one back end.
+/// Builds the context of one version of `doc` for one back end.
 pub fn document(
     policy: &Policy,
-    doc_id: &str,
+    doc: &Document,
     v: &Version,
     content_hash: &str,
     backend: Backend,
+    publication: &Publication,
 ) -> DocumentContext {
+    let doc_id = doc.id.as_str();
     let mut r = Resolver::new(policy, v);
     // Everything is resolved first, so that the footnotes are complete, then written
     // in the order the templates print it: notice, front matter, the rest.
@@ -243,12 +423,25 @@ pub fn document(
             decision_date: v.decision_date.as_ref().map(|d| d.value.to_string()),
             valid_from: v.valid_from.value.to_string(),
             valid_until: v.valid_until.as_ref().map(|d| d.value.to_string()),
+            valid_until_text: doc
+                .effective_until(v)
+                .map_or_else(|| "tills vidare".to_string(), |d| d.to_string()),
+            replaces: replaces_text(doc, v),
+            replaces_href: v
+                .replaces
+                .as_ref()
+                .and_then(|r| r.version.as_ref())
+                .filter(|l| doc.version(&l.value).is_some())
+                .map(|l| version_href(doc_id, &l.value)),
+            replaced_by: doc.successor(v).map(|s| link(doc, s)),
+            document_owner: v.document_owner.as_ref().map(|o| o.value.clone()),
+            status: publication.date.map(|d| status(doc, v, d)),
             notice,
             applies_to,
             content_hash: content_hash.to_string(),
             pdf_file: format!("{base}.pdf"),
             pdf: match backend {
-                Backend::Html { pdf } => pdf,
+                Backend::Html => publication.pdf,
                 Backend::Typst => true,
             },
             html_file: format!("{base}.html"),
@@ -270,6 +463,37 @@ pub fn document(
                 criteria: i.criteria.iter().map(|c| c.value.clone()).collect(),
             })
             .collect(),
+        history: doc
+            .versions
+            .iter()
+            .take_while(|x| x.valid_from.value <= v.valid_from.value)
+            .map(|x| HistoryRow {
+                version: x.version.value.clone(),
+                valid_from: x.valid_from.value.to_string(),
+                valid_until: if x.file == v.file {
+                    // This version's own end, as adopted; later versions are not its history.
+                    x.valid_until
+                        .as_ref()
+                        .map_or_else(|| "tills vidare".to_string(), |d| d.value.to_string())
+                } else {
+                    doc.effective_until(x)
+                        .map_or_else(|| "tills vidare".to_string(), |d| d.to_string())
+                },
+                decided: x.decided_by.as_ref().map(|b| match &x.decision_date {
+                    Some(d) => format!("{}, {}", b.value, d.value),
+                    None => b.value.clone(),
+                }),
+                dnr: x.dnr.as_ref().map(|d| d.value.clone()),
+                current: x.file == v.file,
+                href: version_href(doc_id, &x.version.value),
+                changes_href: publication
+                    .redlines
+                    .iter()
+                    .find(|(label, _)| *label == x.version.value)
+                    .map(|(label, file)| format!("../{label}/{file}")),
+            })
+            .collect(),
+        changes: publication.changes.clone(),
         generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
     }
 }
@@ -283,7 +507,7 @@ enum BodyWriter<'a> {
 impl<'a> BodyWriter<'a> {
     fn new(backend: Backend, notes: &'a crate::markdown::Footnotes) -> Self {
         match backend {
-            Backend::Html { .. } => BodyWriter::Html(html::Writer::new()),
+            Backend::Html => BodyWriter::Html(html::Writer::new()),
             Backend::Typst => BodyWriter::Typst(typst::Writer::new(notes)),
         }
     }

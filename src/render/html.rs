@@ -105,6 +105,18 @@ impl Writer {
                 Inline::Emph(c) => self.wrap("em", c, out),
                 Inline::Strong(c) => self.wrap("strong", c, out),
                 Inline::Strike(c) => self.wrap("s", c, out),
+                // A change is marked by the element, by strike or underline and weight
+                // (style.css), and, for a screen reader, by a visually hidden word.
+                Inline::Ins(c) => {
+                    out.push_str("<ins><span class=\"visually-hidden\">Tillagt: </span>");
+                    self.inlines(c, out);
+                    out.push_str("</ins>");
+                }
+                Inline::Del(c) => {
+                    out.push_str("<del><span class=\"visually-hidden\">Borttaget: </span>");
+                    self.inlines(c, out);
+                    out.push_str("</del>");
+                }
                 Inline::Code(c) => {
                     out.push_str("<code>");
                     escape(c, out);

@@ -7,8 +7,8 @@ pub mod html;
 pub mod templates;
 pub mod typst;
 
-use crate::model::{Policy, Version};
-use context::Backend;
+use crate::model::{Document, Policy, Version};
+use context::{Backend, Publication};
 use templates::Templates;
 
 /// The HTML page and Typst source of one version.
@@ -19,33 +19,39 @@ pub struct Rendered {
     pub typst: String,
 }
 
-/// Renders one version with the given templates.
+/// Renders one version of `doc` with the given templates, as published without a
+/// build's additions (no status line, no appendix of changes), its PDF beside it.
 pub fn document(
     templates: &Templates,
     policy: &Policy,
-    doc_id: &str,
+    doc: &Document,
     v: &Version,
     content_hash: &str,
 ) -> Result<Rendered, String> {
+    let p = Publication {
+        pdf: true,
+        ..Publication::default()
+    };
     Ok(Rendered {
-        html: html_page(templates, policy, doc_id, v, content_hash, true)?,
-        typst: typst_source(templates, policy, doc_id, v, content_hash)?,
+        html: html_page(templates, policy, doc, v, content_hash, &p)?,
+        typst: typst_source(templates, policy, doc, v, content_hash, &p)?,
     })
 }
 
-/// The self-contained HTML page of one version; `pdf`: whether its PDF is published
-/// next to it (the page links to it only then).
+/// The self-contained HTML page of one version of `doc`; `publication` says what the
+/// build adds (the date whose standing it states, whether the PDF is beside it and may
+/// be linked, the appendix of changes).
 pub fn html_page(
     templates: &Templates,
     policy: &Policy,
-    doc_id: &str,
+    doc: &Document,
     v: &Version,
     content_hash: &str,
-    pdf: bool,
+    publication: &Publication,
 ) -> Result<String, String> {
     templates.render(
         "document.html",
-        &context::document(policy, doc_id, v, content_hash, Backend::Html { pdf }),
+        &context::document(policy, doc, v, content_hash, Backend::Html, publication),
     )
 }
 
@@ -53,12 +59,13 @@ pub fn html_page(
 pub fn typst_source(
     templates: &Templates,
     policy: &Policy,
-    doc_id: &str,
+    doc: &Document,
     v: &Version,
     content_hash: &str,
+    publication: &Publication,
 ) -> Result<String, String> {
     templates.render(
         "document.typ",
-        &context::document(policy, doc_id, v, content_hash, Backend::Typst),
+        &context::document(policy, doc, v, content_hash, Backend::Typst, publication),
     )
 }

@@ -19,6 +19,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/style.css")),
     ("decision.md", include_str!("../../templates/decision.md")),
     ("decision.typ", include_str!("../../templates/decision.typ")),
+    ("redline.html", include_str!("../../templates/redline.html")),
+    ("redline.typ", include_str!("../../templates/redline.typ")),
 ];
 
 /// Loaded templates, ready to render.
@@ -34,24 +36,13 @@ fn typst_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()
     out.write_all(typst::texted(input).as_bytes())
 }
 
-/// Escapes text for Markdown: every character that could start markup gets a backslash.
+/// Escapes text for Markdown templates (see [`crate::markdown::escape`]).
 pub fn markdown_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut s = String::with_capacity(input.len());
-    for c in input.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '{' | '}'
-        ) {
-            s.push('\\');
-        }
-        // Any line break could start new Markdown structure (a heading, a list item).
-        s.push(if breaks_line(c) { ' ' } else { c });
-    }
-    out.write_all(s.as_bytes())
+    out.write_all(crate::markdown::escape(input).as_bytes())
 }
 
-/// Whether a character could end a line for Markdown or a Typst comment: every
-/// control character (U+0085 included) and the Unicode line and paragraph separators.
+/// Whether a character could end a line for a Typst comment: every control character
+/// (U+0085 included) and the Unicode line and paragraph separators.
 fn breaks_line(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }

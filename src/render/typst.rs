@@ -138,6 +138,9 @@ impl<'a> Writer<'a> {
                 Inline::Emph(c) => self.wrap("emph", c, out),
                 Inline::Strong(c) => self.wrap("strong", c, out),
                 Inline::Strike(c) => self.wrap("strike", c, out),
+                // Defined by the template that prints a diff (`redline.typ`).
+                Inline::Ins(c) => self.wrap("ins", c, out),
+                Inline::Del(c) => self.wrap("del", c, out),
                 Inline::Code(c) => {
                     out.push_str("#raw(");
                     string_literal(c, out);

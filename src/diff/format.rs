@@ -1,0 +1,411 @@
+//! Writing a diff as text: for a terminal (`[-…-]` and `{+…+}` around changed words,
+//! in colour on a terminal, never colour alone), as Markdown short enough for a
+//! pull-request comment (a table of changes first, the words folded below it), and as
+//! JSON (docs/schemas/diff.schema.json). The HTML and PDF redline are written by
+//! `publish::redline` from the same [`Diff`].
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::prose::{Mark, Paragraphs, shown, unified};
+use super::{Change, Diff, Field, Kind, Side};
+use crate::words::{Kind as TokenKind, Seg, Token};
+
+/// Words kept on each side of a change when a long paragraph is cut.
+const CONTEXT: usize = 10;
+
+/// A field's changed paragraphs as one marked text each, long unchanged stretches cut
+/// to `…` (for a new or repealed field: its whole text).
+fn marked_paragraphs(f: &Field) -> Paragraphs<'_> {
+    let (a, b) = (
+        f.old.as_deref().unwrap_or(&[]),
+        f.new.as_deref().unwrap_or(&[]),
+    );
+    let paras = unified(a, b, &f.segs);
+    let whole = f.old.is_none() || f.new.is_none();
+    paras
+        .into_iter()
+        .filter(|p| whole || p.iter().any(|(_, m)| *m != Mark::Same))
+        .collect()
+}
+
+/// Cuts unchanged stretches longer than twice [`CONTEXT`] words to `…` (a `None`).
+fn with_context<'t>(para: &[(&'t Token, Mark)]) -> Vec<Option<(&'t Token, Mark)>> {
+    let near: Vec<bool> = (0..para.len())
+        .map(|k| {
+            let lo = k.saturating_sub(CONTEXT);
+            let hi = (k + CONTEXT + 1).min(para.len());
+            para[lo..hi].iter().any(|(_, m)| *m != Mark::Same)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut cut = false;
+    for (k, x) in para.iter().enumerate() {
+        if near[k] || para.iter().all(|(_, m)| *m == Mark::Same) {
+            out.push(Some(*x));
+            cut = false;
+        } else if !cut {
+            out.push(None);
+            cut = true;
+        }
+    }
+    out
+}
+
+/// Marks for each output: open and close of a removal, of an addition.
+struct Marks<'a> {
+    del: (&'a str, &'a str),
+    ins: (&'a str, &'a str),
+    /// Escapes a run of text for the output.
+    escape: fn(&str) -> String,
+}
+
+fn render_para(para: &[(&Token, Mark)], m: &Marks<'_>) -> String {
+    let parts = with_context(para);
+    let mut s = String::new();
+    let mut k = 0;
+    while k < parts.len() {
+        let Some((t, mark)) = parts[k] else {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push('…');
+            k += 1;
+            continue;
+        };
+        let mut j = k;
+        while j < parts.len() && parts[j].is_some_and(|(_, x)| x == mark) {
+            j += 1;
+        }
+        // Text placed by reference is compared by id: unchanged, a glimpse is enough.
+        let shortened: Vec<Token> = parts[k..j]
+            .iter()
+            .flatten()
+            .map(|(t, m)| match &t.kind {
+                TokenKind::Opaque(_) if *m == Mark::Same => Token {
+                    text: super::short(&t.text, 40),
+                    ..(*t).clone()
+                },
+                _ => (*t).clone(),
+            })
+            .collect();
+        let run: Vec<(&Token, Mark)> = shortened.iter().map(|t| (t, mark)).collect();
+        if !s.is_empty() && (t.space || parts.get(k.wrapping_sub(1)).is_some_and(Option::is_none)) {
+            s.push(' ');
+        }
+        let text = (m.escape)(&shown(&run));
+        match mark {
+            Mark::Same => s.push_str(&text),
+            Mark::Removed => {
+                s.push_str(m.del.0);
+                s.push_str(&text);
+                s.push_str(m.del.1);
+            }
+            Mark::Added => {
+                s.push_str(m.ins.0);
+                s.push_str(&text);
+                s.push_str(m.ins.1);
+            }
+        }
+        k = j;
+    }
+    s
+}
+
+fn header(d: &Diff<'_>) -> String {
+    let side = |s: &Side<'_>| {
+        let until = s
+            .until()
+            .map_or_else(|| "tills vidare".to_string(), |u| format!("till {u}"));
+        format!(
+            "{} (giltig från {} {until})",
+            s.version.version.value, s.version.valid_from.value
+        )
+    };
+    format!("{}: {} → {}", d.new.doc.id, side(&d.old), side(&d.new))
+}
+
+fn counts_text(d: &Diff<'_>) -> String {
+    let [n, c, r, m] = d.counts();
+    let total = d.changes.len();
+    format!(
+        "{total} {}: {n} {}, {c} {}, {r} {}, {m} {}",
+        if total == 1 { "ändring" } else { "ändringar" },
+        if n == 1 { "ny" } else { "nya" },
+        if c == 1 { "ändrad" } else { "ändrade" },
+        if r == 1 { "upphävd" } else { "upphävda" },
+        if m == 1 { "flyttad" } else { "flyttade" },
+    )
+}
+
+fn sign(k: Kind) -> char {
+    match k {
+        Kind::New => '+',
+        Kind::Changed => '~',
+        Kind::Repealed => '-',
+        Kind::Moved => '>',
+    }
+}
+
+/// The diff for a terminal: a header, the counts, then each change with its changed
+/// words marked `[-removed-]` and `{+added+}` (git's `--word-diff=plain` marks), in
+/// red and green as well when `color` is set. Unchanged paragraphs are left out and
+/// long unchanged stretches cut to `…`.
+pub fn terminal(d: &Diff<'_>, color: bool) -> String {
+    let (red, green, bold, off) = if color {
+        ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let del_open = format!("{red}[-");
+    let del_close = format!("-]{off}");
+    let ins_open = format!("{green}{{+");
+    let ins_close = format!("+}}{off}");
+    let marks = Marks {
+        del: (&del_open, &del_close),
+        ins: (&ins_open, &ins_close),
+        escape: |s| s.replace('\x1b', "?"),
+    };
+    let mut s = format!("{bold}{}{off}\n", header(d));
+    if d.is_empty() {
+        s.push_str("Inga ändringar.\n");
+        return s;
+    }
+    let _ = writeln!(s, "{}\n", counts_text(d));
+    for c in &d.changes {
+        // The day a change applies is said where it is not the new version's first day.
+        let from = c
+            .in_force_from
+            .filter(|f| *f != d.new.version.valid_from.value)
+            .map(|f| format!(", gäller från {f}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{bold}{} {}{off}: {} [{}{from}]",
+            sign(c.kind),
+            clean(&super::short(&c.place, 90)),
+            clean(&c.summary),
+            c.kind.as_str(),
+        );
+        for f in &c.fields {
+            // A moved item's place, and a cover field's value, are in the summary already.
+            let said = (c.kind == Kind::Moved && f.name == "position")
+                || (c.element == super::Element::Metadata && !f.prose);
+            if said {
+                continue;
+            }
+            let paras = marked_paragraphs(f);
+            if paras.is_empty() {
+                continue;
+            }
+            if paras.len() == 1 && !f.prose {
+                let _ = writeln!(s, "    {}: {}", f.label, render_para(&paras[0], &marks));
+            } else {
+                let _ = writeln!(s, "    {}:", f.label);
+                for p in &paras {
+                    // A paragraph end only one side has: the text goes on on a new line.
+                    let text = render_para(p, &marks).replace('¶', "¶\n      ");
+                    let _ = writeln!(s, "      {text}");
+                }
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Control characters out of text that goes to a terminal.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Most characters of a pull-request comment (GitHub allows 65,536).
+pub const MARKDOWN_LIMIT: usize = 60_000;
+
+fn md_escape(s: &str) -> String {
+    // For Markdown and for the HTML tags that mark words: both `<` and `&` are taken.
+    crate::markdown::escape(s).replace('&', "&amp;")
+}
+
+/// The diff as GitHub-flavoured Markdown for a pull-request comment: a heading, the
+/// counts, a table of every change (where, kind, in short, in force from), then the
+/// changed words folded in a `<details>` block, `<del>`/`<ins>` around them (struck
+/// through and underlined on GitHub). Kept under [`MARKDOWN_LIMIT`] characters: what
+/// does not fit is counted, with a pointer to the redline.
+pub fn markdown(d: &Diff<'_>) -> String {
+    let mut s = format!(
+        "### Ändringar i `{}`: {} → {}\n\n",
+        d.new.doc.id, d.old.version.version.value, d.new.version.version.value
+    );
+    if d.is_empty() {
+        s.push_str("Inga ändringar.\n");
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "**{}**. Ny version giltig från {}.\n",
+        counts_text(d),
+        d.new.version.valid_from.value
+    );
+    s.push_str("| Var | Ändring | I korthet | Gäller från |\n|---|---|---|---|\n");
+    let mut details = String::new();
+    let marks = Marks {
+        del: ("<del>", "</del>"),
+        ins: ("<ins>", "</ins>"),
+        escape: md_escape,
+    };
+    let mut left_out = 0usize;
+    for c in &d.changes {
+        let row = format!(
+            "| {} | {} | {} | {} |\n",
+            md_escape(&super::short(&c.place, 80)),
+            c.kind.as_str(),
+            md_escape(&c.summary),
+            c.in_force_from.map(|f| f.to_string()).unwrap_or_default()
+        );
+        let mut block = format!("**{}** ({})\n\n", md_escape(&c.place), c.kind.as_str());
+        for f in &c.fields {
+            if c.kind == Kind::Moved && f.name == "position" {
+                let _ = writeln!(
+                    block,
+                    "- Placering: {} → {}",
+                    md_escape(&f.old_text().unwrap_or_default()),
+                    md_escape(&f.new_text().unwrap_or_default())
+                );
+                continue;
+            }
+            for p in marked_paragraphs(f) {
+                let _ = writeln!(block, "- {}: {}", f.label, render_para(&p, &marks));
+            }
+        }
+        block.push('\n');
+        if s.len() + row.len() + details.len() + block.len() + 200 > MARKDOWN_LIMIT {
+            left_out += 1;
+            continue;
+        }
+        s.push_str(&row);
+        details.push_str(&block);
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            s,
+            "\n{left_out} ändringar till får inte plats i kommentaren: se redline-versionen (`styrdok diff --format html`)."
+        );
+    }
+    let _ = write!(
+        s,
+        "\n<details><summary>Ändrade ord</summary>\n\n{details}</details>\n"
+    );
+    s
+}
+
+/// The `type` of an Akoma Ntoso `textualMod` that a change corresponds to.
+fn akn_type(k: Kind) -> &'static str {
+    match k {
+        Kind::New => "insertion",
+        Kind::Changed => "substitution",
+        Kind::Repealed => "repeal",
+        Kind::Moved => "renumbering",
+    }
+}
+
+fn words_json(f: &Field) -> Value {
+    let (a, b) = (
+        f.old.as_deref().unwrap_or(&[]),
+        f.new.as_deref().unwrap_or(&[]),
+    );
+    let text = |ts: &[Token]| {
+        let mut s = String::new();
+        for (k, t) in ts.iter().enumerate() {
+            if k > 0 && t.space {
+                s.push(' ');
+            }
+            s.push_str(if matches!(t.kind, TokenKind::Break) {
+                "\n\n"
+            } else {
+                &t.text
+            });
+        }
+        s
+    };
+    let ops: Vec<Value> = f
+        .segs
+        .iter()
+        .map(|seg| match *seg {
+            Seg::Equal(_, _, c, dd) => json!({"op": "equal", "text": text(&b[c..dd])}),
+            Seg::Delete(x, y) => json!({"op": "delete", "text": text(&a[x..y])}),
+            Seg::Insert(c, dd) => json!({"op": "insert", "text": text(&b[c..dd])}),
+        })
+        .collect();
+    Value::Array(ops)
+}
+
+fn field_json(f: &Field) -> Value {
+    let plain = |ts: &Option<Vec<Token>>| {
+        ts.as_ref().map(|ts| {
+            let mut s = String::new();
+            for (k, t) in ts.iter().enumerate() {
+                if k > 0 && t.space {
+                    s.push(' ');
+                }
+                s.push_str(if matches!(t.kind, TokenKind::Break) {
+                    "\n\n"
+                } else {
+                    &t.text
+                });
+            }
+            s.replace(" \n\n", "\n\n")
+        })
+    };
+    json!({
+        "name": f.name,
+        "label": f.label,
+        "old": plain(&f.old),
+        "new": plain(&f.new),
+        "words": words_json(f),
+    })
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "kind": c.kind.as_str(),
+        "akn_type": akn_type(c.kind),
+        "element": c.element.code(),
+        "id": c.id,
+        "place": c.place,
+        "summary": c.summary,
+        "in_force_from": c.in_force_from.map(|d| d.to_string()),
+        "fields": c.fields.iter().map(field_json).collect::<Vec<_>>(),
+    })
+}
+
+fn side_json(s: &Side<'_>, hash: &str) -> Value {
+    json!({
+        "document": s.doc.id,
+        "version": s.version.version.value,
+        "title": s.version.title.value,
+        "valid_from": s.version.valid_from.value.to_string(),
+        "valid_until": s.until().map(|d| d.to_string()),
+        "content_hash": hash,
+    })
+}
+
+/// The diff as JSON (schema `styrdok/diff/v1`, docs/schemas/diff.schema.json): both
+/// versions with their content hashes, the counts, and every change with its kind
+/// (`ny`, `ändrad`, `upphävd`, `flyttad`, and the Akoma Ntoso `textualMod` type), the
+/// element and id it touches, old and new values, the word diff and the day it applies.
+pub fn json(d: &Diff<'_>) -> Value {
+    let [n, c, r, m] = d.counts();
+    let old_hash = crate::identity::content_hash(d.old.policy, d.old.doc, d.old.version);
+    let new_hash = crate::identity::content_hash(d.new.policy, d.new.doc, d.new.version);
+    json!({
+        "schema": "styrdok/diff/v1",
+        "old": side_json(&d.old, &old_hash),
+        "new": side_json(&d.new, &new_hash),
+        "summary": {"changes": d.changes.len(), "ny": n, "ändrad": c, "upphävd": r, "flyttad": m},
+        "changes": d.changes.iter().map(change_json).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,532 @@
+//! Prose as tokens for the word diff, and tokens back into the prose tree for the
+//! redline. The text is parsed by [`crate::markdown`] (the one parse) and walked into
+//! [`Token`]s that keep each word's style and link; paragraph ends and list items are
+//! tokens too, so the diff sees a paragraph split or joined. What a body places by
+//! reference (a criteria list, a criterion's sentence) is one opaque token compared by
+//! id: a change to the criterion is reported at the criterion, not again in every
+//! section that places it.
+
+use crate::markdown::{self, Block, Footnotes, Inline, Target};
+use crate::model::{self, Policy, Version};
+use crate::words::{self, Kind, Seg, Token, style};
+
+/// Deepest footnote inside footnotes that is walked (as the writers bound it).
+const MAX_NOTE_DEPTH: usize = markdown::MAX_FOOTNOTE_DEPTH;
+
+/// Walks the prose tree into tokens.
+struct Walk<'a> {
+    out: Vec<Token>,
+    /// White space is due before the next token.
+    space: bool,
+    notes: &'a Footnotes,
+    depth: usize,
+}
+
+impl Walk<'_> {
+    fn text(&mut self, t: &str, st: u8, link: Option<&str>) {
+        let mut toks = words::tokenize(t, st, link);
+        if let Some(first) = toks.first_mut() {
+            first.space |= self.space;
+            self.space = t.ends_with(char::is_whitespace);
+        } else if t.chars().any(char::is_whitespace) {
+            self.space = true;
+        }
+        self.out.extend(toks);
+    }
+
+    fn push(&mut self, mut t: Token) {
+        t.space |= self.space;
+        self.space = false;
+        self.out.push(t);
+    }
+
+    fn brk(&mut self) {
+        if self
+            .out
+            .last()
+            .is_some_and(|t| !matches!(t.kind, Kind::Break))
+        {
+            self.out.push(Token {
+                text: String::new(),
+                space: false,
+                style: 0,
+                link: None,
+                kind: Kind::Break,
+            });
+        }
+        self.space = false;
+    }
+
+    fn inlines(&mut self, is: &[Inline], st: u8, link: Option<&str>) {
+        for i in is {
+            match i {
+                Inline::Text(t) => self.text(t, st, link),
+                Inline::Code(t) => self.text(t, st | style::CODE, link),
+                Inline::Emph(c) => self.inlines(c, st | style::EMPH, link),
+                Inline::Strong(c) => self.inlines(c, st | style::STRONG, link),
+                Inline::Strike(c) => self.inlines(c, st | style::STRIKE, link),
+                Inline::Ins(c) | Inline::Del(c) => self.inlines(c, st, link),
+                Inline::Link(target, c) => {
+                    let to = match target {
+                        Target::Internal(id) => format!("#{id}"),
+                        Target::External(url) => url.clone(),
+                    };
+                    self.inlines(c, st, Some(&to));
+                }
+                Inline::Footnote(n) => {
+                    // A footnote's words are compared where it is referred to, in brackets.
+                    let Some(note) = self.notes.items.get(n - 1) else {
+                        continue;
+                    };
+                    if self.depth >= MAX_NOTE_DEPTH {
+                        continue;
+                    }
+                    self.push(Token::word("[fotnot:", false));
+                    self.depth += 1;
+                    self.space = true;
+                    let note = note.clone();
+                    self.blocks_inline(&note);
+                    self.depth -= 1;
+                    self.space = false;
+                    self.push(Token::word("]", false));
+                }
+                Inline::SoftBreak | Inline::HardBreak => self.space = true,
+            }
+        }
+    }
+
+    /// A footnote's blocks, inside a paragraph: no paragraph ends.
+    fn blocks_inline(&mut self, bs: &[Block]) {
+        for b in bs {
+            match b {
+                Block::Para(i) | Block::Heading(_, i) => self.inlines(i, 0, None),
+                Block::List(_, items) => items.iter().for_each(|i| self.blocks_inline(i)),
+                Block::Quote(b) => self.blocks_inline(b),
+                Block::Code(c) => self.text(c, style::CODE, None),
+                Block::Rule => {}
+            }
+            self.space = true;
+        }
+    }
+
+    fn blocks(&mut self, bs: &[Block]) {
+        for b in bs {
+            match b {
+                Block::Para(i) => {
+                    self.inlines(i, 0, None);
+                    self.brk();
+                }
+                Block::Heading(_, i) => {
+                    self.inlines(i, style::STRONG, None);
+                    self.brk();
+                }
+                Block::List(start, items) => {
+                    for (k, item) in items.iter().enumerate() {
+                        let marker = match start {
+                            Some(n) => format!("{}.", n + k as u64),
+                            None => "•".to_string(),
+                        };
+                        self.item(marker);
+                        self.blocks(item);
+                        self.brk();
+                    }
+                }
+                Block::Quote(b) => {
+                    self.item("›".to_string());
+                    self.blocks(b);
+                }
+                Block::Code(c) => {
+                    self.text(c, style::CODE, None);
+                    self.brk();
+                }
+                Block::Rule => {
+                    self.push(Token::word("—", false));
+                    self.brk();
+                }
+            }
+        }
+    }
+
+    fn item(&mut self, marker: String) {
+        self.push(Token {
+            text: marker,
+            space: false,
+            style: 0,
+            link: None,
+            kind: Kind::Item,
+        });
+        self.space = true;
+    }
+
+    fn opaque(&mut self, key: String, text: String) {
+        self.push(Token {
+            text,
+            space: true,
+            style: 0,
+            link: None,
+            kind: Kind::Opaque(key),
+        });
+        self.space = true;
+    }
+
+    fn finish(mut self) -> Vec<Token> {
+        while self
+            .out
+            .last()
+            .is_some_and(|t| matches!(t.kind, Kind::Break))
+        {
+            self.out.pop();
+        }
+        self.out
+    }
+}
+
+fn walk(notes: &Footnotes) -> Walk<'_> {
+    Walk {
+        out: Vec::new(),
+        space: false,
+        notes,
+        depth: 0,
+    }
+}
+
+/// The tokens of inline Markdown (a criterion's sentence, a heading, a name).
+pub fn inline(text: &str) -> Vec<Token> {
+    let mut notes = Footnotes::default();
+    let i = markdown::inline(text, &mut notes);
+    let mut w = walk(&notes);
+    w.inlines(&i, 0, None);
+    w.finish()
+}
+
+/// The tokens of block Markdown (a notice, guidance), paragraph ends included.
+pub fn blocks(text: &str) -> Vec<Token> {
+    let mut notes = Footnotes::default();
+    let b = markdown::blocks(text, &mut notes);
+    let mut w = walk(&notes);
+    w.blocks(&b);
+    w.finish()
+}
+
+/// The tokens of plain text (a date, an id, a rule): words only, no Markdown.
+pub fn plain(text: &str) -> Vec<Token> {
+    words::tokenize(text, 0, None)
+}
+
+/// A body block, parsed, before it is walked.
+enum Parsed {
+    Blocks(Vec<Block>),
+    Parts(Vec<PartParsed>),
+    Opaque(String, String),
+}
+/// A part of an assembled paragraph, parsed.
+enum PartParsed {
+    Text(Vec<Inline>),
+    Ref(String, String),
+}
+
+/// The tokens of a section's body as the document prints it (not its subsections).
+pub fn section(policy: &Policy, v: &Version, body: &[model::Block]) -> Vec<Token> {
+    let mut notes = Footnotes::default();
+    // Parsed first, so that footnotes are numbered (and found) across the body.
+    let parsed: Vec<Parsed> = body
+        .iter()
+        .map(|b| match b {
+            model::Block::Text(t) => Parsed::Blocks(markdown::blocks(&t.value, &mut notes)),
+            model::Block::Criteria(i) => {
+                let name = v
+                    .intervention(&i.value)
+                    .map_or(i.value.as_str(), |x| x.name.value.as_str());
+                Parsed::Opaque(
+                    format!("kriterier:{}", i.value),
+                    format!("[Kriterierna för {}]", markdown::plain(name)),
+                )
+            }
+            model::Block::Guidance(i) => Parsed::Opaque(
+                format!("underlag:{}", i.value),
+                format!("[Underlag för kriterierna för insatsen {}]", i.value),
+            ),
+            model::Block::Paragraph(parts) => Parsed::Parts(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        model::Part::Text(t) | model::Part::Passage { text: t, .. } => {
+                            PartParsed::Text(markdown::inline(&t.value, &mut notes))
+                        }
+                        model::Part::Ref(r) => {
+                            let text = policy.referenced(v, &r.value).map_or_else(
+                                || r.value.clone(),
+                                |(t, _)| markdown::plain(&t.value),
+                            );
+                            PartParsed::Ref(format!("ref:{}", r.value), text)
+                        }
+                    })
+                    .collect(),
+            ),
+        })
+        .collect();
+    let mut w = walk(&notes);
+    for p in &parsed {
+        match p {
+            Parsed::Blocks(b) => w.blocks(b),
+            Parsed::Opaque(key, text) => {
+                w.opaque(key.clone(), text.clone());
+                w.brk();
+            }
+            Parsed::Parts(parts) => {
+                for part in parts {
+                    match part {
+                        PartParsed::Text(i) => w.inlines(i, 0, None),
+                        PartParsed::Ref(key, text) => w.opaque(key.clone(), text.clone()),
+                    }
+                    w.space = true;
+                }
+                w.brk();
+            }
+        }
+    }
+    w.finish()
+}
+
+/// How a token shows in a redline cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Unchanged.
+    Same,
+    /// Only in the old text.
+    Removed,
+    /// Only in the new text.
+    Added,
+}
+
+/// One side of a diff as paragraphs of marked tokens.
+pub type Paragraphs<'t> = Vec<Vec<(&'t Token, Mark)>>;
+
+/// A row of a two-column redline: the paragraphs between two paragraph ends that both
+/// texts share, old and new, and whether anything in it changed.
+pub struct Row<'t> {
+    /// The old text's paragraphs (deleted words marked).
+    pub old: Paragraphs<'t>,
+    /// The new text's paragraphs (added words marked).
+    pub new: Paragraphs<'t>,
+    /// Whether the row holds a change.
+    pub changed: bool,
+}
+
+/// Splits a word diff into rows of paragraphs (see [`Row`]).
+pub fn rows<'t>(old: &'t [Token], new: &'t [Token], segs: &[Seg]) -> Vec<Row<'t>> {
+    let mut out = Vec::new();
+    let mut row = Row {
+        old: vec![Vec::new()],
+        new: vec![Vec::new()],
+        changed: false,
+    };
+    let flush = |row: &mut Row<'t>, out: &mut Vec<Row<'t>>| {
+        let r = std::mem::replace(
+            row,
+            Row {
+                old: vec![Vec::new()],
+                new: vec![Vec::new()],
+                changed: false,
+            },
+        );
+        out.push(r);
+    };
+    let add = |side: &mut Paragraphs<'t>, t: &'t Token, m: Mark| {
+        if matches!(t.kind, Kind::Break) {
+            side.push(Vec::new());
+        } else if let Some(last) = side.last_mut() {
+            last.push((t, m));
+        }
+    };
+    for seg in segs {
+        match *seg {
+            Seg::Equal(a, _, c, d) => {
+                for (k, t) in new[c..d].iter().enumerate() {
+                    if matches!(t.kind, Kind::Break) {
+                        flush(&mut row, &mut out);
+                    } else {
+                        add(&mut row.old, &old[a + k], Mark::Same);
+                        add(&mut row.new, t, Mark::Same);
+                    }
+                }
+            }
+            Seg::Delete(a, b) => {
+                row.changed = true;
+                old[a..b]
+                    .iter()
+                    .for_each(|t| add(&mut row.old, t, Mark::Removed));
+            }
+            Seg::Insert(c, d) => {
+                row.changed = true;
+                new[c..d]
+                    .iter()
+                    .for_each(|t| add(&mut row.new, t, Mark::Added));
+            }
+        }
+    }
+    flush(&mut row, &mut out);
+    for r in &mut out {
+        r.old.retain(|p| !p.is_empty());
+        r.new.retain(|p| !p.is_empty());
+    }
+    out.retain(|r| !r.old.is_empty() || !r.new.is_empty());
+    out
+}
+
+/// The word diff as one text, paragraph by paragraph, each word marked as unchanged,
+/// removed or added (a paragraph end that only one side has stays in its paragraph as
+/// a [`Kind::Break`] token, shown as `¶`).
+pub fn unified<'t>(old: &'t [Token], new: &'t [Token], segs: &[Seg]) -> Paragraphs<'t> {
+    let mut out: Paragraphs<'t> = vec![Vec::new()];
+    for seg in segs {
+        let (tokens, mark) = match *seg {
+            Seg::Equal(_, _, c, d) => (&new[c..d], Mark::Same),
+            Seg::Delete(a, b) => (&old[a..b], Mark::Removed),
+            Seg::Insert(c, d) => (&new[c..d], Mark::Added),
+        };
+        for t in tokens {
+            if matches!(t.kind, Kind::Break) && mark == Mark::Same {
+                out.push(Vec::new());
+            } else if let Some(last) = out.last_mut() {
+                last.push((t, mark));
+            }
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// One marked paragraph as prose for the writers: words grouped by mark and style into
+/// [`Inline::Del`] / [`Inline::Ins`] around emphasis, strong, links and text.
+pub fn to_inlines(para: &[(&Token, Mark)]) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    let mut k = 0;
+    while k < para.len() {
+        let mark = para[k].1;
+        let mut j = k;
+        while j < para.len() && para[j].1 == mark {
+            j += 1;
+        }
+        // The space before a marked run stays outside the mark.
+        if k > 0 && para[k].0.space {
+            out.push(Inline::Text(" ".to_string()));
+        }
+        let inner = styled(&para[k..j]);
+        match mark {
+            Mark::Same => out.extend(inner),
+            Mark::Removed => out.push(Inline::Del(inner)),
+            Mark::Added => out.push(Inline::Ins(inner)),
+        }
+        k = j;
+    }
+    out
+}
+
+/// Tokens of one mark as prose: runs of the same style and link become one node.
+fn styled(run: &[(&Token, Mark)]) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    let mut k = 0;
+    while k < run.len() {
+        let (st, link) = (run[k].0.style, run[k].0.link.as_deref());
+        let mut j = k;
+        let mut text = String::new();
+        while j < run.len() && run[j].0.style == st && run[j].0.link.as_deref() == link {
+            let t = run[j].0;
+            if j > k && t.space {
+                text.push(' ');
+            }
+            text.push_str(if matches!(t.kind, Kind::Break) {
+                "¶"
+            } else {
+                &t.text
+            });
+            j += 1;
+        }
+        if k > 0 && run[k].0.space {
+            out.push(Inline::Text(" ".to_string()));
+        }
+        let mut node = if st & style::CODE != 0 {
+            Inline::Code(text)
+        } else {
+            Inline::Text(text)
+        };
+        if st & style::STRIKE != 0 {
+            node = Inline::Strike(vec![node]);
+        }
+        if st & style::EMPH != 0 {
+            node = Inline::Emph(vec![node]);
+        }
+        if st & style::STRONG != 0 {
+            node = Inline::Strong(vec![node]);
+        }
+        if let Some(to) = link {
+            let target = match to.strip_prefix('#') {
+                // Sections of the compared document are not in the redline: plain text.
+                Some(_) => None,
+                None => Some(Target::External(to.to_string())),
+            };
+            if let Some(t) = target {
+                node = Inline::Link(t, vec![node]);
+            }
+        }
+        out.push(node);
+        k = j;
+    }
+    out
+}
+
+/// A side of a word diff as plain text with `[-…-]` and `{+…+}` around changes (the
+/// marks of `git diff --word-diff=plain`), for terminals and comments.
+pub fn marked_text(
+    para: &[(&Token, Mark)],
+    open_del: &str,
+    close_del: &str,
+    open_ins: &str,
+    close_ins: &str,
+) -> String {
+    let mut s = String::new();
+    let mut k = 0;
+    while k < para.len() {
+        let mark = para[k].1;
+        let mut j = k;
+        while j < para.len() && para[j].1 == mark {
+            j += 1;
+        }
+        if k > 0 && para[k].0.space {
+            s.push(' ');
+        }
+        let text = shown(&para[k..j]);
+        match mark {
+            Mark::Same => s.push_str(&text),
+            Mark::Removed => {
+                s.push_str(open_del);
+                s.push_str(&text);
+                s.push_str(close_del);
+            }
+            Mark::Added => {
+                s.push_str(open_ins);
+                s.push_str(&text);
+                s.push_str(close_ins);
+            }
+        }
+        k = j;
+    }
+    s
+}
+
+/// Marked tokens as text, spaced as written; a paragraph end shows as `¶`.
+pub fn shown(run: &[(&Token, Mark)]) -> String {
+    let mut s = String::new();
+    for (k, (t, _)) in run.iter().enumerate() {
+        if k > 0 && t.space {
+            s.push(' ');
+        }
+        s.push_str(if matches!(t.kind, Kind::Break) {
+            "¶"
+        } else {
+            &t.text
+        });
+    }
+    s
+}

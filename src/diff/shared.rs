@@ -1,0 +1,386 @@
+//! What each version uses of its policy folder: parameters (the values within its
+//! validity), facts, and, between two folders, glossary terms, laws and roles.
+
+use jiff::civil::Date;
+
+use super::{Builder, Change, Element, Field, Kind, Side, ids, prose, short};
+use crate::check::rules::{compile_version, scope};
+use crate::diag::Diagnostics;
+use crate::identity::{read_by, uses, values_within};
+use crate::model::{ParamData, Parameter};
+
+impl<'p> Builder<'p> {
+    /// Parameters, facts, terms, laws and roles: what each version uses of its policy.
+    pub(super) fn shared(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let rules = |s: Side<'_>| {
+            let mut d = Diagnostics::default();
+            compile_version(s.policy, &scope(s.policy), s.version, &mut d)
+        };
+        let (ra, rb) = (rules(old), rules(new));
+        let ((fa, pa), (fb, pb)) = (read_by(old.policy, &ra), read_by(new.policy, &rb));
+        // Parameters: the values each version applies within its validity.
+        let pid = |s: Side<'p>, k: usize| s.policy.parameters[k].id.value.as_str();
+        let a_ids: Vec<&str> = pa.iter().map(|&k| pid(old, k)).collect();
+        let b_ids: Vec<&str> = pb.iter().map(|&k| pid(new, k)).collect();
+        for id in ids(&a_ids, &b_ids) {
+            let po = old
+                .policy
+                .parameters
+                .iter()
+                .find(|p| p.id.value == id)
+                .filter(|_| a_ids.contains(&id));
+            let pn = new
+                .policy
+                .parameters
+                .iter()
+                .find(|p| p.id.value == id)
+                .filter(|_| b_ids.contains(&id));
+            let vals = |p: Option<&Parameter>, s: Side<'_>| {
+                p.map(|p| {
+                    values_within(p, s.version.valid_from.value, s.until())
+                        .into_iter()
+                        .map(|(v, end)| {
+                            let from = v.from.value.max(s.version.valid_from.value);
+                            let end = match (end, s.until()) {
+                                (Some(e), Some(u)) => Some(e.min(u)),
+                                (e, u) => e.or(u),
+                            };
+                            (
+                                param_text(p, &v.value.value),
+                                from,
+                                end,
+                                v.reference.value.clone(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            };
+            let (vo, vn) = (vals(po, old), vals(pn, new));
+            let show = |v: &Option<Vec<Held>>| {
+                v.as_ref().map(|list| {
+                    if list.is_empty() {
+                        return "inget värde".to_string();
+                    }
+                    list.iter()
+                        .map(|(val, from, end, _)| match end {
+                            Some(e) => format!("{val} ({from} – {e})"),
+                            None => format!("{val} (från {from})"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+            };
+            let just = |v: &Option<Vec<Held>>| {
+                v.as_ref().map(|l| {
+                    l.iter()
+                        .map(|x| (x.0.clone(), x.3.clone()))
+                        .collect::<Vec<_>>()
+                })
+            };
+            let name = pn
+                .or(po)
+                .map(|p| p.description.value.clone())
+                .unwrap_or_default();
+            let place = format!("Parameter {id}");
+            let f = Field::value(
+                "values",
+                "Värde",
+                show(&vo).as_deref(),
+                show(&vn).as_deref(),
+            );
+            let desc = Field::value(
+                "description",
+                "Beskrivning",
+                po.map(|p| p.description.value.as_str()),
+                pn.map(|p| p.description.value.as_str()),
+            );
+            match (&vo, &vn) {
+                (None, Some(_)) => self.push(
+                    Kind::New,
+                    Element::Parameter,
+                    id,
+                    place,
+                    format!("läses nu av regler: {}", short(&name, 60)),
+                    vec![f],
+                ),
+                (Some(_), None) => self.push(
+                    Kind::Repealed,
+                    Element::Parameter,
+                    id,
+                    place,
+                    "läses inte längre av någon regel".into(),
+                    vec![f],
+                ),
+                (Some(o), Some(n)) => {
+                    if just(&vo) == just(&vn) && !desc.changed() {
+                        continue;
+                    }
+                    // The first value of the new version that the old did not have.
+                    let from = n
+                        .iter()
+                        .find(|x| !o.iter().any(|y| y.0 == x.0 && y.3 == x.3))
+                        .map(|x| x.1);
+                    let summary = format!(
+                        "{} → {}",
+                        show(&vo).unwrap_or_default(),
+                        show(&vn).unwrap_or_default()
+                    );
+                    let fields: Vec<Field> = [f, desc].into_iter().filter(Field::changed).collect();
+                    self.out.push(Change {
+                        kind: Kind::Changed,
+                        element: Element::Parameter,
+                        id: id.to_string(),
+                        place,
+                        summary,
+                        fields,
+                        in_force_from: from.or(self.from),
+                    });
+                }
+                (None, None) => {}
+            }
+        }
+        // Facts the rules read.
+        let fid = |s: Side<'p>, k: usize| s.policy.facts[k].id.value.as_str();
+        let a_ids: Vec<&str> = fa.iter().map(|&k| fid(old, k)).collect();
+        let b_ids: Vec<&str> = fb.iter().map(|&k| fid(new, k)).collect();
+        for id in ids(&a_ids, &b_ids) {
+            let fo = old
+                .policy
+                .facts
+                .iter()
+                .find(|f| f.id.value == id)
+                .filter(|_| a_ids.contains(&id));
+            let fnew = new
+                .policy
+                .facts
+                .iter()
+                .find(|f| f.id.value == id)
+                .filter(|_| b_ids.contains(&id));
+            let ty = |f: &crate::model::Fact| match &f.ty.value {
+                crate::model::FactType::Enum(v) => format!(
+                    "enum: {}",
+                    v.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                crate::model::FactType::Integer { min, max } => format!(
+                    "integer {}–{}",
+                    min.map(|x| x.to_string()).unwrap_or_default(),
+                    max.map(|x| x.to_string()).unwrap_or_default()
+                ),
+                t => t.name().to_string(),
+            };
+            let all = vec![
+                Field::value(
+                    "question",
+                    "Fråga",
+                    fo.map(|f| f.question.value.as_str()),
+                    fnew.map(|f| f.question.value.as_str()),
+                ),
+                Field::value(
+                    "type",
+                    "Typ",
+                    fo.map(ty).as_deref(),
+                    fnew.map(ty).as_deref(),
+                ),
+                Field::value(
+                    "source",
+                    "Källa",
+                    fo.map(|f| f.source.value.swedish()),
+                    fnew.map(|f| f.source.value.swedish()),
+                ),
+                Field::value(
+                    "evidence",
+                    "Underlag",
+                    fo.and_then(|f| f.evidence.as_ref())
+                        .map(|e| e.value.as_str()),
+                    fnew.and_then(|f| f.evidence.as_ref())
+                        .map(|e| e.value.as_str()),
+                ),
+            ];
+            let place = format!("Faktauppgift {id}");
+            self.item(
+                Element::Fact,
+                id,
+                place,
+                fo.is_some(),
+                fnew.is_some(),
+                all,
+                ("läses nu av regler", "läses inte längre av någon regel"),
+            );
+        }
+        // Terms, laws and roles: only where the two sides' glossaries differ (two folders
+        // or revisions); within one folder both versions share one glossary.
+        if std::ptr::eq(old.policy, new.policy) {
+            return;
+        }
+        let (ua, ub) = (
+            uses(old.policy, old.version, &ra),
+            uses(new.policy, new.version, &rb),
+        );
+        let (ga, gb) = (&old.policy.glossary, &new.policy.glossary);
+        let a_ids: Vec<&str> = ua
+            .terms
+            .iter()
+            .map(|&k| ga.terms[k].id.value.as_str())
+            .collect();
+        let b_ids: Vec<&str> = ub
+            .terms
+            .iter()
+            .map(|&k| gb.terms[k].id.value.as_str())
+            .collect();
+        for id in ids(&a_ids, &b_ids) {
+            let o = ga.terms.iter().find(|t| t.id.value == id);
+            let n = gb.terms.iter().find(|t| t.id.value == id);
+            let syn = |t: &crate::model::Term| {
+                t.synonyms
+                    .iter()
+                    .map(|s| s.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let legal = |t: &crate::model::Term| {
+                t.legal
+                    .iter()
+                    .map(|s| s.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let all = vec![
+                Field::value(
+                    "term",
+                    "Term",
+                    o.map(|t| t.term.value.as_str()),
+                    n.map(|t| t.term.value.as_str()),
+                ),
+                Field::value(
+                    "synonyms",
+                    "Synonymer",
+                    o.map(syn).as_deref(),
+                    n.map(syn).as_deref(),
+                ),
+                Field::new(
+                    "definition",
+                    "Definition",
+                    o.map(|t| prose::inline(&t.definition.value)),
+                    n.map(|t| prose::inline(&t.definition.value)),
+                    true,
+                ),
+                Field::value(
+                    "legal",
+                    "Lagrum",
+                    o.map(legal).as_deref(),
+                    n.map(legal).as_deref(),
+                ),
+            ];
+            let place = format!(
+                "Begrepp ”{}”",
+                n.or(o).map_or(id, |t| t.term.value.as_str())
+            );
+            self.item(
+                Element::Term,
+                id,
+                place,
+                o.is_some(),
+                n.is_some(),
+                all,
+                ("nytt begrepp", "begreppet tas bort"),
+            );
+        }
+        let a_ids: Vec<&str> = ua
+            .laws
+            .iter()
+            .map(|&k| ga.laws[k].id.value.as_str())
+            .collect();
+        let b_ids: Vec<&str> = ub
+            .laws
+            .iter()
+            .map(|&k| gb.laws[k].id.value.as_str())
+            .collect();
+        for id in ids(&a_ids, &b_ids) {
+            let o = ga.laws.iter().find(|t| t.id.value == id);
+            let n = gb.laws.iter().find(|t| t.id.value == id);
+            let all = vec![
+                Field::value(
+                    "name",
+                    "Namn",
+                    o.map(|l| l.name.value.as_str()),
+                    n.map(|l| l.name.value.as_str()),
+                ),
+                Field::value(
+                    "abbreviation",
+                    "Förkortning",
+                    o.map(|l| l.abbreviation.value.as_str()),
+                    n.map(|l| l.abbreviation.value.as_str()),
+                ),
+                Field::value(
+                    "sfs",
+                    "SFS-nummer",
+                    o.map(|l| l.sfs.value.as_str()),
+                    n.map(|l| l.sfs.value.as_str()),
+                ),
+            ];
+            let place = format!(
+                "Lag {}",
+                n.or(o).map_or(id, |l| l.abbreviation.value.as_str())
+            );
+            self.item(
+                Element::Law,
+                id,
+                place,
+                o.is_some(),
+                n.is_some(),
+                all,
+                ("ny lag", "lagen tas bort"),
+            );
+        }
+        let a_ids: Vec<&str> = ua
+            .roles
+            .iter()
+            .map(|&k| ga.roles[k].id.value.as_str())
+            .collect();
+        let b_ids: Vec<&str> = ub
+            .roles
+            .iter()
+            .map(|&k| gb.roles[k].id.value.as_str())
+            .collect();
+        for id in ids(&a_ids, &b_ids) {
+            let o = ga.roles.iter().find(|t| t.id.value == id);
+            let n = gb.roles.iter().find(|t| t.id.value == id);
+            let all = vec![Field::value(
+                "title",
+                "Titel",
+                o.map(|r| r.title.value.as_str()),
+                n.map(|r| r.title.value.as_str()),
+            )];
+            let place = format!("Roll {id}");
+            self.item(
+                Element::Role,
+                id,
+                place,
+                o.is_some(),
+                n.is_some(),
+                all,
+                ("ny roll", "rollen tas bort"),
+            );
+        }
+    }
+}
+
+fn param_text(p: &Parameter, v: &ParamData) -> String {
+    let unit = p
+        .unit
+        .as_ref()
+        .map(|u| format!(" {}", u.value))
+        .unwrap_or_default();
+    match v {
+        ParamData::Integer(i) => format!("{i}{unit}"),
+        ParamData::Range { min, max } => format!("{min}–{max}{unit}"),
+    }
+}
+
+/// A parameter value as a version holds it: the value in words, its first and last
+/// day within the version's validity, and its reference.
+type Held = (String, Date, Option<Date>, String);
