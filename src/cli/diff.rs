@@ -293,12 +293,6 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
             (older, one)
         }
     };
-    if old.doc != new.doc {
-        return Err(format!(
-            "`{}` and `{}` are versions of two different documents (`{}` and `{}`): diff compares versions of one document",
-            old.written, new.written, old.doc, new.doc
-        ));
-    }
     if a.format == DiffFormat::Pdf && a.out.is_none() {
         return Err("`--format pdf` writes a file: name it with `--out redline.pdf`".into());
     }
@@ -319,6 +313,13 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
     };
     let (doc_a, va) = pick(&policy_old, &old)?;
     let (doc_b, vb) = pick(policy_new, &new)?;
+    if doc_a.id != doc_b.id {
+        return Err(format!(
+            "`{}` and `{}` are versions of two different documents (`{}` and `{}`): diff compares versions of one document",
+            old.written, new.written, old.doc, new.doc
+        ));
+    }
+
     let sides = (
         styrdok::diff::Side {
             policy: &policy_old,
@@ -586,7 +587,9 @@ impl Cases {
                     .zip(&t_new)
                     .map(|(a, b)| {
                         let (line, _) = sources.get(a.span.file).line_col(a.span.start as usize);
-                        (a.name.clone(), line as u64, &a.case, &b.case)
+                        // A test is known by its case's `arende`, else by its name.
+                        let name = a.case.id.clone().unwrap_or_else(|| a.name.clone());
+                        (name, line as u64, &a.case, &b.case)
                     })
                     .collect();
                 stopped(styrdok::eval::impact::run_cases(

@@ -267,7 +267,13 @@ pub fn markdown(d: &Diff<'_>) -> String {
             c.in_force_from.map(|f| f.to_string()).unwrap_or_default()
         );
         let mut block = format!("**{}** ({})\n\n", md_escape(&c.place), c.kind.as_str());
+        let mut details_of = 0;
         for f in &c.fields {
+            // A cover field's value is in the table already.
+            if c.element == super::Element::Metadata && !f.prose {
+                continue;
+            }
+            details_of += 1;
             if c.kind == Kind::Moved && f.name == "position" {
                 let _ = writeln!(
                     block,
@@ -282,6 +288,9 @@ pub fn markdown(d: &Diff<'_>) -> String {
             }
         }
         block.push('\n');
+        if details_of == 0 {
+            block.clear();
+        }
         if s.len() + row.len() + details.len() + block.len() + 200 > MARKDOWN_LIMIT {
             left_out += 1;
             continue;
@@ -331,13 +340,15 @@ fn words_json(f: &Field) -> Value {
         }
         s
     };
+    // `space`: white space comes before the run, so the runs joined read as the text.
+    let op = |name: &str, ts: &[Token]| json!({"op": name, "text": text(ts), "space": ts.first().is_some_and(|t| t.space)});
     let ops: Vec<Value> = f
         .segs
         .iter()
         .map(|seg| match *seg {
-            Seg::Equal(_, _, c, dd) => json!({"op": "equal", "text": text(&b[c..dd])}),
-            Seg::Delete(x, y) => json!({"op": "delete", "text": text(&a[x..y])}),
-            Seg::Insert(c, dd) => json!({"op": "insert", "text": text(&b[c..dd])}),
+            Seg::Equal(_, _, c, dd) => op("equal", &b[c..dd]),
+            Seg::Delete(x, y) => op("delete", &a[x..y]),
+            Seg::Insert(c, dd) => op("insert", &b[c..dd]),
         })
         .collect();
     Value::Array(ops)

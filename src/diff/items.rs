@@ -106,17 +106,27 @@ impl Builder<'_> {
                                 .filter(|x| !nv.contains(x))
                                 .map(|x| format!("`{x}`"))
                                 .collect();
-                            let what = if f.name == "criteria" {
-                                "kriterium"
-                            } else {
-                                "informationsplikt"
+                            // "kriterium tillagt", "kriterier tillagda", "informationsplikter borttagna".
+                            let what = |n: usize, one: &str| {
+                                let (noun, added, dropped) = match (f.name, n) {
+                                    ("criteria", 1) => ("kriterium", "tillagt", "borttaget"),
+                                    ("criteria", _) => ("kriterier", "tillagda", "borttagna"),
+                                    (_, 1) => ("informationsplikt", "tillagd", "borttagen"),
+                                    _ => ("informationsplikter", "tillagda", "borttagna"),
+                                };
+                                format!("{noun} {}", if one == "+" { added } else { dropped })
                             };
                             if !added.is_empty() {
-                                parts.push(format!("{what} tillagt: {}", crate::sv::join(&added)));
+                                parts.push(format!(
+                                    "{}: {}",
+                                    what(added.len(), "+"),
+                                    crate::sv::join(&added)
+                                ));
                             }
                             if !dropped.is_empty() {
                                 parts.push(format!(
-                                    "{what} borttaget: {}",
+                                    "{}: {}",
+                                    what(dropped.len(), "-"),
                                     crate::sv::join(&dropped)
                                 ));
                             }
@@ -124,7 +134,7 @@ impl Builder<'_> {
                                 parts.push(format!("{} i ny ordning", f.label.to_lowercase()));
                             }
                         } else {
-                            parts.push(format!("ändrad {}", f.label.to_lowercase()));
+                            parts.push(format!("ändring av {}", f.label.to_lowercase()));
                         }
                     }
                     self.push(

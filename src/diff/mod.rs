@@ -373,7 +373,7 @@ impl Builder<'_> {
             return;
         }
         let labels: Vec<String> = fields.iter().map(|f| f.label.to_lowercase()).collect();
-        let summary = format!("ändrad {}", crate::sv::join(&labels));
+        let summary = format!("ändring av {}", crate::sv::join(&labels));
         self.push(Kind::Changed, element, id, place, summary, fields);
     }
 

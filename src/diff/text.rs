@@ -362,7 +362,7 @@ impl<'p> Builder<'p> {
                                     "ändrad lydelse ({del} ord borttagna, {ins} tillagda)"
                                 ));
                             }
-                            _ => parts.push(format!("ändrad {}", f.label.to_lowercase())),
+                            _ => parts.push(format!("ändring av {}", f.label.to_lowercase())),
                         }
                     }
                     self.push(

@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::BufRead;
 
-use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use super::batch::{Format, Parser, Reader, Stop, blank};
@@ -110,21 +109,18 @@ pub const COLUMNS: [&str; 4] = [
     "kan inte prövas",
 ];
 
+/// The same outcomes as JSON writes them (`Outcome::code`, and `kan_inte_provas`).
+pub const CODES: [&str; 4] = [
+    "beviljas",
+    "avslag",
+    "utredning_ofullstandig",
+    "kan_inte_provas",
+];
+
 fn column(o: &Result<Outcome, String>) -> usize {
     match o {
         Ok(o) => *o as usize,
         Err(_) => 3,
-    }
-}
-
-/// The day a version reads its parameters for a case: the application date, moved
-/// into the version's validity.
-fn params_date(v: &CompiledVersion<'_>, date: Date) -> Date {
-    let from = v.version.valid_from.value;
-    let date = date.max(from);
-    match v.doc.effective_until(v.version) {
-        Some(until) => date.min(until),
-        None => date,
     }
 }
 
@@ -171,7 +167,7 @@ fn failed(why: &str) -> Result1 {
 
 /// Evaluates one case under a side: one result per intervention applied for.
 fn side(p: Pair<'_, '_>, case: &Case, s: &mut Scratch) -> Vec<(String, Result1)> {
-    let date = params_date(p.version, case.application_date);
+    let date = p.version.params_date(case.application_date);
     match p.engine.evaluate_in(p.version, case, date, s) {
         Ok(()) => s
             .results
@@ -413,7 +409,7 @@ pub fn run_cases(
 
 fn result_json(r: &Result1) -> Value {
     json!({
-        "outcome": match &r.outcome { Ok(o) => Value::from(o.code()), Err(_) => Value::from("kan_inte_provas") },
+        "outcome": match &r.outcome { Ok(o) => o.code(), Err(_) => CODES[3] },
         "error": r.outcome.as_ref().err(),
         "not_met": r.not_met,
         "not_established": r.not_established,
@@ -440,9 +436,9 @@ pub fn summary_json(i: &Impact) -> Value {
     let matrix: Vec<Value> = (0..4)
         .map(|b| {
             let row: serde_json::Map<String, Value> = (0..4)
-                .map(|a| (COLUMNS[a].replace(' ', "_"), Value::from(i.matrix[b][a])))
+                .map(|a| (CODES[a].to_string(), Value::from(i.matrix[b][a])))
                 .collect();
-            json!({"before": COLUMNS[b].replace(' ', "_"), "after": row})
+            json!({"before": CODES[b], "after": row})
         })
         .collect();
     let responsible: Vec<Value> = i

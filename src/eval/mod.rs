@@ -103,6 +103,16 @@ pub struct CompiledVersion<'p> {
 }
 
 impl CompiledVersion<'_> {
+    /// The day this version reads its parameters for a case dated `date`: the date,
+    /// moved into the version's validity (its first day, or its last).
+    pub fn params_date(&self, date: Date) -> Date {
+        let date = date.max(self.version.valid_from.value);
+        match self.doc.effective_until(self.version) {
+            Some(until) => date.min(until),
+            None => date,
+        }
+    }
+
     /// The index of an intervention by id.
     pub fn intervention(&self, id: &str) -> Option<usize> {
         self.interventions
@@ -444,14 +454,15 @@ impl<'p> Engine<'p> {
     }
 
     /// Evaluates a case under version `v` whatever its date: the version a policy test
-    /// pins. `date` (default: the application date) chooses the parameters.
+    /// pins. Parameters are read on `date` (default: the application date) moved into
+    /// the version's validity, so the test sees the version as it applies.
     pub fn evaluate_pinned<'e>(
         &'e self,
         v: &'e CompiledVersion<'p>,
         case: &Case,
         date: Option<Date>,
     ) -> Result<Evaluation<'e, 'p>, EvalError> {
-        let date = date.unwrap_or(case.application_date);
+        let date = v.params_date(date.unwrap_or(case.application_date));
         let mut s = Scratch::default();
         self.evaluate_in(v, case, date, &mut s)?;
         Ok(Evaluation {

@@ -83,6 +83,11 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     poppler_run(tool, args, pdf, true)
 }
 
+/// The PDF's structure tree as `pdfinfo -struct` prints it (tags, with attributes).
+pub fn pdf_struct(pdf: &Path) -> String {
+    poppler_run("pdfinfo", &["-struct"], pdf, false)
+}
+
 /// `pdfinfo` of a PDF, dates in ISO 8601 (`2022-05-24T12:00:00Z`).
 pub fn pdfinfo(pdf: &Path) -> String {
     poppler_run("pdfinfo", &["-isodates"], pdf, false)
