@@ -378,10 +378,10 @@ fn amount(b: &[(&str, Gap)], i: usize) -> Option<usize> {
     if at(0).is_some_and(|s| is_digits(s, 1..=3)) {
         while space(k)
             && at(k).is_some_and(|s| {
+                // 200 or 200,50 (bytes: a digit is one byte, so this never splits a character).
+                let b = s.as_bytes();
                 is_digits(s, 3..=3)
-                    || (s.len() > 3
-                        && s[..3].chars().all(|c| c.is_ascii_digit())
-                        && s[3..].starts_with(','))
+                    || (b.len() > 3 && b[..3].iter().all(u8::is_ascii_digit) && b[3] == b',')
             })
         {
             k += 1;
@@ -613,5 +613,19 @@ mod tests {
         );
         let c = tokenize("Avgiften är\n3 200 kr per månad.", 0, None);
         assert!(!super::changed(&diff(&a, &c)));
+    }
+
+    proptest::proptest! {
+        /// Any text, Swedish units and punctuation included, splits without a panic into
+        /// tokens that keep every character but white space, in order.
+        #[test]
+        fn tokens_keep_every_character(text in "(\\PC|[ \u{a0}\n.,;:()%§–-]|[0-9]{1,4}|kr|kap|SoL){0,40}") {
+            let tokens = tokenize(&text, 0, None);
+            let kept: String = tokens.iter().flat_map(|t| t.text.chars()).filter(|c| !c.is_whitespace()).collect();
+            let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            proptest::prop_assert_eq!(kept, expected);
+            let segs = diff(&tokens, &tokens);
+            proptest::prop_assert!(!changed(&segs));
+        }
     }
 }
