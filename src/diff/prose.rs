@@ -25,6 +25,7 @@ struct Walk<'a> {
 impl Walk<'_> {
     fn text(&mut self, t: &str, st: u8, link: Option<&str>) {
         let mut toks = words::tokenize(t, st, link);
+        self.out.reserve(toks.len() + t.len() / 8);
         if let Some(first) = toks.first_mut() {
             first.space |= self.space;
             self.space = t.ends_with(char::is_whitespace);

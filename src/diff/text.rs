@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::{Builder, Element, Field, Kind, Side, ids, prose, reordered, short};
-use crate::model::{Section, Version};
+use crate::model::{Block, Part, Section, Version};
 
 impl<'p> Builder<'p> {
     pub(super) fn metadata(&mut self) {
@@ -326,28 +326,32 @@ impl<'p> Builder<'p> {
                             vec![f],
                         );
                     }
-                    let fields = vec![
-                        Field::new(
+                    // Text written identically needs no word diff (most of a revision).
+                    let mut fields = Vec::new();
+                    if o.section.heading.value != n.section.heading.value {
+                        fields.push(Field::new(
                             "heading",
                             "Rubrik",
                             Some(prose::inline(&o.section.heading.value)),
                             Some(prose::inline(&n.section.heading.value)),
                             false,
-                        ),
-                        Field::new(
+                        ));
+                    }
+                    if !same_body(&o.section.body, &n.section.body) {
+                        fields.push(Field::new(
                             "text",
                             "Lydelse",
                             Some(prose::section(old_v.0, old_v.1, &o.section.body)),
                             Some(prose::section(new_v.0, new_v.1, &n.section.body)),
                             true,
-                        ),
-                        Field::value(
-                            "front",
-                            "Före innehållsförteckningen",
-                            Some(if o.section.front { "ja" } else { "nej" }),
-                            Some(if n.section.front { "ja" } else { "nej" }),
-                        ),
-                    ];
+                        ));
+                    }
+                    fields.extend([Field::value(
+                        "front",
+                        "Före innehållsförteckningen",
+                        Some(if o.section.front { "ja" } else { "nej" }),
+                        Some(if n.section.front { "ja" } else { "nej" }),
+                    )]);
                     let fields: Vec<Field> = fields.into_iter().filter(Field::changed).collect();
                     if fields.is_empty() {
                         continue;
@@ -378,4 +382,26 @@ impl<'p> Builder<'p> {
             }
         }
     }
+}
+
+/// Whether two bodies are written identically (same text, same references, in order).
+fn same_body(a: &[Block], b: &[Block]) -> bool {
+    let part = |x: &Part, y: &Part| match (x, y) {
+        (Part::Text(s), Part::Text(t)) | (Part::Ref(s), Part::Ref(t)) => s.value == t.value,
+        (Part::Passage { id: i, text: s }, Part::Passage { id: j, text: t }) => {
+            i.value == j.value && s.value == t.value
+        }
+        _ => false,
+    };
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Block::Text(s), Block::Text(t)) => s.value == t.value,
+            (Block::Criteria(s), Block::Criteria(t)) | (Block::Guidance(s), Block::Guidance(t)) => {
+                s.value == t.value
+            }
+            (Block::Paragraph(p), Block::Paragraph(q)) => {
+                p.len() == q.len() && p.iter().zip(q).all(|(x, y)| part(x, y))
+            }
+            _ => false,
+        })
 }

@@ -1,0 +1,143 @@
+//! Synthetic inputs for the benchmarks (shared by benches/eval.rs and benches/diff.rs
+//! through `#[path]`): cases as a case management export would write them, and a way
+//! to time a command with its peak memory.
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+pub const INSATSER: [&str; 4] = [
+    "socialpsykiatri",
+    "lss-insteg",
+    "lss-insteg-fortsatt",
+    "lss",
+];
+
+/// xorshift64*: deterministic, so every run evaluates the same cases.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn pick(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.pick(100) < percent
+    }
+}
+
+fn bool_fact(r: &mut Rng, name: &str, out: &mut Vec<String>) {
+    if r.chance(90) {
+        out.push(format!("\"{name}\":{}", r.chance(85)));
+    }
+}
+
+fn assessment(r: &mut Rng, name: &str, extra: &str, out: &mut Vec<String>) {
+    if r.chance(85) {
+        out.push(format!(
+            "\"{name}\":{{\"varde\":{},\"av\":\"Handläggare {}\"{extra}}}",
+            r.chance(85),
+            r.pick(40)
+        ));
+    }
+}
+
+/// One synthetic case, as a case management export would produce it.
+pub fn case(r: &mut Rng, i: u64) -> String {
+    let mut facts = Vec::new();
+    if r.chance(95) {
+        facts.push(format!(
+            "\"fodelsedatum\":\"{}-{:02}-{:02}\"",
+            1950 + r.pick(60),
+            1 + r.pick(12),
+            1 + r.pick(28)
+        ));
+    }
+    bool_fact(r, "pagaende_kontakt_specialistpsykiatri", &mut facts);
+    bool_fact(r, "primart_mal_arbete_eller_studier", &mut facts);
+    bool_fact(r, "onskar_arbeta_eller_studera", &mut facts);
+    bool_fact(r, "beviljad_daglig_verksamhet", &mut facts);
+    if r.chance(90) {
+        let k = ["1", "2", "3", "\"ingen\""][r.pick(4) as usize];
+        facts.push(format!("\"personkrets\":{k}"));
+    }
+    let mut bed = Vec::new();
+    for name in [
+        "stodbehov_arbete",
+        "stodbehov_arbete_eller_studier",
+        "inforstadd_och_beredd",
+        "arbetsformedlingen_kan_erbjuda_atgard",
+        "forutsattningar_med_jobbcoach",
+        "kan_klara_anpassat_arbete",
+        "behov_av_stod_i_overgangsperiod",
+    ] {
+        assessment(r, name, "", &mut bed);
+    }
+    assessment(
+        r,
+        "kan_borja_arbeta_eller_studera",
+        ",\"samrad\":[\"arbetsspecialist\"],\"rapport_fran\":\"arbetsspecialist\"",
+        &mut bed,
+    );
+    assessment(
+        r,
+        "kan_paborja_aktivt_arbetssokande",
+        ",\"samrad\":[\"jobbcoach\"],\"rapport_fran\":\"jobbcoach\"",
+        &mut bed,
+    );
+    format!(
+        "{{\"arende\":\"B-{i}\",\"ansokningsdatum\":\"2023-{:02}-{:02}\",\"insatser\":[\"{}\"],\"fakta\":{{{}}},\"bedomningar\":{{{}}}}}",
+        1 + r.pick(12),
+        1 + r.pick(28),
+        INSATSER.join("\",\""),
+        facts.join(","),
+        bed.join(",")
+    )
+}
+
+pub fn write_cases(path: &Path, n: u64) {
+    let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    for i in 0..n {
+        writeln!(w, "{}", case(&mut r, i)).unwrap();
+    }
+}
+
+/// Runs the binary with `args` and returns (seconds, peak resident memory in MiB); it
+/// must exit with one of `ok` (0 by default).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also reports its peak memory
+pub fn peak_rss(bin: &str, args: &[std::ffi::OsString]) -> (f64, f64) {
+    peak_rss_ok(bin, args, &[0])
+}
+
+/// As [`peak_rss`], accepting the exit statuses `ok`.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also reports its peak memory
+pub fn peak_rss_ok(bin: &str, args: &[std::ffi::OsString], ok: &[i32]) -> (f64, f64) {
+    let t = Instant::now();
+    let child = Command::new(bin)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+    #[allow(unsafe_code)]
+    let rusage = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::wait4(child.id() as libc::pid_t, &raw mut status, 0, &raw mut ru);
+        ru
+    };
+    // A command that failed at once would report a tiny, meaningless peak.
+    assert!(
+        libc::WIFEXITED(status) && ok.contains(&libc::WEXITSTATUS(status)),
+        "styrdok {args:?} failed"
+    );
+    (t.elapsed().as_secs_f64(), rusage.ru_maxrss as f64 / 1024.0)
+}
