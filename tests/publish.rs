@@ -333,3 +333,115 @@ fn templates_beside_the_policy_are_found_from_inside_it() {
     .unwrap();
     assert!(html.starts_with("<p>EGEN MALL "), "{html}");
 }
+
+/// Each version after the first gets its redline (HTML, PDF) beside it, linked from the
+/// index and from its own appendix of changes; every page says which version is in force on
+/// the build's date, which is fixed by `--date` or `SOURCE_DATE_EPOCH`.
+#[test]
+fn versions_publish_their_redline_history_and_standing() {
+    let (dir, out) = build(&root().join("policy"), &["--date", "2023-01-15"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let o = dir.path().join("output");
+    let v23 = o.join("stod-arbete-studier/2023-07");
+    for f in [
+        "stod-arbete-studier-2023-07-andringar.html",
+        "stod-arbete-studier-2023-07-andringar.pdf",
+        "stod-arbete-studier-2023-07-andringar.typ",
+    ] {
+        assert!(v23.join(f).is_file(), "{f}");
+    }
+    assert!(
+        !o.join("stod-arbete-studier/2022-05/stod-arbete-studier-2022-05-andringar.html")
+            .exists()
+    );
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let index = read(&o.join("index.html"));
+    assert!(index.contains("href=\"stod-arbete-studier/2023-07/stod-arbete-studier-2023-07-andringar.html\">Ändringar mot 2022-05</a>"), "{index}");
+    assert!(index.contains("(<a href=\"stod-arbete-studier/2023-07/stod-arbete-studier-2023-07-andringar.pdf\">PDF</a>)"), "{index}");
+    // On 2023-01-15 the May 2022 text is in force and the revision is upcoming.
+    assert!(
+        index.contains("per <time datetime=\"2023-01-15\">2023-01-15</time>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("2022-05</span> <span class=\"lage lage-galler\">gäller</span>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("2023-07</span> <span class=\"lage lage-kommande\">kommande</span>"),
+        "{index}"
+    );
+    let old = read(&o.join("stod-arbete-studier/2022-05/stod-arbete-studier-2022-05.html"));
+    assert!(
+        old.contains("Denna version gäller (uppgift per 2023-01-15)."),
+        "{old}"
+    );
+    assert!(old.contains("<dt>Ersatt av</dt><dd><a href=\"../2023-07/stod-arbete-studier-2023-07.html\">version 2023-07</a>"), "{old}");
+    assert!(
+        old.contains("<dt>Giltig till</dt><dd><time datetime=\"2023-06-30\">2023-06-30</time>"),
+        "{old}"
+    );
+    assert!(
+        old.contains("<a href=\"../../index.html\">"),
+        "every page links back to the index"
+    );
+    let new = read(&v23.join("stod-arbete-studier-2023-07.html"));
+    assert!(
+        new.contains("Denna version börjar gälla 2023-07-01"),
+        "{new}"
+    );
+    assert!(new.contains("<dt>Ersätter</dt><dd><a href=\"../2022-05/stod-arbete-studier-2022-05.html\">version 2022-05, Dnr 3.1.1-70/2022</a>"), "{new}");
+    assert!(
+        new.contains("<dt>Giltig till</dt><dd>Tills vidare</dd>"),
+        "{new}"
+    );
+    assert!(
+        new.contains("Ändringar jämfört med föregående version"),
+        "{new}"
+    );
+    assert!(
+        new.contains(
+            "<a href=\"stod-arbete-studier-2023-07-andringar.html\">ändringarna som webbsida</a>"
+        ),
+        "{new}"
+    );
+    assert!(new.contains("<td data-etikett=\"Var\">Avsnitt ”Budget 2023”</td><td data-etikett=\"Ändring\">ny</td>"), "{new}");
+    assert!(new.contains("id=\"dokumenthistorik\""), "{new}");
+    // The PDF: the title page's fields, the history and the appendix.
+    let text = pdf_text(&v23.join("stod-arbete-studier-2023-07.pdf"));
+    for s in [
+        "Ersätter:",
+        "version 2022-05, Dnr 3.1.1-70/2022",
+        "Giltig till:",
+        "Tills vidare",
+        "Dokumenthistorik",
+        "Ändringar jämfört med föregående version",
+        "Avsnitt ”Budget 2023”",
+    ] {
+        assert!(text.contains(s), "{s} not in the 2023 PDF: {text}");
+    }
+    let text = pdf_text(&o.join("stod-arbete-studier/2022-05/stod-arbete-studier-2022-05.pdf"));
+    assert!(
+        text.contains("Ersatt av:") && text.contains("Version 2023-07 från 2023-07-01"),
+        "{text}"
+    );
+    // Later, the standing changes and nothing else: the same date gives the same bytes.
+    let (later, out) = build(&root().join("policy"), &["--date", "2024-01-01"]);
+    assert!(out.status.success());
+    let old = read(
+        &later
+            .path()
+            .join("output/stod-arbete-studier/2022-05/stod-arbete-studier-2022-05.html"),
+    );
+    assert!(old.contains("Denna version är ersatt av version 2023-07 från 2023-07-01 (uppgift per 2024-01-01). Den version som gäller är <a href=\"../2023-07/stod-arbete-studier-2023-07.html\">version 2023-07</a>."), "{old}");
+    let (again, _) = build(&root().join("policy"), &["--date", "2023-01-15"]);
+    for f in files(&o) {
+        let x = std::fs::read(o.join(&f)).unwrap();
+        let y = std::fs::read(again.path().join("output").join(&f)).unwrap();
+        assert!(
+            x == y,
+            "{} differs between two builds with the same date",
+            f.display()
+        );
+    }
+}
