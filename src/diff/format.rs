@@ -126,19 +126,6 @@ fn header(d: &Diff<'_>) -> String {
     format!("{}: {} → {}", d.new.doc.id, side(&d.old), side(&d.new))
 }
 
-fn counts_text(d: &Diff<'_>) -> String {
-    let [n, c, r, m] = d.counts();
-    let total = d.changes.len();
-    format!(
-        "{total} {}: {n} {}, {c} {}, {r} {}, {m} {}",
-        if total == 1 { "ändring" } else { "ändringar" },
-        if n == 1 { "ny" } else { "nya" },
-        if c == 1 { "ändrad" } else { "ändrade" },
-        if r == 1 { "upphävd" } else { "upphävda" },
-        if m == 1 { "flyttad" } else { "flyttade" },
-    )
-}
-
 fn sign(k: Kind) -> char {
     match k {
         Kind::New => '+',
@@ -172,7 +159,7 @@ pub fn terminal(d: &Diff<'_>, color: bool) -> String {
         s.push_str("Inga ändringar.\n");
         return s;
     }
-    let _ = writeln!(s, "{}\n", counts_text(d));
+    let _ = writeln!(s, "{}\n", d.summary());
     for c in &d.changes {
         // The day a change applies is said where it is not the new version's first day.
         let from = c
@@ -247,7 +234,7 @@ pub fn markdown(d: &Diff<'_>) -> String {
     let _ = writeln!(
         s,
         "**{}**. Ny version giltig från {}.\n",
-        counts_text(d),
+        d.summary(),
         d.new.version.valid_from.value
     );
     s.push_str("| Var | Ändring | I korthet | Gäller från |\n|---|---|---|---|\n");
@@ -321,25 +308,28 @@ fn akn_type(k: Kind) -> &'static str {
     }
 }
 
+/// Tokens as text, paragraphs separated by a blank line.
+fn as_text(ts: &[Token]) -> String {
+    let mut s = String::new();
+    for (k, t) in ts.iter().enumerate() {
+        if matches!(t.kind, TokenKind::Break) {
+            s.push_str("\n\n");
+            continue;
+        }
+        if k > 0 && t.space && !s.ends_with('\n') {
+            s.push(' ');
+        }
+        s.push_str(&t.text);
+    }
+    s
+}
+
 fn words_json(f: &Field) -> Value {
     let (a, b) = (
         f.old.as_deref().unwrap_or(&[]),
         f.new.as_deref().unwrap_or(&[]),
     );
-    let text = |ts: &[Token]| {
-        let mut s = String::new();
-        for (k, t) in ts.iter().enumerate() {
-            if k > 0 && t.space {
-                s.push(' ');
-            }
-            s.push_str(if matches!(t.kind, TokenKind::Break) {
-                "\n\n"
-            } else {
-                &t.text
-            });
-        }
-        s
-    };
+    let text = as_text;
     // `space`: white space comes before the run, so the runs joined read as the text.
     let op = |name: &str, ts: &[Token]| json!({"op": name, "text": text(ts), "space": ts.first().is_some_and(|t| t.space)});
     let ops: Vec<Value> = f
@@ -355,22 +345,7 @@ fn words_json(f: &Field) -> Value {
 }
 
 fn field_json(f: &Field) -> Value {
-    let plain = |ts: &Option<Vec<Token>>| {
-        ts.as_ref().map(|ts| {
-            let mut s = String::new();
-            for (k, t) in ts.iter().enumerate() {
-                if k > 0 && t.space {
-                    s.push(' ');
-                }
-                s.push_str(if matches!(t.kind, TokenKind::Break) {
-                    "\n\n"
-                } else {
-                    &t.text
-                });
-            }
-            s.replace(" \n\n", "\n\n")
-        })
-    };
+    let plain = |ts: &Option<Vec<Token>>| ts.as_deref().map(as_text);
     json!({
         "name": f.name,
         "label": f.label,

@@ -257,6 +257,22 @@ impl Diff<'_> {
         self.changes.is_empty()
     }
 
+    /// `10 ändringar: 3 nya, 5 ändrade, 2 upphävda, 0 flyttade`.
+    pub fn summary(&self) -> String {
+        let [n, c, r, m] = self.counts();
+        let total = self.changes.len();
+        let word =
+            |k: usize, one: &'static str, many: &'static str| if k == 1 { one } else { many };
+        format!(
+            "{total} {}: {n} {}, {c} {}, {r} {}, {m} {}",
+            word(total, "ändring", "ändringar"),
+            word(n, "ny", "nya"),
+            word(c, "ändrad", "ändrade"),
+            word(r, "upphävd", "upphävda"),
+            word(m, "flyttad", "flyttade"),
+        )
+    }
+
     /// How many changes of each kind: ny, ändrad, upphävd, flyttad.
     pub fn counts(&self) -> [usize; 4] {
         let mut n = [0; 4];

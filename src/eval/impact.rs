@@ -63,6 +63,20 @@ pub struct ChangedCase {
     pub lines: Vec<String>,
 }
 
+impl ChangedCase {
+    /// `Ärende A-65 (rad 1), stod: avslag → beviljas`.
+    pub fn title(&self) -> String {
+        format!(
+            "Ärende {} (rad {}), {}: {} → {}",
+            self.arende.as_deref().unwrap_or("utan nummer"),
+            self.line,
+            self.intervention,
+            outcome_word(&self.before),
+            outcome_word(&self.after)
+        )
+    }
+}
+
 /// Per criterion (by id): how often its result changed where an outcome changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Responsible {
@@ -99,6 +113,27 @@ pub struct Impact {
     pub responsible: BTreeMap<String, Responsible>,
     /// The first few changed cases, with their explanation.
     pub examples: Vec<ChangedCase>,
+}
+
+impl Impact {
+    /// In one sentence: how many cases, and how many results change in which way.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} ärenden, {} prövade insatser: {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt){}.",
+            self.cases,
+            self.results,
+            self.changed,
+            self.outcome_changed,
+            self.not_met_changed,
+            self.period_changed,
+            self.duties_changed,
+            if self.unreadable > 0 {
+                format!("; {} rader kunde inte läsas", self.unreadable)
+            } else {
+                String::new()
+            }
+        )
+    }
 }
 
 /// The outcome labels of the matrix, in its order.
@@ -493,23 +528,7 @@ fn outcome_word(r: &Result1) -> &str {
 /// The impact as terminal text: counts, the matrix, the criteria responsible, and the
 /// examples with their explanation lines.
 pub fn text(i: &Impact) -> String {
-    let mut s = String::from("Påverkan på ärenden\n");
-    let _ = writeln!(
-        s,
-        "  {} ärenden, {} prövade insatser; {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt){}",
-        i.cases,
-        i.results,
-        i.changed,
-        i.outcome_changed,
-        i.not_met_changed,
-        i.period_changed,
-        i.duties_changed,
-        if i.unreadable > 0 {
-            format!("; {} rader kunde inte läsas", i.unreadable)
-        } else {
-            String::new()
-        }
-    );
+    let mut s = format!("Påverkan på ärenden\n  {}\n", i.sentence());
     let rows = matrix_rows(i);
     let widths: Vec<usize> = (0..rows[0].len())
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
@@ -540,15 +559,7 @@ pub fn text(i: &Impact) -> String {
     if !i.examples.is_empty() {
         s.push_str("\n  Exempel:\n");
         for e in &i.examples {
-            let _ = writeln!(
-                s,
-                "    Ärende {} (rad {}), {}: {} → {}",
-                e.arende.as_deref().unwrap_or("utan nummer"),
-                e.line,
-                e.intervention,
-                outcome_word(&e.before),
-                outcome_word(&e.after)
-            );
+            let _ = writeln!(s, "    {}", e.title());
             for l in &e.lines {
                 let _ = writeln!(s, "      {l}");
             }
@@ -561,18 +572,7 @@ pub fn text(i: &Impact) -> String {
 /// the criteria responsible, and the examples folded.
 pub fn markdown(i: &Impact) -> String {
     let esc = crate::markdown::escape;
-    let mut s = String::from("\n#### Påverkan på ärenden\n\n");
-    let _ = writeln!(
-        s,
-        "{} ärenden, {} prövade insatser: **{} får ett annat resultat** ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt).\n",
-        i.cases,
-        i.results,
-        i.changed,
-        i.outcome_changed,
-        i.not_met_changed,
-        i.period_changed,
-        i.duties_changed
-    );
+    let mut s = format!("\n#### Påverkan på ärenden\n\n{}\n\n", esc(&i.sentence()));
     let rows = matrix_rows(i);
     for (k, r) in rows.iter().enumerate() {
         let cells: Vec<String> = r.iter().map(|c| esc(c)).collect();
@@ -594,15 +594,7 @@ pub fn markdown(i: &Impact) -> String {
     if !i.examples.is_empty() {
         s.push_str("\n<details><summary>Exempel</summary>\n\n");
         for e in &i.examples {
-            let _ = writeln!(
-                s,
-                "- Ärende {} (rad {}), `{}`: {} → {}",
-                esc(e.arende.as_deref().unwrap_or("utan nummer")),
-                e.line,
-                e.intervention,
-                outcome_word(&e.before),
-                outcome_word(&e.after)
-            );
+            let _ = writeln!(s, "- {}", esc(&e.title()));
             for l in &e.lines {
                 let _ = writeln!(s, "  - {}", esc(l));
             }

@@ -291,16 +291,7 @@ fn side(s: &Side<'_>, href: Option<String>) -> SideContext {
 
 fn impact_context(i: &Impact) -> ImpactContext {
     ImpactContext {
-        summary: format!(
-            "{} ärenden, {} prövade insatser: {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt).",
-            i.cases,
-            i.results,
-            i.changed,
-            i.outcome_changed,
-            i.not_met_changed,
-            i.period_changed,
-            i.duties_changed
-        ),
+        summary: i.sentence(),
         columns: COLUMNS.to_vec(),
         matrix: COLUMNS
             .iter()
@@ -323,22 +314,9 @@ fn impact_context(i: &Impact) -> ImpactContext {
         examples: i
             .examples
             .iter()
-            .map(|e| {
-                let word = |r: &crate::eval::impact::Result1| match &r.outcome {
-                    Ok(o) => o.swedish().to_string(),
-                    Err(_) => "kan inte prövas".to_string(),
-                };
-                ExampleContext {
-                    title: format!(
-                        "Ärende {} (rad {}), {}: {} → {}",
-                        e.arende.as_deref().unwrap_or("utan nummer"),
-                        e.line,
-                        e.intervention,
-                        word(&e.before),
-                        word(&e.after)
-                    ),
-                    lines: e.lines.clone(),
-                }
+            .map(|e| ExampleContext {
+                title: e.title(),
+                lines: e.lines.clone(),
             })
             .collect(),
     }
@@ -352,23 +330,7 @@ pub fn context(
     backend: Backend,
     hrefs: Option<(String, String)>,
 ) -> RedlineContext {
-    let [n, c, r, m] = d.counts();
-    let plural = |k: usize, one: &str, many: &str| {
-        if k == 1 {
-            one.to_string()
-        } else {
-            many.to_string()
-        }
-    };
-    let summary = format!(
-        "{} {}: {n} {}, {c} {}, {r} {}, {m} {}",
-        d.changes.len(),
-        plural(d.changes.len(), "ändring", "ändringar"),
-        plural(n, "ny", "nya"),
-        plural(c, "ändrad", "ändrade"),
-        plural(r, "upphävd", "upphävda"),
-        plural(m, "flyttad", "flyttade"),
-    );
+    let summary = d.summary();
     // Cover fields share one table; everything else has its own.
     let is_meta = |ch: &crate::diff::Change| {
         ch.element == crate::diff::Element::Metadata && ch.fields.iter().all(|f| !f.prose)
