@@ -869,3 +869,50 @@ fn a_policy_test_may_pin_its_version() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_criterion_moved_to_another_intervention_is_moved_and_both_lists_change() {
+    let version = |label: &str, from: &str, a: &str, b: &str| {
+        format!(
+            "kind: riktlinje\nversion: \"{label}\"\ntitle: T\nissued: {from}\npublisher: P\ncontact: C\ndecided_by: N\ndecision_date: {from}\nvalid_from: {from}\nsections:\n  - id: s\n    heading: S\n    body:\n      - criteria: i1\n      - criteria: i2\ncriteria:\n  - {{id: k1, text: Ett., kind: fact, rule: ok}}\n  - {{id: k2, text: Två., kind: fact, rule: ok}}\n  - {{id: k3, text: Tre., kind: fact, rule: ok}}\ninterventions:\n  - {{id: i1, name: I1, target_group: G, legal_basis: 4 kap. 2 § SoL, criteria: [{a}]}}\n  - {{id: i2, name: I2, target_group: G, legal_basis: 4 kap. 2 § SoL, criteria: [{b}]}}\n"
+        )
+    };
+    let tree = styrdok::load::MemoryTree::new("policy")
+        .with(
+            "facts.yaml",
+            "facts:\n  - id: ok\n    type: bool\n    question: Ok?\n    source: person\n",
+        )
+        .with("d/1.yaml", version("1", "2024-01-01", "k1, k2", "k3"))
+        .with("d/2.yaml", version("2", "2025-01-01", "k1", "k3, k2"));
+    let (policy, diags) = styrdok::load::load(&tree);
+    assert!(!diags.has_errors());
+    let d = pair(&policy, "d", "1", "2");
+    let moved = find(&d, Element::Criterion, "k2", Kind::Moved);
+    assert_eq!(
+        field_words(moved, "position"),
+        (Some("i1".into()), Some("i2".into()))
+    );
+    assert!(
+        moved.summary.contains("flyttat från i1 till i2"),
+        "{}",
+        moved.summary
+    );
+    let i1 = find(&d, Element::Intervention, "i1", Kind::Changed);
+    assert!(
+        i1.summary.contains("kriterium borttaget: `k2`"),
+        "{}",
+        i1.summary
+    );
+    let i2 = find(&d, Element::Intervention, "i2", Kind::Changed);
+    assert!(
+        i2.summary.contains("kriterium tillagt: `k2`"),
+        "{}",
+        i2.summary
+    );
+    // Unchanged criteria, and the section that lists them, are not in the diff.
+    assert!(
+        !d.changes
+            .iter()
+            .any(|c| c.id == "k1" || c.id == "k3" || c.id == "s")
+    );
+}
