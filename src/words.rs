@@ -279,7 +279,10 @@ fn unit_len(b: &[(&str, Gap)], i: usize) -> usize {
     let at = |k: usize| b.get(i + k).map(|x| x.0);
     // Most words start no unit: a unit starts with a digit, or is a word followed by a
     // number or `(` (a month and year, a Dnr, a law and its SFS number).
-    let starts_with_digit = at(0).is_some_and(|s| s.as_bytes()[0].is_ascii_digit());
+    let starts_with_digit = at(0).is_some_and(|s| {
+        let s = s.strip_prefix(['-', '−']).unwrap_or(s);
+        s.as_bytes().first().is_some_and(u8::is_ascii_digit)
+    });
     let next_may_join =
         at(1).is_some_and(|s| s == "(" || s == ":" || s.as_bytes()[0].is_ascii_digit());
     if !starts_with_digit && !next_may_join {
@@ -323,7 +326,31 @@ fn unit_len(b: &[(&str, Gap)], i: usize) -> usize {
 fn legal_reference(b: &[(&str, Gap)], i: usize) -> Option<usize> {
     let at = |k: usize| b.get(i + k).map(|x| x.0);
     let num = |s: &str| is_digits(s, 1..=3);
-    let num_para = |s: &str| s.strip_suffix('§').is_some_and(num);
+    let para = |s: &str| s == "§" || s == "§§";
+    let num_para =
+        |s: &str| s.trim_end_matches('§').len() < s.len() && num(s.trim_end_matches('§'));
+    // A paragraph number, perhaps with a letter (`2 a §`), then `§`: how many tokens.
+    let paragraph = |k: usize| -> Option<usize> {
+        if at(k).is_some_and(num_para) {
+            return Some(1);
+        }
+        if !at(k).is_some_and(num) {
+            return None;
+        }
+        if at(k + 1).is_some_and(para) {
+            return Some(2);
+        }
+        let letter = |s: &str| s.len() == 1 && s.bytes().all(|c| c.is_ascii_lowercase());
+        if at(k + 1).is_some_and(letter) {
+            if at(k + 2).is_some_and(para) {
+                return Some(3);
+            }
+            if at(k + 2).is_some_and(num_para) {
+                return Some(3);
+            }
+        }
+        None
+    };
     let mut k = 0;
     let mut any = false;
     if at(0).is_some_and(num) && at(1) == Some("kap") {
@@ -332,19 +359,14 @@ fn legal_reference(b: &[(&str, Gap)], i: usize) -> Option<usize> {
             k += 1;
         }
         any = true;
-        if at(k).is_some_and(num_para) {
-            k += 1;
+        if let Some(n) = paragraph(k) {
+            k += n;
         } else if at(k).is_some_and(num) {
+            // `4 kap. 1 SoL`, without its `§` (a defect the check reports).
             k += 1;
-            if at(k) == Some("§") {
-                k += 1;
-            }
         }
-    } else if at(0).is_some_and(num) && at(1) == Some("§") {
-        k = 2;
-        any = true;
-    } else if at(0).is_some_and(num_para) {
-        k = 1;
+    } else if let Some(n) = paragraph(0) {
+        k = n;
         any = true;
     }
     if any {
@@ -601,6 +623,10 @@ mod tests {
             ),
             ("enligt 4 kap. 2§ Socialtjänstlagen", "4 kap. 2§"),
             ("rätt enligt 9 § p 10 LSS.", "9 § p 10 LSS"),
+            ("enligt 4 kap. 1 a § SoL gäller", "4 kap. 1 a § SoL"),
+            ("se 2 a § LSS", "2 a § LSS"),
+            ("enligt 2 §§ LSS", "2 §§ LSS"),
+            ("avdrag med -5 kr per dag", "-5 kr"),
             ("enligt 4 kap. 1 SoL, för att", "4 kap. 1 SoL"),
             ("från 2023-07-01 gäller", "2023-07-01"),
             ("från den 1 juli 2023 gäller", "1 juli 2023"),

@@ -916,3 +916,55 @@ fn a_criterion_moved_to_another_intervention_is_moved_and_both_lists_change() {
             .any(|c| c.id == "k1" || c.id == "k3" || c.id == "s")
     );
 }
+
+#[test]
+fn a_version_ends_when_a_later_one_starts_even_if_that_one_ends_too() {
+    // 2023-07 holds until further notice; 2024-01 replaces it and ends on 2024-06-30.
+    // On 2024-08-01 nothing is in force: 2023-07 was replaced, not revived.
+    let dir = common::scratch();
+    let p = dir.path().join("policy");
+    copy_dir(&common::shipped(), &p);
+    let doc = p.join("stod-arbete-studier");
+    let text = std::fs::read_to_string(doc.join("2023-07.yaml")).unwrap();
+    let later = text
+        .replace("version: \"2023-07\"", "version: \"2024-01\"")
+        .replace(
+            "valid_from: 2023-07-01\nvalid_until: tills vidare",
+            "valid_from: 2024-01-01\nvalid_until: 2024-06-30",
+        )
+        .replace(
+            "version: \"2022-05\"\nnotice",
+            "version: \"2023-07\"\nnotice",
+        );
+    std::fs::write(doc.join("2024-01.yaml"), later).unwrap();
+    let policy = p.to_str().unwrap();
+    let o = styrdok(&[
+        "diff",
+        "stod-arbete-studier@2023-09-01",
+        "stod-arbete-studier@2024-08-01",
+        "--policy",
+        policy,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("no version of `stod-arbete-studier` is in force on 2024-08-01"),
+        "{}",
+        stderr(&o)
+    );
+    // And a case dated then is tried under none of them.
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        "tests/fixtures/cases/lss-avslag.yaml",
+        "--policy",
+        policy,
+        "--date",
+        "2024-08-01",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no guideline in force on 2024-08-01"),
+        "{}",
+        stderr(&o)
+    );
+}

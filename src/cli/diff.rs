@@ -50,6 +50,9 @@ struct Spec {
     written: String,
 }
 
+/// The files that mark a policy folder.
+const SHARED: [&str; 3] = styrdok::load::SHARED_FILES;
+
 fn is_doc_id(s: &str) -> bool {
     styrdok::model::is_slug(s, true)
 }
@@ -61,10 +64,20 @@ fn spec(arg: &str, policy: &Path) -> Result<Spec, String> {
     if path.exists() {
         return disk_spec(path, written);
     }
+    // A git revision may hold `@` (`HEAD@{1}`, `main@{upstream}`); a label or a date
+    // never holds `:`.
+    if let Some((rev, rel)) = arg.split_once(':') {
+        return git_spec(rev, rel, written);
+    }
     if let Some((doc, at)) = arg.split_once('@') {
-        if !is_doc_id(doc) || at.is_empty() {
+        if !is_doc_id(doc) {
             return Err(format!(
                 "`{arg}` is not `DOC@VERSION` or `DOC@DATE`: `{doc}` is not a document id"
+            ));
+        }
+        if at.is_empty() {
+            return Err(format!(
+                "`{arg}` names no version: write `{doc}@<version>` or `{doc}@<YYYY-MM-DD>`, or `{doc}` for its latest version"
             ));
         }
         return Ok(Spec {
@@ -73,9 +86,6 @@ fn spec(arg: &str, policy: &Path) -> Result<Spec, String> {
             pick: Pick::At(at.to_string()),
             written,
         });
-    }
-    if let Some((rev, rel)) = arg.split_once(':') {
-        return git_spec(rev, rel, written);
     }
     if is_doc_id(arg) {
         return Ok(Spec {
@@ -96,9 +106,27 @@ fn disk_spec(path: &Path, written: String) -> Result<Spec, String> {
         // A document folder: its latest version; its parent is the policy folder.
         let doc = name(&std::fs::canonicalize(path).unwrap_or(path.to_path_buf()))
             .ok_or_else(|| format!("`{}` is not a document folder", path.display()))?;
-        if path.join("glossary.yaml").exists() || path.join("facts.yaml").exists() {
+        if SHARED.iter().any(|f| path.join(f).exists()) {
             return Err(format!(
                 "`{}` is a policy folder: name a document in it (`DOC`, `DOC@VERSION`) or a version file",
+                path.display()
+            ));
+        }
+        if doc == "tests" {
+            return Err(format!(
+                "`{}` holds policy tests, not versions: to try its cases under both versions, give it to `--cases`",
+                path.display()
+            ));
+        }
+        let has_versions = std::fs::read_dir(path).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.file_type().is_ok_and(|t| t.is_file())
+                    && styrdok::load::is_yaml(&e.file_name().to_string_lossy())
+            })
+        });
+        if !has_versions {
+            return Err(format!(
+                "`{}` holds no version file: a document folder holds one `.yaml` file per version",
                 path.display()
             ));
         }
@@ -122,6 +150,12 @@ fn disk_spec(path: &Path, written: String) -> Result<Spec, String> {
         .unwrap_or(Path::new("."));
     let doc = name(&std::fs::canonicalize(folder).unwrap_or(folder.to_path_buf()))
         .ok_or_else(|| format!("`{}` is not in a document folder", path.display()))?;
+    if doc == "tests" {
+        return Err(format!(
+            "`{}` is a policy test file, not a version: to try its cases under both versions, give it to `--cases`",
+            path.display()
+        ));
+    }
     Ok(Spec {
         source: Source::Disk(folder.join("..")),
         doc,
@@ -166,6 +200,13 @@ fn git_spec(rev: &str, rel: &str, written: String) -> Result<Spec, String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .ok_or_else(|| format!("`{written}` names the whole repository: name a document folder or a version file"))?;
+            for f in SHARED {
+                if repo.entry(&commit, &path.join(f))?.is_some() {
+                    return Err(format!(
+                        "`{written}` is a policy folder: name a document folder in it, or a version file"
+                    ));
+                }
+            }
             Ok(Spec {
                 source: Source::Git {
                     rev: rev.to_string(),
@@ -206,9 +247,9 @@ fn refused(policy: &Policy, mut diags: Diagnostics, root: &Path) -> bool {
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-        eprintln!("{}", render_human(&policy.sources, d, color));
+        note!("{}", render_human(&policy.sources, d, color));
     }
-    eprintln!(
+    note!(
         "{}: {errors} error{}: fix them before comparing (`styrdok check`)",
         root.display(),
         if errors == 1 { "" } else { "s" }
@@ -367,19 +408,24 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let mut out = Out::open(a.out.as_deref())?;
-    let cases = match &a.cases {
-        Some(path) => Some(Cases::new(path, a.input_format)?),
+    // Everything the impact needs is made and checked before a byte is written.
+    let engines = match &a.cases {
+        Some(_) => Some(Engines::new(&d)?),
         None => None,
     };
+    let cases = match (&a.cases, &engines) {
+        (Some(path), Some(e)) => Some(Cases::new(path, a.input_format, &d, e)?),
+        _ => None,
+    };
+    let cases_path = a.cases.clone().unwrap_or_default();
+    let mut out = Out::open(a.out.as_deref())?;
     let written = match a.format {
         DiffFormat::Json => {
             // The changed cases are written as they are found: the impact of a million
             // cases never sits in memory.
             let diff_json = format!("{:#}", styrdok::diff::format::json(&d));
-            match &cases {
-                None => out.write(format!("{diff_json}\n").as_bytes())?,
-                Some(c) => {
+            match (cases, &engines) {
+                (Some(c), Some(e)) => {
                     let open = diff_json.trim_end().strip_suffix('}').unwrap_or(&diff_json);
                     out.write(
                         format!("{}, \"impact\": {{\"cases\": [", open.trim_end()).as_bytes(),
@@ -390,19 +436,38 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
                         let sep = if first { "\n" } else { ",\n" };
                         first = false;
                         out.write(format!("{sep}{v}").as_bytes())
-                            .map_err(styrdok::eval::batch::Stop::Failed)
+                            .map_err(styrdok::eval::batch::Stop::Failed)?;
+                        if out.closed() {
+                            return Err(styrdok::eval::batch::Stop::Closed);
+                        }
+                        Ok(())
                     };
-                    let impact = c.run(&d, a.examples, &mut sink)?;
-                    let summary = styrdok::eval::impact::summary_json(&impact);
-                    out.write(format!("\n], \"summary\": {summary}}}}}\n").as_bytes())?;
+                    match c.run(e, a.examples, &mut sink)? {
+                        Some(impact) => {
+                            unreadable(&impact, &cases_path)?;
+                            let summary = styrdok::eval::impact::summary_json(&impact);
+                            out.write(format!("\n], \"summary\": {summary}}}}}\n").as_bytes())?;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                _ => {
+                    out.write(format!("{diff_json}\n").as_bytes())?;
+                    true
                 }
             }
-            true
         }
         format => {
-            let impact = match &cases {
-                Some(c) => Some(c.run(&d, a.examples, &mut |_| Ok(()))?),
-                None => None,
+            let impact = match (cases, &engines) {
+                (Some(c), Some(e)) => {
+                    let i = c
+                        .run(e, a.examples, &mut |_| Ok(()))?
+                        .expect("a sink that takes everything");
+                    unreadable(&i, &cases_path)?;
+                    Some(i)
+                }
+                _ => None,
             };
             let bytes = match format {
                 DiffFormat::Terminal => {
@@ -431,7 +496,7 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
     };
     out.finish()?;
     if let (true, Some(path)) = (written, &a.out) {
-        eprintln!("wrote {}", path.display());
+        note!("wrote {}", path.display());
     }
     let code = if d.is_empty() {
         ExitCode::SUCCESS
@@ -475,6 +540,11 @@ impl Out {
         }
     }
 
+    /// Whether whoever reads standard output stopped reading.
+    fn closed(&self) -> bool {
+        matches!(self, Out::Stdout(_, true))
+    }
+
     fn finish(self) -> Result<(), String> {
         match self {
             Out::File(f) => f
@@ -491,37 +561,103 @@ impl Out {
     }
 }
 
-/// The cases of `--cases`: a batch file, or policy tests.
+/// The engines that try cases under the two versions (one when both sides share a
+/// policy folder), and where each version is among them.
+struct Engines<'p> {
+    old: styrdok::eval::Engine<'p>,
+    new: Option<styrdok::eval::Engine<'p>>,
+    k_old: usize,
+    k_new: usize,
+}
+
+impl<'p> Engines<'p> {
+    fn new(d: &styrdok::diff::Diff<'p>) -> Result<Self, String> {
+        use styrdok::eval::Engine;
+        let old = Engine::new(d.old.policy).map_err(|e| e.0)?;
+        let new = if std::ptr::eq(d.old.policy, d.new.policy) {
+            None
+        } else {
+            Some(Engine::new(d.new.policy).map_err(|e| e.0)?)
+        };
+        let find = |e: &Engine<'_>, s: &styrdok::diff::Side<'_>| {
+            e.versions
+                .iter()
+                .position(|v| v.doc.id == s.doc.id && v.version.version.value == s.version.version.value)
+                .ok_or_else(|| {
+                    format!(
+                        "`{}` version {} has no interventions: there is nothing to try cases against",
+                        s.doc.id, s.version.version.value
+                    )
+                })
+        };
+        let k_old = find(&old, &d.old)?;
+        let k_new = find(new.as_ref().unwrap_or(&old), &d.new)?;
+        Ok(Engines {
+            old,
+            new,
+            k_old,
+            k_new,
+        })
+    }
+
+    fn pairs(
+        &self,
+    ) -> (
+        styrdok::eval::impact::Pair<'_, 'p>,
+        styrdok::eval::impact::Pair<'_, 'p>,
+    ) {
+        let new = self.new.as_ref().unwrap_or(&self.old);
+        (
+            styrdok::eval::impact::Pair {
+                engine: &self.old,
+                version: &self.old.versions[self.k_old],
+            },
+            styrdok::eval::impact::Pair {
+                engine: new,
+                version: &new.versions[self.k_new],
+            },
+        )
+    }
+}
+
+/// The cases of `--cases`, read and checked before anything is written: a batch file
+/// (opened), or policy tests (decoded for each side's policy).
 enum Cases {
-    Batch(PathBuf, styrdok::eval::batch::Format),
-    Tests(PathBuf),
+    Batch(std::fs::File, styrdok::eval::batch::Format),
+    Tests(
+        Vec<styrdok::eval::policytest::Test>,
+        Option<Vec<styrdok::eval::policytest::Test>>,
+        styrdok::source::Sources,
+    ),
 }
 
 impl Cases {
-    fn new(path: &Path, format: Option<BatchFormat>) -> Result<Cases, String> {
+    fn new(
+        path: &Path,
+        format: Option<BatchFormat>,
+        d: &styrdok::diff::Diff<'_>,
+        engines: &Engines<'_>,
+    ) -> Result<Cases, String> {
         if !path.exists() {
             return Err(format!("`{}` does not exist", path.display()));
         }
+        let open = |f| {
+            std::fs::File::open(path)
+                .map(|file| Cases::Batch(file, f))
+                .map_err(|e| format!("cannot open `{}` ({e})", path.display()))
+        };
         if let Some(f) = input_format(format) {
-            return Ok(Cases::Batch(path.to_path_buf(), f));
-        }
-        if path.is_dir() {
-            return Ok(Cases::Tests(path.to_path_buf()));
+            return open(f);
         }
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
-            Some("jsonl" | "ndjson") => Ok(Cases::Batch(
-                path.to_path_buf(),
-                styrdok::eval::batch::Format::Jsonl,
-            )),
-            Some("csv") => Ok(Cases::Batch(
-                path.to_path_buf(),
-                styrdok::eval::batch::Format::Csv,
-            )),
-            Some("yaml" | "yml") => Ok(Cases::Tests(path.to_path_buf())),
+            _ if path.is_dir() => Cases::tests(path, d, engines),
+            Some("jsonl" | "ndjson") => open(styrdok::eval::batch::Format::Jsonl),
+            Some("csv") => open(styrdok::eval::batch::Format::Csv),
+            Some("yaml" | "yml") => Cases::tests(path, d, engines),
             _ => Err(format!(
                 "cannot tell what `{}` holds from its name: `--cases` reads JSON Lines (.jsonl), CSV (.csv) or policy tests (.yaml, or a tests folder); or give `--input-format`",
                 path.display()
@@ -529,91 +665,59 @@ impl Cases {
         }
     }
 
-    /// Evaluates every case under both versions of `d`.
-    fn run(
-        &self,
+    /// Policy tests, decoded once per policy folder. Their problems are listed by place
+    /// only: a test file's lines hold case data, which stays out of a CI log.
+    fn tests(
+        path: &Path,
         d: &styrdok::diff::Diff<'_>,
+        engines: &Engines<'_>,
+    ) -> Result<Cases, String> {
+        use styrdok::eval::policytest::load_path;
+        let mut sources = styrdok::source::Sources::default();
+        let mut diags = styrdok::diag::Diagnostics::default();
+        let old = load_path(path, &d.old.doc.id, &engines.old, &mut sources, &mut diags)?;
+        let new = match &engines.new {
+            Some(e) => Some(load_path(path, &d.new.doc.id, e, &mut sources, &mut diags)?),
+            None => None,
+        };
+        if diags.has_errors() || new.as_ref().is_some_and(|n| n.len() != old.len()) {
+            for x in diags.iter().filter(|x| x.severity == Severity::Error) {
+                note!(
+                    "{}: error[{}]: {}",
+                    sources.locate(x.span),
+                    x.code,
+                    x.message
+                );
+            }
+            return Err(format!(
+                "the policy tests in `{}` have problems: no case was tried (`styrdok test` shows them in full)",
+                path.display()
+            ));
+        }
+        Ok(Cases::Tests(old, new, sources))
+    }
+
+    /// Tries every case under both versions. `None` when whoever reads the output stopped
+    /// reading (`… | head`): the run ends quietly.
+    fn run(
+        self,
+        engines: &Engines<'_>,
         examples: usize,
         sink: &mut dyn FnMut(
             &styrdok::eval::impact::ChangedCase,
         ) -> Result<(), styrdok::eval::batch::Stop>,
-    ) -> Result<styrdok::eval::impact::Impact, String> {
-        use styrdok::eval::Engine;
-        use styrdok::eval::impact::Pair;
-        let e_old = Engine::new(d.old.policy).map_err(|e| e.0)?;
-        let e_new_owned;
-        let e_new = if std::ptr::eq(d.old.policy, d.new.policy) {
-            &e_old
-        } else {
-            e_new_owned = Engine::new(d.new.policy).map_err(|e| e.0)?;
-            &e_new_owned
-        };
-        let compiled = |e: &'_ Engine<'_>, s: &styrdok::diff::Side<'_>| {
-            let found = e.versions.iter().position(|v| {
-                v.doc.id == s.doc.id && v.version.version.value == s.version.version.value
-            });
-            found.ok_or_else(|| {
-                format!(
-                    "`{}` version {} has no interventions: there is nothing to try cases against",
-                    s.doc.id, s.version.version.value
-                )
-            })
-        };
-        let (k_old, k_new) = (compiled(&e_old, &d.old)?, compiled(e_new, &d.new)?);
-        let old = Pair {
-            engine: &e_old,
-            version: &e_old.versions[k_old],
-        };
-        let new = Pair {
-            engine: e_new,
-            version: &e_new.versions[k_new],
-        };
-        let stopped = |r: Result<styrdok::eval::impact::Impact, styrdok::eval::batch::Stop>| match r
-        {
-            Ok(i) => Ok(i),
-            Err(styrdok::eval::batch::Stop::Failed(e)) => Err(e),
-            Err(styrdok::eval::batch::Stop::Closed) => Err("the output was closed".into()),
-        };
-        match self {
-            Cases::Batch(path, format) => {
-                let file = std::fs::File::open(path)
-                    .map_err(|e| format!("cannot open `{}` ({e})", path.display()))?;
+    ) -> Result<Option<styrdok::eval::impact::Impact>, String> {
+        let (old, new) = engines.pairs();
+        let result = match self {
+            Cases::Batch(file, format) => {
                 let mut input = std::io::BufReader::with_capacity(1 << 16, file);
-                stopped(styrdok::eval::impact::run_batch(
-                    old, new, &mut input, *format, examples, sink,
-                ))
+                styrdok::eval::impact::run_batch(old, new, &mut input, format, examples, sink)
             }
-            Cases::Tests(path) => {
-                let mut sources = styrdok::source::Sources::default();
-                let mut diags = styrdok::diag::Diagnostics::default();
-                let t_old = styrdok::eval::policytest::load_path(
-                    path,
-                    &d.old.doc.id,
-                    &e_old,
-                    &mut sources,
-                    &mut diags,
-                )?;
-                let t_new = styrdok::eval::policytest::load_path(
-                    path,
-                    &d.new.doc.id,
-                    e_new,
-                    &mut sources,
-                    &mut diags,
-                )?;
-                if diags.has_errors() || t_old.len() != t_new.len() {
-                    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-                        && std::env::var_os("NO_COLOR").is_none();
-                    for x in diags.iter().filter(|x| x.severity == Severity::Error) {
-                        eprintln!("{}", render_human(&sources, x, color));
-                    }
-                    return Err(format!(
-                        "the policy tests in `{}` have problems: no case was tried",
-                        path.display()
-                    ));
-                }
+            Cases::Tests(t_old, t_new, sources) => {
+                let t_new = t_new.as_ref().unwrap_or(&t_old);
                 let cases: Vec<(String, u64, &styrdok::eval::Case, &styrdok::eval::Case)> = t_old
                     .iter()
-                    .zip(&t_new)
+                    .zip(t_new)
                     .map(|(a, b)| {
                         let (line, _) = sources.get(a.span.file).line_col(a.span.start as usize);
                         // A test is known by its case's `arende`, else by its name.
@@ -621,12 +725,41 @@ impl Cases {
                         (name, line as u64, &a.case, &b.case)
                     })
                     .collect();
-                stopped(styrdok::eval::impact::run_cases(
-                    old, new, &cases, examples, sink,
-                ))
+                styrdok::eval::impact::run_cases(old, new, &cases, examples, sink)
             }
+        };
+        match result {
+            Ok(i) => Ok(Some(i)),
+            Err(styrdok::eval::batch::Stop::Failed(e)) => Err(e),
+            Err(styrdok::eval::batch::Stop::Closed) => Ok(None),
         }
     }
+}
+
+/// Says which rows could not be read (line numbers only: the reasons may quote case
+/// data); an error when none could.
+fn unreadable(i: &styrdok::eval::impact::Impact, path: &Path) -> Result<(), String> {
+    if i.unreadable == 0 {
+        return Ok(());
+    }
+    let lines: Vec<String> = i.unreadable_lines.iter().map(ToString::to_string).collect();
+    let more = if i.unreadable > i.unreadable_lines.len() as u64 {
+        ", …"
+    } else {
+        ""
+    };
+    let what = format!(
+        "{} {} in `{}` could not be read as a case (line {}{more}); `styrdok eval --cases` says why",
+        i.unreadable,
+        if i.unreadable == 1 { "row" } else { "rows" },
+        path.display(),
+        lines.join(", ")
+    );
+    if i.unreadable == i.cases {
+        return Err(format!("{what}: no case was tried"));
+    }
+    note!("warning: {what}");
+    Ok(())
 }
 
 fn same_source(a: &Source, b: &Source) -> bool {

@@ -1,5 +1,14 @@
 //! One function per subcommand; the only place that prints and picks exit codes.
 
+/// `eprintln!` that never panics: a standard error that was closed (`2>&1 | head`) is not
+/// an error of ours, and a message that cannot be shown is dropped.
+macro_rules! note {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod args;
 mod diff;
 
@@ -30,7 +39,7 @@ pub(crate) fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            note!("error: {message}");
             ExitCode::from(FAILED)
         }
     }
@@ -111,9 +120,9 @@ fn load_checked(path: &std::path::Path) -> Result<Option<styrdok::model::Policy>
     }
     let color = stderr_color();
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-        eprintln!("{}", render_human(&policy.sources, d, color));
+        note!("{}", render_human(&policy.sources, d, color));
     }
-    eprintln!(
+    note!(
         "{}: {errors} error{}: fix the policy first (`styrdok check {}`)",
         path.display(),
         plural(errors),
@@ -153,10 +162,10 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
     let color = stderr_color();
     let refuse = |diags: &styrdok::diag::Diagnostics| {
         for d in diags.iter() {
-            eprintln!("{}", render_human(&policy.sources, d, color));
+            note!("{}", render_human(&policy.sources, d, color));
         }
         let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
-        eprintln!(
+        note!(
             "{}: {e} error{}, {w} warning{}: nothing was built",
             a.path.display(),
             plural(e),
@@ -190,11 +199,11 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
             Err(styrdok::publish::BuildError::Failed(e)) => return Err(e),
         };
     for w in &report.warnings {
-        eprintln!("typst warning: {w}");
+        note!("typst warning: {w}");
     }
     let warnings = checked.count(Severity::Warning) + loaded.count(Severity::Warning);
     if warnings > 0 {
-        eprintln!(
+        note!(
             "{}: {warnings} warning{} (see `styrdok check {}`)",
             a.path.display(),
             plural(warnings),
@@ -202,7 +211,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
         );
     }
     let versions: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
-    eprintln!(
+    note!(
         "wrote {} file{} for {} document{} ({versions} version{}) to {}{}",
         report.files.len(),
         plural(report.files.len()),
@@ -232,9 +241,9 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     if diags.has_errors() || case.is_none() {
         let color = stderr_color();
         for d in diags.iter() {
-            eprintln!("{}", render_human(&sources, d, color));
+            note!("{}", render_human(&sources, d, color));
         }
-        eprintln!(
+        note!(
             "{}: the case file has problems: nothing was evaluated",
             path.display()
         );
@@ -246,7 +255,7 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
         // The case cannot be tried as written (no such intervention, no version in force):
         // a problem with the input, like a located error.
         Err(e) => {
-            eprintln!("error: {}: {e}", path.display());
+            note!("error: {}: {e}", path.display());
             return Ok(ExitCode::from(PROBLEMS));
         }
     };
@@ -260,7 +269,7 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     if let Some(draft) = &a.draft {
         let templates = templates(&a.policy, None)?;
         styrdok::publish::draft::write(&templates, &engine, &case, &evaluation, draft)?;
-        eprintln!("wrote the decision draft to {}", draft.display());
+        note!("wrote the decision draft to {}", draft.display());
     }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()) {
@@ -363,7 +372,10 @@ fn batch(
             summary
         }
     };
-    eprint!("{}", batch::summary_text(&summary));
+    {
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), "{}", batch::summary_text(&summary));
+    }
     Ok(if summary.errors > 0 {
         ExitCode::from(PROBLEMS)
     } else {
@@ -383,14 +395,14 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     if diags.has_errors() {
         let color = stderr_color();
         for d in diags.iter() {
-            eprintln!("{}", render_human(&sources, d, color));
+            note!("{}", render_human(&sources, d, color));
         }
-        eprintln!("the policy tests have problems: none was run");
+        note!("the policy tests have problems: none was run");
         return Ok(ExitCode::from(PROBLEMS));
     }
     if tests.is_empty() {
         // Passing with nothing tested would let a CI job pointed at the wrong folder pass.
-        eprintln!(
+        note!(
             "error: `{}` has no policy tests: write them in `<document>/tests/*.yaml` (see docs/cases.md)",
             a.path.display()
         );
@@ -449,7 +461,7 @@ fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
         Ok(found) => found,
         // No such intervention, none in force, several: a problem with the input.
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return Ok(ExitCode::from(PROBLEMS));
         }
     };

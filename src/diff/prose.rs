@@ -20,28 +20,66 @@ struct Walk<'a> {
     space: bool,
     notes: &'a Footnotes,
     depth: usize,
+    /// Text of one style and link not yet tokenized: the lines of a paragraph arrive one
+    /// by one, and a unit broken over two lines (`4 kap.` / `2 § SoL`) must stay whole.
+    pending: String,
+    pending_style: u8,
+    pending_link: Option<String>,
+    /// White space before the pending text.
+    pending_space: bool,
 }
 
 impl Walk<'_> {
     fn text(&mut self, t: &str, st: u8, link: Option<&str>) {
-        let mut toks = words::tokenize(t, st, link);
+        if !self.pending.is_empty()
+            && (st != self.pending_style || link != self.pending_link.as_deref())
+        {
+            self.flush();
+        }
+        if self.pending.is_empty() {
+            self.pending_space = self.space;
+            self.pending_style = st;
+            self.pending_link = link.map(str::to_string);
+            self.space = false;
+        }
+        self.pending.push_str(t);
+    }
+
+    /// A line break inside a paragraph: white space, whatever wrapped the text.
+    fn soft_break(&mut self) {
+        if self.pending.is_empty() {
+            self.space = true;
+        } else {
+            self.pending.push(' ');
+        }
+    }
+
+    /// Tokenizes the pending text.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let t = std::mem::take(&mut self.pending);
+        let mut toks = words::tokenize(&t, self.pending_style, self.pending_link.as_deref());
         self.out.reserve(toks.len() + t.len() / 8);
         if let Some(first) = toks.first_mut() {
-            first.space |= self.space;
-            self.space = t.ends_with(char::is_whitespace);
-        } else if t.chars().any(char::is_whitespace) {
-            self.space = true;
+            first.space |= self.pending_space;
         }
+        self.space = t.ends_with(char::is_whitespace) || (toks.is_empty() && self.pending_space);
         self.out.extend(toks);
+        self.pending = t;
+        self.pending.clear();
     }
 
     fn push(&mut self, mut t: Token) {
+        self.flush();
         t.space |= self.space;
         self.space = false;
         self.out.push(t);
     }
 
     fn brk(&mut self) {
+        self.flush();
         if self
             .out
             .last()
@@ -88,10 +126,11 @@ impl Walk<'_> {
                     let note = note.clone();
                     self.blocks_inline(&note);
                     self.depth -= 1;
+                    self.flush();
                     self.space = false;
                     self.push(Token::word("]", false));
                 }
-                Inline::SoftBreak | Inline::HardBreak => self.space = true,
+                Inline::SoftBreak | Inline::HardBreak => self.soft_break(),
             }
         }
     }
@@ -106,7 +145,7 @@ impl Walk<'_> {
                 Block::Code(c) => self.text(c, style::CODE, None),
                 Block::Rule => {}
             }
-            self.space = true;
+            self.soft_break();
         }
     }
 
@@ -149,6 +188,7 @@ impl Walk<'_> {
     }
 
     fn item(&mut self, marker: String) {
+        self.flush();
         self.push(Token {
             text: marker,
             space: false,
@@ -171,6 +211,7 @@ impl Walk<'_> {
     }
 
     fn finish(mut self) -> Vec<Token> {
+        self.flush();
         while self
             .out
             .last()
@@ -188,6 +229,10 @@ fn walk(notes: &Footnotes) -> Walk<'_> {
         space: false,
         notes,
         depth: 0,
+        pending: String::new(),
+        pending_style: 0,
+        pending_link: None,
+        pending_space: false,
     }
 }
 
@@ -280,7 +325,7 @@ pub fn section(policy: &Policy, v: &Version, body: &[model::Block]) -> Vec<Token
                         PartParsed::Text(i) => w.inlines(i, 0, None),
                         PartParsed::Ref(key, text) => w.opaque(key.clone(), text.clone()),
                     }
-                    w.space = true;
+                    w.soft_break();
                 }
                 w.brk();
             }

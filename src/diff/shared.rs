@@ -46,12 +46,17 @@ impl<'p> Builder<'p> {
                                 (Some(e), Some(u)) => Some(e.min(u)),
                                 (e, u) => e.or(u),
                             };
-                            (
-                                param_text(p, &v.value.value),
+                            Held {
+                                value: param_text(p, &v.value.value),
                                 from,
-                                end,
-                                v.reference.value.clone(),
-                            )
+                                until: end,
+                                record: (
+                                    v.from.value,
+                                    v.until.as_ref().map(|u| u.value),
+                                    v.reference.value.clone(),
+                                    v.assumption,
+                                ),
+                            }
                         })
                         .collect::<Vec<_>>()
                 })
@@ -63,18 +68,20 @@ impl<'p> Builder<'p> {
                         return "inget värde".to_string();
                     }
                     list.iter()
-                        .map(|(val, from, end, _)| match end {
-                            Some(e) => format!("{val} ({from} – {e})"),
-                            None => format!("{val} (från {from})"),
+                        .map(|h| match h.until {
+                            Some(e) => format!("{} ({} – {e})", h.value, h.from),
+                            None => format!("{} (från {})", h.value, h.from),
                         })
                         .collect::<Vec<_>>()
                         .join("; ")
                 })
             };
+            // The values as written (value, dates, reference, whether assumed): one
+            // value that holds across both versions is the same, clipped differently.
             let just = |v: &Option<Vec<Held>>| {
                 v.as_ref().map(|l| {
                     l.iter()
-                        .map(|x| (x.0.clone(), x.3.clone()))
+                        .map(|x| (x.value.clone(), x.record.clone()))
                         .collect::<Vec<_>>()
                 })
             };
@@ -119,8 +126,8 @@ impl<'p> Builder<'p> {
                     // The first value of the new version that the old did not have.
                     let from = n
                         .iter()
-                        .find(|x| !o.iter().any(|y| y.0 == x.0 && y.3 == x.3))
-                        .map(|x| x.1);
+                        .find(|x| !o.iter().any(|y| y.value == x.value && y.record == x.record))
+                        .map(|x| x.from);
                     let summary = format!(
                         "{} → {}",
                         show(&vo).unwrap_or_default(),
@@ -381,6 +388,14 @@ fn param_text(p: &Parameter, v: &ParamData) -> String {
     }
 }
 
-/// A parameter value as a version holds it: the value in words, its first and last
-/// day within the version's validity, and its reference.
-type Held = (String, Date, Option<Date>, String);
+/// A parameter value as a version holds it.
+struct Held {
+    /// The value in words (`18–64 år`).
+    value: String,
+    /// Its first day within the version's validity.
+    from: Date,
+    /// Its last day within it (`None`: until further notice).
+    until: Option<Date>,
+    /// The value record as written: from, until, reference, assumption.
+    record: (Date, Option<Date>, String, bool),
+}

@@ -43,6 +43,8 @@ pub struct Result1 {
     pub period_months: Option<u32>,
     /// Ids of the information duties that apply.
     pub duties: Vec<String>,
+    /// Ids of every criterion tried (an intervention's list under this version).
+    pub criteria: Vec<String>,
 }
 
 /// A case whose result changes for one intervention.
@@ -66,9 +68,16 @@ pub struct ChangedCase {
 impl ChangedCase {
     /// `Ärende A-65 (rad 1), stod: avslag → beviljas`.
     pub fn title(&self) -> String {
+        // The label is the case's own text: control characters stay out of a terminal.
+        let label: String = self
+            .arende
+            .as_deref()
+            .unwrap_or("utan nummer")
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect();
         format!(
-            "Ärende {} (rad {}), {}: {} → {}",
-            self.arende.as_deref().unwrap_or("utan nummer"),
+            "Ärende {label} (rad {}), {}: {} → {}",
             self.line,
             self.intervention,
             outcome_word(&self.before),
@@ -95,6 +104,8 @@ pub struct Impact {
     pub cases: u64,
     /// Rows that are not cases for one side or both (bad JSON, unknown column …).
     pub unreadable: u64,
+    /// The lines of the first ten of them.
+    pub unreadable_lines: Vec<u64>,
     /// Intervention results compared (one per intervention a case applies for).
     pub results: u64,
     /// Before × after, each indexed beviljas, avslag, utredning ofullständig, kan inte prövas.
@@ -187,6 +198,17 @@ fn summarize(v: &CompiledVersion<'_>, r: &InterventionResult) -> Result1 {
         not_established: ids(Tri::Unknown),
         period_months,
         duties,
+        criteria: r
+            .criteria
+            .iter()
+            .map(|c| v.criteria[c.index].criterion.id.value.clone())
+            .collect(),
+    }
+}
+
+impl Result1 {
+    fn with_id(self, id: &str) -> (String, Result1) {
+        (id.to_string(), self)
     }
 }
 
@@ -197,43 +219,58 @@ fn failed(why: &str) -> Result1 {
         not_established: Vec::new(),
         period_months: None,
         duties: Vec::new(),
+        criteria: Vec::new(),
     }
 }
 
-/// Evaluates one case under a side: one result per intervention applied for.
+/// Evaluates one case under a side: one result per intervention applied for. An
+/// intervention the version does not have is *kan inte prövas* on its own; the others
+/// are tried as usual.
 fn side(p: Pair<'_, '_>, case: &Case, s: &mut Scratch) -> Vec<(String, Result1)> {
     let date = p.version.params_date(case.application_date);
-    match p.engine.evaluate_in(p.version, case, date, s) {
-        Ok(()) => s
-            .results
-            .iter()
-            .map(|r| {
-                (
-                    p.version.interventions[r.index]
-                        .intervention
-                        .id
-                        .value
-                        .clone(),
-                    summarize(p.version, r),
-                )
-            })
-            .collect(),
-        Err(e) => case
-            .interventions
-            .iter()
-            .map(|i| {
-                let why = if p.version.intervention(i).is_none() {
-                    format!(
-                        "version {} har ingen insats `{i}`",
-                        p.version.version.version.value
-                    )
-                } else {
-                    e.0.clone()
-                };
-                (i.clone(), failed(&why))
-            })
-            .collect(),
+    let known = |i: &String| p.version.intervention(i).is_some();
+    let missing = |i: &String| {
+        // The id is not echoed: a row's `insatser` is the case's data.
+        failed(&format!(
+            "version {} har inte den sökta insatsen",
+            p.version.version.version.value
+        ))
+        .with_id(i)
+    };
+    let tried = |case: &Case, s: &mut Scratch| -> Vec<(String, Result1)> {
+        match p.engine.evaluate_in(p.version, case, date, s) {
+            Ok(()) => s
+                .results
+                .iter()
+                .map(|r| {
+                    let id = &p.version.interventions[r.index].intervention.id.value;
+                    (id.clone(), summarize(p.version, r))
+                })
+                .collect(),
+            Err(e) => case
+                .interventions
+                .iter()
+                .map(|i| (i.clone(), failed(&e.0)))
+                .collect(),
+        }
+    };
+    if case.interventions.iter().all(known) {
+        return tried(case, s);
     }
+    // Rare: a version without an intervention the case applies for.
+    let mut sub = case.clone();
+    sub.interventions.retain(known);
+    let mut done = tried(&sub, s).into_iter();
+    case.interventions
+        .iter()
+        .map(|i| {
+            if known(i) {
+                done.next().unwrap_or_else(|| missing(i))
+            } else {
+                missing(i)
+            }
+        })
+        .collect()
 }
 
 /// The sentence of a criterion on whichever side has it.
@@ -244,13 +281,17 @@ fn sentence(old: &CompiledVersion<'_>, new: &CompiledVersion<'_>, id: &str) -> S
         .map_or_else(|| id.to_string(), |c| crate::markdown::plain(&c.text.value))
 }
 
-fn tri_of(r: &Result1, id: &str) -> &'static str {
+/// A criterion's result on one side; `None` when the side did not try it (the version's
+/// intervention does not list it, or the case could not be tried).
+fn tri_of(r: &Result1, id: &str) -> Option<&'static str> {
     if r.not_met.iter().any(|x| x == id) {
-        "ej uppfyllt"
+        Some("ej uppfyllt")
     } else if r.not_established.iter().any(|x| x == id) {
-        "ej utrett"
+        Some("ej utrett")
+    } else if r.criteria.iter().any(|x| x == id) {
+        Some("uppfyllt")
     } else {
-        "uppfyllt"
+        None
     }
 }
 
@@ -278,7 +319,8 @@ impl Acc<'_> {
             let imp = &mut self.impact;
             imp.results += 1;
             imp.matrix[column(&b.outcome)][column(&a.outcome)] += 1;
-            let outcome = b.outcome != a.outcome;
+            // Two failures are the same outcome, whatever their messages say.
+            let outcome = column(&b.outcome) != column(&a.outcome);
             let not_met = b.not_met != a.not_met;
             let period = b.period_months != a.period_months;
             let duties = b.duties != a.duties;
@@ -292,29 +334,26 @@ impl Acc<'_> {
             imp.duties_changed += u64::from(duties);
             // Which criteria's results differ, by id, across both versions' lists.
             let mut ids: Vec<&str> = Vec::new();
-            for id in b
-                .not_met
-                .iter()
-                .chain(&a.not_met)
-                .chain(&b.not_established)
-                .chain(&a.not_established)
-            {
+            for id in b.criteria.iter().chain(&a.criteria) {
                 if !ids.contains(&id.as_str()) && tri_of(b, id) != tri_of(a, id) {
                     ids.push(id);
                 }
             }
             ids.sort_unstable();
-            if outcome {
+            let (tried_b, tried_a) = (b.outcome.is_ok(), a.outcome.is_ok());
+            if outcome && tried_b && tried_a {
                 for id in &ids {
-                    let r = imp.responsible.entry((*id).to_string()).or_default();
                     let (tb, ta) = (tri_of(b, id), tri_of(a, id));
-                    if ta == "ej uppfyllt" {
-                        r.newly_not_met += 1;
-                    } else if tb == "ej uppfyllt" {
-                        r.no_longer_not_met += 1;
-                    } else if ta == "ej utrett" {
-                        r.newly_not_established += 1;
-                    }
+                    let count = if ta == Some("ej uppfyllt") {
+                        |r: &mut Responsible| r.newly_not_met += 1
+                    } else if tb == Some("ej uppfyllt") {
+                        |r: &mut Responsible| r.no_longer_not_met += 1
+                    } else if ta == Some("ej utrett") {
+                        |r: &mut Responsible| r.newly_not_established += 1
+                    } else {
+                        continue;
+                    };
+                    count(imp.responsible.entry((*id).to_string()).or_default());
                 }
             }
             let mut lines = Vec::new();
@@ -322,12 +361,17 @@ impl Acc<'_> {
                 lines.push(format!("kan inte prövas: {e}"));
             }
             for id in &ids {
-                lines.push(format!(
-                    "{} → {}: {}",
-                    tri_of(b, id),
-                    tri_of(a, id),
-                    sentence(self.old, self.new, id)
-                ));
+                let sentence = sentence(self.old, self.new, id);
+                match (tri_of(b, id), tri_of(a, id)) {
+                    (Some(x), Some(y)) => lines.push(format!("{x} → {y}: {sentence}")),
+                    (None, Some(y)) if tried_b && y != "uppfyllt" => {
+                        lines.push(format!("nytt kriterium, {y}: {sentence}"));
+                    }
+                    (Some(x), None) if tried_a && x != "uppfyllt" => {
+                        lines.push(format!("prövas inte längre (var {x}): {sentence}"));
+                    }
+                    _ => {}
+                }
             }
             if period {
                 let m = |x: Option<u32>| {
@@ -348,10 +392,16 @@ impl Acc<'_> {
             for d in b.duties.iter().filter(|d| !a.duties.contains(d)) {
                 lines.push(format!("informationsplikt faller bort: {d}"));
             }
+            let known = self.old.intervention(i).is_some() || self.new.intervention(i).is_some();
             let changed = ChangedCase {
                 line,
                 arende: arende.map(str::to_string),
-                intervention: i.clone(),
+                // Not a known id: the row's text, which is not echoed.
+                intervention: if known {
+                    i.clone()
+                } else {
+                    "(okänd insats)".to_string()
+                },
                 before: b.clone(),
                 after: a.clone(),
                 lines,
@@ -408,6 +458,9 @@ pub fn run_batch(
             ),
             _ => {
                 acc.impact.unreadable += 1;
+                if acc.impact.unreadable_lines.len() < 10 {
+                    acc.impact.unreadable_lines.push(line);
+                }
                 continue;
             }
         };

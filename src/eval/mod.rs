@@ -294,17 +294,8 @@ impl<'p> Engine<'p> {
 
     /// The version of `doc` in force on `date`.
     fn in_force(&self, doc: &str, date: Date) -> Option<&CompiledVersion<'p>> {
-        self.versions
-            .iter()
-            .filter(|v| v.doc.id == doc)
-            .filter(|v| {
-                v.version.valid_from.value <= date
-                    && v.version
-                        .valid_until
-                        .as_ref()
-                        .is_none_or(|u| date <= u.value)
-            })
-            .max_by_key(|v| v.version.valid_from.value)
+        let v = self.policy.document(doc)?.version_on(date)?;
+        self.versions.iter().find(|c| c.version.file == v.file)
     }
 
     /// The version an application for `interventions` is judged under on `date`: that

@@ -21,7 +21,7 @@ impl Document {
     /// next one starts).
     pub fn version_on(&self, date: Date) -> Option<&Version> {
         self.versions.iter().rev().find(|v| {
-            v.valid_from.value <= date && v.valid_until.as_ref().is_none_or(|u| date <= u.value)
+            v.valid_from.value <= date && self.effective_until(v).is_none_or(|u| date <= u)
         })
     }
 

@@ -280,7 +280,12 @@ fn stage(
                 return Err("stopped: the policy has problems".into());
             }
             if show {
-                eprint!("\r\x1b[2K[{n}/{total}] {} {}", doc.id, v.version.value);
+                let _ = write!(
+                    std::io::stderr(),
+                    "\r\x1b[2K[{n}/{total}] {} {}",
+                    doc.id,
+                    v.version.value
+                );
                 let _ = std::io::stderr().flush();
             }
             let hash = hashes.of(policy, doc, v);
@@ -375,7 +380,7 @@ fn stage(
     files.push(PathBuf::from("index.html"));
     jobs.wait()?;
     if show {
-        eprint!("\r\x1b[2K");
+        let _ = write!(std::io::stderr(), "\r\x1b[2K");
     }
     Ok((staging, files, jobs.warnings))
 }
