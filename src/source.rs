@@ -145,6 +145,12 @@ impl Sources {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// The paths of every file read, as they were shown (the tree's root joined to the
+    /// path within it).
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.path.as_path())
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]

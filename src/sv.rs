@@ -49,6 +49,13 @@ pub fn who_establishes(policy: &Policy, kind: &CriterionKind) -> String {
     }
 }
 
+/// `n` and the word in the form Swedish gives it after `n`: `count(1, "ärende",
+/// "ärenden")` is `1 ärende`, `count(0, …)` and `count(2, …)` take the plural.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// `a`, `a och b`, `a, b och c`.
 pub fn join(items: &[String]) -> String {
     match items {

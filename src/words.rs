@@ -24,6 +24,22 @@ pub mod style {
     pub const STRIKE: u8 = 4;
     /// `Code`.
     pub const CODE: u8 = 8;
+
+    /// Each style: its bit, its CommonMark mark, its name (as the diff's JSON gives it).
+    /// Strong comes before emphasis, so that marks nest as `***…***` reads.
+    pub const ALL: [(u8, &str, &str); 4] = [
+        (STRONG, "**", "strong"),
+        (EMPH, "*", "emphasis"),
+        (STRIKE, "~~", "strikethrough"),
+        (CODE, "`", "code"),
+    ];
+
+    /// The styles set in `bits`, in [`ALL`]'s order.
+    pub fn of(bits: u8) -> impl Iterator<Item = (&'static str, &'static str)> {
+        ALL.iter()
+            .filter(move |(bit, _, _)| bits & bit != 0)
+            .map(|(_, mark, name)| (*mark, *name))
+    }
 }
 
 /// What a token is.
@@ -73,7 +89,11 @@ impl Token {
     /// compared, so re-wrapping changes nothing.
     fn key(&self) -> Key<'_> {
         let (k, text) = match &self.kind {
-            Kind::Word if self.text.contains(char::is_whitespace) => {
+            Kind::Word
+                if self
+                    .text
+                    .contains(|c: char| c.is_whitespace() || is_invisible(c)) =>
+            {
                 (0, Cow::Owned(normalize(&self.text)))
             }
             Kind::Word => (0, Cow::Borrowed(self.text.as_str())),
@@ -88,11 +108,22 @@ impl Token {
 /// What [`Token::key`] compares.
 type Key<'t> = (u8, Cow<'t, str>, u8, Option<&'t str>);
 
-/// White space of any kind (no-break spaces included) as one plain space.
+/// Characters that are not seen: a zero-width space, a soft hyphen, a word joiner, a
+/// byte-order mark. Word processors leave them in pasted text; a word that differs
+/// only by one reads the same, so it compares the same.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// White space of any kind (no-break spaces included) as one plain space; characters
+/// that are not seen ([`is_invisible`]) left out.
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
     for c in s.chars() {
+        if is_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() {
             gap = true;
         } else {
@@ -679,6 +710,21 @@ mod tests {
         );
         let c = tokenize("Avgiften är\n3 200 kr per månad.", 0, None);
         assert!(!super::changed(&diff(&a, &c)));
+    }
+
+    #[test]
+    fn invisible_characters_change_nothing_and_visible_ones_do() {
+        let a = tokenize("Beslutet fattas av nämnden.", 0, None);
+        // A soft hyphen, a zero-width space, a word joiner, a byte-order mark: pasted
+        // from a word processor, not seen.
+        let b = tokenize(
+            "Beslu\u{AD}tet fattas\u{200B} av näm\u{2060}nden\u{FEFF}.",
+            0,
+            None,
+        );
+        assert!(!super::changed(&diff(&a, &b)));
+        let c = tokenize("Beslutet fattas av styrelsen.", 0, None);
+        assert!(super::changed(&diff(&a, &c)));
     }
 
     proptest::proptest! {

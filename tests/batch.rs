@@ -289,3 +289,27 @@ fn a_reader_that_stops_early_ends_the_batch_quietly() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(!err.contains("cannot write"), "{err}");
 }
+
+/// `--out` naming the cases file (by any path) is refused before
+/// anything is read or written: renamed over it, the results would destroy the input.
+#[test]
+fn an_output_over_the_input_is_refused() {
+    let (o, dir) = run(ROWS, "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let cases = dir.path().join("cases.jsonl");
+    let other = dir.path().join(".").join("cases.jsonl");
+    let o = styrdok(&[
+        "eval",
+        "--cases",
+        cases.to_str().unwrap(),
+        "--out",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is a file this command reads"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&cases).unwrap(), ROWS);
+}

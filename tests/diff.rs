@@ -340,6 +340,54 @@ fn formats_of_the_shipped_revision() {
     settings().bind(|| insta::assert_snapshot!("diff-stod-arbete-studier.redline.typ", typ));
 }
 
+/// A revision too large for one pull-request comment keeps every row of its table;
+/// the changed words are what is cut, and the cut is said.
+#[test]
+fn a_long_markdown_keeps_every_row_and_says_what_it_cut() {
+    let dir = common::scratch();
+    copy_dir(&fixture(), dir.path());
+    let path = dir.path().join("stod/2025-01.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let words = "Handläggaren ska pröva ansökan utifrån den enskildes behov och förutsättningar. ";
+    let mut added = String::new();
+    for n in 1..=400 {
+        added.push_str(&format!(
+            "  - id: avsnitt-{n}\n    heading: Avsnitt {n}\n    body:\n      - text: |\n          {}\n",
+            words.repeat(4).trim_end()
+        ));
+    }
+    let yaml = yaml.replacen("procedure:\n", &format!("{added}procedure:\n"), 1);
+    std::fs::write(&path, yaml).unwrap();
+    let o = styrdok(&[
+        "diff",
+        "stod",
+        "--policy",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.len() < styrdok::diff::format::MARKDOWN_LIMIT,
+        "{}",
+        md.len()
+    );
+    let (table, details) = md.split_once("<details>").expect("changed words folded");
+    for n in 1..=400 {
+        assert!(
+            table.contains(&format!("| Avsnitt ”Avsnitt {n}” |")),
+            "row {n} missing"
+        );
+    }
+    assert!(!table.contains("får inte plats"), "the table was cut");
+    assert!(
+        details.contains("ändringar får inte plats här"),
+        "the cut is not said: {}",
+        &details[details.len().saturating_sub(400)..]
+    );
+}
+
 #[test]
 fn the_json_follows_its_schema() {
     let schema: serde_json::Value = serde_json::from_str(
@@ -551,6 +599,60 @@ fn bad_input_gets_a_plain_message_and_exit_2() {
     }
 }
 
+/// `--out` naming a file the diff reads (a version file, the cases, by another path
+/// or a hard link) is refused before anything is written, and the file is intact.
+#[test]
+fn an_output_over_an_input_is_refused() {
+    let dir = common::scratch();
+    let p = dir.path().join("policy");
+    copy_dir(&fixture(), &p);
+    let version = p.join("stod/2025-01.yaml");
+    let before = std::fs::read(&version).unwrap();
+    let cases = p.join("stod/tests/fall.yaml");
+    let cases_before = std::fs::read(&cases).unwrap();
+    let link = dir.path().join("link.yaml");
+    std::fs::hard_link(&version, &link).unwrap();
+    let dotted = p.join("stod/../stod/2025-01.yaml");
+    let policy = p.to_str().unwrap();
+    for (out, extra) in [
+        (&version, vec![]),
+        (&link, vec![]),
+        (&dotted, vec![]),
+        (&cases, vec!["--cases", cases.to_str().unwrap()]),
+    ] {
+        let mut args = vec![
+            "diff",
+            "stod",
+            "--policy",
+            policy,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = styrdok(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is a file this command reads"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(std::fs::read(&version).unwrap(), before);
+    assert_eq!(std::fs::read(&cases).unwrap(), cases_before);
+    // A new file beside them is fine.
+    let fresh = dir.path().join("redline.md");
+    let o = styrdok(&[
+        "diff",
+        "stod",
+        "--policy",
+        policy,
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(fresh.is_file());
+}
+
 #[test]
 fn a_version_file_with_errors_is_reported_where_it_is() {
     let dir = common::scratch();
@@ -639,19 +741,21 @@ fn git_revisions_are_read_through_git_and_the_work_tree_is_not_touched() {
     std::fs::write(p.join("stod/2025-01.yaml"), "not: [valid").unwrap();
     let status_before = git(repo, &["status", "--porcelain"]);
 
-    let o = styrdok_in(
-        repo,
-        &[
-            "diff",
-            "HEAD~1:policy/stod",
-            "HEAD:policy/stod/2025-01.yaml",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let out = stdout(&o);
+    // A revision written with `@` (a reflog entry) is a revision, not `DOC@VERSION`.
+    let mut seen = Vec::new();
+    for sides in [
+        ["HEAD~1:policy/stod", "HEAD:policy/stod/2025-01.yaml"],
+        ["HEAD@{1}:policy/stod", "HEAD@{0}:policy/stod/2025-01.yaml"],
+    ] {
+        let o = styrdok_in(repo, &["diff", sides[0], sides[1]]);
+        assert_eq!(o.status.code(), Some(1), "{sides:?}: {}", stderr(&o));
+        seen.push(stdout(&o));
+    }
+    let out = &seen[0];
     assert!(out.starts_with("stod: 2024-01 "), "{out}");
     assert!(out.contains("Begrepp ”insats”"), "{out}");
     assert!(out.contains("{+efter ansökan+}"), "{out}");
+    assert_eq!(seen[1], seen[0]);
     // The same through `./`, from a subfolder: the path is the current folder's.
     let o = styrdok_in(
         &p,
@@ -870,9 +974,10 @@ fn a_policy_test_may_pin_its_version() {
     );
 }
 
-#[test]
-fn a_criterion_moved_to_another_intervention_is_moved_and_both_lists_change() {
-    let version = |label: &str, from: &str, a: &str, b: &str| {
+/// A document `d` in two versions (1 from 2024, 2 from 2025) with criteria k1, k2, k3
+/// and interventions i1 and i2, which list `old` in version 1 and `new` in version 2.
+fn two_interventions(old: (&str, &str), new: (&str, &str)) -> Policy {
+    let version = |label: &str, from: &str, (a, b): (&str, &str)| {
         format!(
             "kind: riktlinje\nversion: \"{label}\"\ntitle: T\nissued: {from}\npublisher: P\ncontact: C\ndecided_by: N\ndecision_date: {from}\nvalid_from: {from}\nsections:\n  - id: s\n    heading: S\n    body:\n      - criteria: i1\n      - criteria: i2\ncriteria:\n  - {{id: k1, text: Ett., kind: fact, rule: ok}}\n  - {{id: k2, text: Två., kind: fact, rule: ok}}\n  - {{id: k3, text: Tre., kind: fact, rule: ok}}\ninterventions:\n  - {{id: i1, name: I1, target_group: G, legal_basis: 4 kap. 2 § SoL, criteria: [{a}]}}\n  - {{id: i2, name: I2, target_group: G, legal_basis: 4 kap. 2 § SoL, criteria: [{b}]}}\n"
         )
@@ -882,10 +987,16 @@ fn a_criterion_moved_to_another_intervention_is_moved_and_both_lists_change() {
             "facts.yaml",
             "facts:\n  - id: ok\n    type: bool\n    question: Ok?\n    source: person\n",
         )
-        .with("d/1.yaml", version("1", "2024-01-01", "k1, k2", "k3"))
-        .with("d/2.yaml", version("2", "2025-01-01", "k1", "k3, k2"));
+        .with("d/1.yaml", version("1", "2024-01-01", old))
+        .with("d/2.yaml", version("2", "2025-01-01", new));
     let (policy, diags) = styrdok::load::load(&tree);
     assert!(!diags.has_errors());
+    policy
+}
+
+#[test]
+fn a_criterion_moved_to_another_intervention_is_moved_and_both_lists_change() {
+    let policy = two_interventions(("k1, k2", "k3"), ("k1", "k3, k2"));
     let d = pair(&policy, "d", "1", "2");
     let moved = find(&d, Element::Criterion, "k2", Kind::Moved);
     assert_eq!(
@@ -915,6 +1026,173 @@ fn a_criterion_moved_to_another_intervention_is_moved_and_both_lists_change() {
             .iter()
             .any(|c| c.id == "k1" || c.id == "k3" || c.id == "s")
     );
+}
+
+/// A criterion listed under two interventions and reordered under one: its summary
+/// names that one only. An intervention that drops a criterion and reorders the rest
+/// says both.
+#[test]
+fn a_reorder_is_said_where_it_happened() {
+    let policy = two_interventions(("k1, k2, k3", "k1, k2"), ("k3, k1", "k1, k2"));
+    let d = pair(&policy, "d", "1", "2");
+    let i1 = find(&d, Element::Intervention, "i1", Kind::Changed);
+    assert_eq!(
+        i1.summary, "kriterium borttaget: `k2` och övriga i ny ordning",
+        "{}",
+        i1.summary
+    );
+    // k1 and k3 swapped places under i1; i2 lists k1 as before.
+    let moved: Vec<&Change> = d
+        .changes
+        .iter()
+        .filter(|c| c.element == Element::Criterion && c.kind == Kind::Moved)
+        .collect();
+    assert!(!moved.is_empty());
+    for c in moved {
+        assert_eq!(c.summary, "ny plats bland kriterierna för i1", "{}", c.id);
+    }
+    assert!(d.changes.iter().all(|c| c.id != "i2"));
+}
+
+fn stod_2025(p: &Policy) -> (&styrdok::model::Document, &styrdok::model::Version) {
+    let doc = p.document("stod").unwrap();
+    (doc, doc.version("2025-01").unwrap())
+}
+
+/// The same version in two policy folders whose parameter changes value on another
+/// day: the parameter is changed, from the day it now changes.
+#[test]
+fn a_parameter_that_changes_on_another_day_is_a_change() {
+    let dir = common::scratch();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    copy_dir(&fixture(), &a);
+    copy_dir(&fixture(), &b);
+    let params = b.join("parameters.yaml");
+    let text = std::fs::read_to_string(&params).unwrap();
+    std::fs::write(
+        &params,
+        text.replace("      - from: 2025-01-01", "      - from: 2025-03-01"),
+    )
+    .unwrap();
+    let (pa, pb) = (loaded(&a), loaded(&b));
+    let ((da, va), (db, vb)) = (stod_2025(&pa), stod_2025(&pb));
+    let d = styrdok::diff::diff(
+        Side {
+            policy: &pa,
+            doc: da,
+            version: va,
+        },
+        Side {
+            policy: &pb,
+            doc: db,
+            version: vb,
+        },
+    );
+    assert_eq!(d.changes.len(), 1, "{:?}", d.summary());
+    let p = find(&d, Element::Parameter, "alder", Kind::Changed);
+    assert_eq!(
+        p.summary,
+        "18–66 år (från 2025-01-01) → 18–64 år (2025-01-01 – 2025-02-28); 18–66 år (från 2025-03-01)"
+    );
+}
+
+/// Case rows that cannot be read are counted by line (no case data in the message):
+/// some unreadable, a warning and the impact of the rest; none readable, exit 2 and
+/// the JSON begun on standard output ended with the error. A broken test file stops
+/// the JSON before it starts.
+#[test]
+fn unreadable_cases_are_reported_by_line() {
+    let dir = common::scratch();
+    let p = dir.path().join("policy");
+    copy_dir(&fixture(), &p);
+    let policy = p.to_str().unwrap();
+    // `styrdok diff stod` on the scratch policy, with these cases and options.
+    let with_cases = |cases: &Path, extra: &[&str]| {
+        let mut args = vec!["diff", "stod", "--policy", policy, "--cases"];
+        args.push(cases.to_str().unwrap());
+        args.extend(extra);
+        styrdok(&args)
+    };
+    let some = common::write(
+        dir.path(),
+        "some.jsonl",
+        "{\"arende\":\"A-1\",\"ansokningsdatum\":\"2025-02-01\",\"insatser\":[\"stod\"]}\nnot json, personnummer 19121212-1212\n",
+    );
+    let o = with_cases(&some, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 row in"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(line 2)"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("19121212"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 ärende, 1 prövad insats"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("1 rad kunde inte läsas"),
+        "{}",
+        stdout(&o)
+    );
+
+    let none = common::write(dir.path(), "none.jsonl", "{\"x\": 1}\nnot json\n");
+    let o = with_cases(&none, &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(line 1, 2)"), "{}", stderr(&o));
+    // The document on standard output had begun: it ends with the error, as JSON that
+    // follows the schema.
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["impact"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no case was tried"),
+        "{v}"
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/schemas/diff.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&v));
+    // Written to a file, nothing is written.
+    let file = dir.path().join("impact.json");
+    let o = with_cases(
+        &none,
+        &["--format", "json", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!file.exists());
+
+    common::write(&p, "stod/tests/broken.yaml", "not: [valid\n");
+    let o = with_cases(&p.join("stod/tests"), &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("broken.yaml:2:1"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+/// With standard error closed, a run that has something to say there ends with its
+/// exit code, not a panic.
+#[test]
+fn a_closed_stderr_is_no_panic() {
+    let bin = env!("CARGO_BIN_EXE_styrdok");
+    for (args, code) in [
+        (
+            "diff stdo@2024-01 stod@2025-01 --policy tests/fixtures/diff/policy",
+            2,
+        ),
+        (
+            "diff stod --policy tests/fixtures/diff/policy --cases tests/fixtures/diff/policy/stod/tests",
+            1,
+        ),
+    ] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!("\"$0\" {args} 2>&- >/dev/null"))
+            .arg(bin)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(code), "{args}: {}", stderr(&o));
+    }
 }
 
 #[test]

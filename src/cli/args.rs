@@ -85,7 +85,8 @@ pub(crate) struct DiffArgs {
     /// Output: terminal text, Markdown for a pull-request comment, JSON, or an HTML or PDF redline
     #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
     pub(crate) format: DiffFormat,
-    /// Write to this file instead of standard output (required for `--format pdf`)
+    /// Write to this file instead of standard output (required for `--format pdf`); written
+    /// whole or not at all, never over a file the diff reads
     #[arg(long, short, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
     /// Evaluate every case of this file under both versions and report whose outcome
@@ -182,7 +183,8 @@ pub(crate) struct EvalArgs {
     /// Also write a decision draft (beslutsförslag): `.md` for Markdown, `.pdf` through Typst
     #[arg(long, value_name = "FILE", conflicts_with = "cases", value_parser = parse_draft)]
     pub(crate) draft: Option<PathBuf>,
-    /// Batch: where to write one result per case [default: stdout]
+    /// Batch: where to write one result per case [default: stdout]; never over the cases
+    /// or a policy file
     #[arg(long, short, value_name = "FILE", conflicts_with = "case")]
     pub(crate) out: Option<PathBuf>,
     /// Batch: format of the results [default: from --out's extension, else jsonl]

@@ -418,6 +418,17 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
         _ => None,
     };
     let cases_path = a.cases.clone().unwrap_or_default();
+    if let Some(path) = &a.out {
+        // Renamed over an input, the output would destroy what was compared.
+        let mut read: Vec<&Path> = a.cases.iter().map(PathBuf::as_path).collect();
+        if matches!(old.source, Source::Disk(_)) {
+            read.extend(policy_old.sources.paths());
+        }
+        if matches!(new.source, Source::Disk(_)) {
+            read.extend(policy_new.sources.paths());
+        }
+        styrdok::write::not_an_input("--out", path, read)?;
+    }
     let mut out = Out::open(a.out.as_deref())?;
     let written = match a.format {
         DiffFormat::Json => {
@@ -442,14 +453,29 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
                         }
                         Ok(())
                     };
-                    match c.run(e, a.examples, &mut sink)? {
-                        Some(impact) => {
-                            unreadable(&impact, &cases_path)?;
+                    let ran = c.run(e, a.examples, &mut sink).and_then(|i| match i {
+                        Some(i) => unreadable(&i, &cases_path).map(|()| Some(i)),
+                        None => Ok(None),
+                    });
+                    match ran {
+                        Ok(Some(impact)) => {
                             let summary = styrdok::eval::impact::summary_json(&impact);
                             out.write(format!("\n], \"summary\": {summary}}}}}\n").as_bytes())?;
                             true
                         }
-                        None => false,
+                        Ok(None) => false,
+                        Err(e) => {
+                            // Standard output has the start of the document already: it
+                            // is closed with the error, so that it is JSON all the same
+                            // (a file is left as it was).
+                            if a.out.is_none() {
+                                let error = serde_json::Value::from(e.as_str());
+                                let _ =
+                                    out.write(format!("\n], \"error\": {error}}}}}\n").as_bytes());
+                                let _ = out.finish();
+                            }
+                            return Err(e);
+                        }
                     }
                 }
                 _ => {
@@ -755,7 +781,7 @@ fn unreadable(i: &styrdok::eval::impact::Impact, path: &Path) -> Result<(), Stri
         path.display(),
         lines.join(", ")
     );
-    if i.unreadable == i.cases {
+    if i.cases == 0 {
         return Err(format!("{what}: no case was tried"));
     }
     note!("warning: {what}");

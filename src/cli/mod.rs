@@ -233,6 +233,17 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(PROBLEMS));
     };
     let engine = styrdok::eval::Engine::new(&policy).map_err(|e| e.0)?;
+    // An output renamed over an input would destroy it: the cases, the policy.
+    let read: Vec<&std::path::Path> = a
+        .cases
+        .iter()
+        .chain(&a.case)
+        .map(std::path::PathBuf::as_path)
+        .chain(policy.sources.paths())
+        .collect();
+    if let Some(out) = &a.out {
+        styrdok::write::not_an_input("--out", out, read)?;
+    }
     if let Some(path) = &a.cases {
         return batch(a, &engine, path);
     }

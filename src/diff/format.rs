@@ -59,6 +59,8 @@ struct Marks<'a> {
     ins: (&'a str, &'a str),
     /// Escapes a run of text for the output.
     escape: fn(&str) -> String,
+    /// Writes a link's destination for the output.
+    url: fn(&str) -> String,
 }
 
 fn render_para(para: &[(&Token, Mark)], m: &Marks<'_>) -> String {
@@ -94,7 +96,7 @@ fn render_para(para: &[(&Token, Mark)], m: &Marks<'_>) -> String {
         if !s.is_empty() && (t.space || parts.get(k.wrapping_sub(1)).is_some_and(Option::is_none)) {
             s.push(' ');
         }
-        let text = (m.escape)(&shown(&run));
+        let text = shown(&run, &m.escape, &m.url);
         match mark {
             Mark::Same => s.push_str(&text),
             Mark::Removed => {
@@ -153,6 +155,7 @@ pub fn terminal(d: &Diff<'_>, color: bool) -> String {
         del: (&del_open, &del_close),
         ins: (&ins_open, &ins_close),
         escape: |s| s.replace('\x1b', "?"),
+        url: clean,
     };
     let mut s = format!("{bold}{}{off}\n", header(d));
     if d.is_empty() {
@@ -217,11 +220,28 @@ fn md_escape(s: &str) -> String {
     crate::markdown::escape(s).replace('&', "&amp;")
 }
 
+/// A link destination that stays one in Markdown: what would end it or break the
+/// line percent-encoded.
+fn md_url(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '\\' | '"' | '`' => {
+                let _ = write!(out, "%{:02X}", c as u32);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The diff as GitHub-flavoured Markdown for a pull-request comment: a heading, the
 /// counts, a table of every change (where, kind, in short, in force from), then the
 /// changed words folded in a `<details>` block, `<del>`/`<ins>` around them (struck
-/// through and underlined on GitHub). Kept under [`MARKDOWN_LIMIT`] characters: what
-/// does not fit is counted, with a pointer to the redline.
+/// through and underlined on GitHub). Kept under [`MARKDOWN_LIMIT`] characters: the
+/// table comes first and is cut only if it alone does not fit; the changed words are
+/// cut before it. What is cut is counted, with a pointer to the redline.
 pub fn markdown(d: &Diff<'_>) -> String {
     let mut s = format!(
         "### Ändringar i `{}`: {} → {}\n\n",
@@ -238,64 +258,96 @@ pub fn markdown(d: &Diff<'_>) -> String {
         d.new.version.valid_from.value
     );
     s.push_str("| Var | Ändring | I korthet | Gäller från |\n|---|---|---|---|\n");
-    let mut details = String::new();
     let marks = Marks {
         del: ("<del>", "</del>"),
         ins: ("<ins>", "</ins>"),
         escape: md_escape,
+        url: md_url,
     };
-    let mut left_out = 0usize;
-    for c in &d.changes {
-        let row = format!(
-            "| {} | {} | {} | {} |\n",
-            md_escape(&super::short(&c.place, 80)),
-            c.kind.as_str(),
-            md_escape(&c.summary),
-            c.in_force_from.map(|f| f.to_string()).unwrap_or_default()
-        );
-        let mut block = format!("**{}** ({})\n\n", md_escape(&c.place), c.kind.as_str());
-        let mut details_of = 0;
-        for f in &c.fields {
-            // A cover field's value is in the table already.
-            if c.element == super::Element::Metadata && !f.prose {
-                continue;
-            }
-            details_of += 1;
-            if c.kind == Kind::Moved && f.name == "position" {
-                let _ = writeln!(
-                    block,
-                    "- Placering: {} → {}",
-                    md_escape(&f.old_text().unwrap_or_default()),
-                    md_escape(&f.new_text().unwrap_or_default())
-                );
-                continue;
-            }
-            for p in marked_paragraphs(f) {
-                let _ = writeln!(block, "- {}: {}", f.label, render_para(&p, &marks));
-            }
+    let (rows, blocks): (Vec<String>, Vec<String>) =
+        d.changes.iter().map(|c| md_change(c, &marks)).unzip();
+    // Room kept for the closing lines that say what was cut.
+    let budget = MARKDOWN_LIMIT - 600;
+    let mut rows_shown = 0;
+    for row in &rows {
+        if s.len() + row.len() > budget {
+            break;
         }
-        block.push('\n');
-        if details_of == 0 {
-            block.clear();
-        }
-        if s.len() + row.len() + details.len() + block.len() + 200 > MARKDOWN_LIMIT {
-            left_out += 1;
+        s.push_str(row);
+        rows_shown += 1;
+    }
+    let mut details = String::new();
+    let mut blocks_cut = 0usize;
+    for block in &blocks[..rows_shown] {
+        if block.is_empty() {
             continue;
         }
-        s.push_str(&row);
-        details.push_str(&block);
+        if blocks_cut > 0 || s.len() + details.len() + block.len() > budget {
+            blocks_cut += 1;
+            continue;
+        }
+        details.push_str(block);
     }
-    if left_out > 0 {
+    let redline = "se redline-versionen (`styrdok diff --format html`)";
+    let rows_cut = rows.len() - rows_shown;
+    if rows_cut > 0 {
         let _ = writeln!(
             s,
-            "\n{left_out} ändringar till får inte plats i kommentaren: se redline-versionen (`styrdok diff --format html`)."
+            "\n{} får inte plats i kommentaren: {redline}.",
+            crate::sv::count(rows_cut as u64, "ändring till", "ändringar till")
         );
     }
-    let _ = write!(
-        s,
-        "\n<details><summary>Ändrade ord</summary>\n\n{details}</details>\n"
-    );
+    if !details.is_empty() || blocks_cut > 0 {
+        s.push_str("\n<details><summary>Ändrade ord</summary>\n\n");
+        s.push_str(&details);
+        if blocks_cut > 0 {
+            let _ = writeln!(
+                s,
+                "De ändrade orden i {} får inte plats här: {redline}.\n",
+                crate::sv::count(blocks_cut as u64, "ändring", "ändringar")
+            );
+        }
+        s.push_str("</details>\n");
+    }
     s
+}
+
+/// One change as a table row, and as a block of its changed words (empty when the
+/// row says it all).
+fn md_change(c: &Change, marks: &Marks<'_>) -> (String, String) {
+    let row = format!(
+        "| {} | {} | {} | {} |\n",
+        md_escape(&super::short(&c.place, 80)),
+        c.kind.as_str(),
+        md_escape(&c.summary),
+        c.in_force_from.map(|f| f.to_string()).unwrap_or_default()
+    );
+    let mut block = format!("**{}** ({})\n\n", md_escape(&c.place), c.kind.as_str());
+    let mut details_of = 0;
+    for f in &c.fields {
+        // A cover field's value is in the table already.
+        if c.element == super::Element::Metadata && !f.prose {
+            continue;
+        }
+        details_of += 1;
+        if c.kind == Kind::Moved && f.name == "position" {
+            let _ = writeln!(
+                block,
+                "- Placering: {} → {}",
+                md_escape(&f.old_text().unwrap_or_default()),
+                md_escape(&f.new_text().unwrap_or_default())
+            );
+            continue;
+        }
+        for p in marked_paragraphs(f) {
+            let _ = writeln!(block, "- {}: {}", f.label, render_para(&p, marks));
+        }
+    }
+    block.push('\n');
+    if details_of == 0 {
+        block.clear();
+    }
+    (row, block)
 }
 
 /// The `type` of an Akoma Ntoso `textualMod` that a change corresponds to.
@@ -329,18 +381,40 @@ fn words_json(f: &Field) -> Value {
         f.old.as_deref().unwrap_or(&[]),
         f.new.as_deref().unwrap_or(&[]),
     );
-    let text = as_text;
+    let mut ops = Vec::new();
     // `space`: white space comes before the run, so the runs joined read as the text.
-    let op = |name: &str, ts: &[Token]| json!({"op": name, "text": text(ts), "space": ts.first().is_some_and(|t| t.space)});
-    let ops: Vec<Value> = f
-        .segs
-        .iter()
-        .map(|seg| match *seg {
+    // A run is split where style or link changes, so that a word whose link alone
+    // changed shows the two links.
+    let mut op = |name: &str, ts: &[Token]| {
+        let mut k = 0;
+        while k < ts.len() {
+            let (st, link) = (ts[k].style, ts[k].link.as_deref());
+            let mut j = k;
+            while j < ts.len() && ts[j].style == st && ts[j].link.as_deref() == link {
+                j += 1;
+            }
+            let mut o = json!({"op": name, "text": as_text(&ts[k..j]), "space": ts[k].space});
+            if st != 0 {
+                o["style"] = json!(
+                    crate::words::style::of(st)
+                        .map(|(_, n)| n)
+                        .collect::<Vec<_>>()
+                );
+            }
+            if let Some(url) = link {
+                o["link"] = json!(url);
+            }
+            ops.push(o);
+            k = j;
+        }
+    };
+    for seg in &f.segs {
+        match *seg {
             Seg::Equal(_, _, c, dd) => op("equal", &b[c..dd]),
             Seg::Delete(x, y) => op("delete", &a[x..y]),
             Seg::Insert(c, dd) => op("insert", &b[c..dd]),
-        })
-        .collect();
+        }
+    }
     Value::Array(ops)
 }
 

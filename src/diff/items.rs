@@ -1,6 +1,6 @@
 //! Interventions, criteria, duties, procedure steps and guidance, matched by id.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{Builder, Element, Field, Kind, ids, prose, reordered, short};
 use crate::model::{CriterionKind, Policy, Version};
@@ -130,8 +130,15 @@ impl Builder<'_> {
                                     crate::sv::join(&dropped)
                                 ));
                             }
-                            if added.is_empty() && dropped.is_empty() {
-                                parts.push(format!("{} i ny ordning", f.label.to_lowercase()));
+                            // Those kept may be in a new order too, with or without others
+                            // added or dropped.
+                            if !super::reordered(&ov, &nv).is_empty() {
+                                let rest = if added.is_empty() && dropped.is_empty() {
+                                    f.label.to_lowercase()
+                                } else {
+                                    "övriga".to_string()
+                                };
+                                parts.push(format!("{rest} i ny ordning"));
                             }
                         } else {
                             parts.push(format!("ändring av {}", f.label.to_lowercase()));
@@ -155,13 +162,16 @@ impl Builder<'_> {
         let (a, b) = (self.old.version, self.new.version);
         // Where each criterion is listed: (intervention, position) per side.
         let (pa, pb) = (placement(a), placement(b));
-        // Criteria listed in another place among the same intervention's criteria.
-        let mut reordered_in: HashSet<&str> = HashSet::new();
+        // For each criterion listed in another place among the same intervention's
+        // criteria: those interventions.
+        let mut reordered_in: HashMap<&str, Vec<&str>> = HashMap::new();
         for i in &b.interventions {
             if let Some(oi) = a.intervention(&i.id.value) {
                 let o: Vec<&str> = oi.criteria.iter().map(|c| c.value.as_str()).collect();
                 let n: Vec<&str> = i.criteria.iter().map(|c| c.value.as_str()).collect();
-                reordered_in.extend(reordered(&o, &n));
+                for c in reordered(&o, &n) {
+                    reordered_in.entry(c).or_default().push(i.id.value.as_str());
+                }
             }
         }
         let a_ids: Vec<&str> = a.criteria.iter().map(|c| c.id.value.as_str()).collect();
@@ -230,15 +240,16 @@ impl Builder<'_> {
                     );
                     let common: Vec<&str> = ib.iter().copied().filter(|x| ia.contains(x)).collect();
                     // Moved: listed under another intervention only, or in another order
-                    // within one it stays in.
-                    if (!common.is_empty() && reordered_in.contains(id))
-                        || (common.is_empty() && !ia.is_empty() && !ib.is_empty())
-                    {
+                    // within one it stays in (named alone, not every one it is in).
+                    let within = reordered_in.get(id).map(|v| v.join(", "));
+                    if within.is_some() || (common.is_empty() && !ia.is_empty() && !ib.is_empty()) {
                         let (wo, wn) = (ia.join(", "), ib.join(", "));
-                        let summary = if wo == wn {
-                            format!("ny plats bland kriterierna för {wn}")
-                        } else {
-                            format!("flyttat från {wo} till {wn}")
+                        let summary = match within {
+                            Some(w) if wo == wn => format!("ny plats bland kriterierna för {w}"),
+                            Some(w) => format!(
+                                "flyttat från {wo} till {wn}, ny plats bland kriterierna för {w}"
+                            ),
+                            None => format!("flyttat från {wo} till {wn}"),
                         };
                         let f = Field::value("position", "Placering", Some(&wo), Some(&wn));
                         self.push(

@@ -522,57 +522,93 @@ fn styled(run: &[(&Token, Mark)]) -> Vec<Inline> {
     out
 }
 
-/// A side of a word diff as plain text with `[-…-]` and `{+…+}` around changes (the
-/// marks of `git diff --word-diff=plain`), for terminals and comments.
-pub fn marked_text(
-    para: &[(&Token, Mark)],
-    open_del: &str,
-    close_del: &str,
-    open_ins: &str,
-    close_ins: &str,
+/// Marked tokens as text, spaced as written; a paragraph end shows as `¶`. In a
+/// removed or added run, style and link are written out the Markdown way (`*…*`,
+/// `**…**`, `~~…~~`, `` `…` ``, `[…](url)`): a word whose link or style changed is
+/// removed and added with the same letters, and the marks are what tell them apart.
+/// `escape` is applied to the words, `url` to a link's destination; the marks
+/// themselves are written as they are.
+pub fn shown(
+    run: &[(&Token, Mark)],
+    escape: &dyn Fn(&str) -> String,
+    url: &dyn Fn(&str) -> String,
 ) -> String {
+    let decorate = run.first().is_some_and(|(_, m)| *m != Mark::Same);
     let mut s = String::new();
     let mut k = 0;
-    while k < para.len() {
-        let mark = para[k].1;
+    while k < run.len() {
+        let first = run[k].0;
+        let (st, link) = (first.style, first.link.as_deref());
         let mut j = k;
-        while j < para.len() && para[j].1 == mark {
+        while j < run.len() && run[j].0.style == st && run[j].0.link.as_deref() == link {
             j += 1;
         }
-        if k > 0 && para[k].0.space {
+        if k > 0 && first.space {
             s.push(' ');
         }
-        let text = shown(&para[k..j]);
-        match mark {
-            Mark::Same => s.push_str(&text),
-            Mark::Removed => {
-                s.push_str(open_del);
-                s.push_str(&text);
-                s.push_str(close_del);
+        let mut words = String::new();
+        for (i, (t, _)) in run[k..j].iter().enumerate() {
+            if i > 0 && t.space {
+                words.push(' ');
             }
-            Mark::Added => {
-                s.push_str(open_ins);
-                s.push_str(&text);
-                s.push_str(close_ins);
+            words.push_str(if matches!(t.kind, Kind::Break) {
+                "¶"
+            } else {
+                &t.text
+            });
+        }
+        let mut inner = escape(&words);
+        if decorate {
+            let marks: String = style::of(st).map(|(m, _)| m).collect();
+            let closing: String = marks.chars().rev().collect();
+            inner = format!("{marks}{inner}{closing}");
+            if let Some(to) = link {
+                inner = format!("[{inner}]({})", url(to));
             }
         }
+        s.push_str(&inner);
         k = j;
     }
     s
 }
 
-/// Marked tokens as text, spaced as written; a paragraph end shows as `¶`.
-pub fn shown(run: &[(&Token, Mark)]) -> String {
-    let mut s = String::new();
-    for (k, (t, _)) in run.iter().enumerate() {
-        if k > 0 && t.space {
-            s.push(' ');
-        }
-        s.push_str(if matches!(t.kind, Kind::Break) {
-            "¶"
-        } else {
-            &t.text
-        });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &str, b: &str) -> bool {
+        !words::changed(&words::diff(&blocks(a), &blocks(b)))
     }
-    s
+
+    #[test]
+    fn a_unit_wrapped_over_two_lines_is_the_same_unit() {
+        // The lines of a paragraph reach the walk one by one; `4 kap.` / `2 § SoL` and
+        // `3 200` / `kr` must still be one word each, as on one line.
+        assert!(same(
+            "Insats enligt 4 kap. 2 § SoL kostar 3 200 kr.",
+            "Insats enligt 4 kap.\n2 § SoL kostar 3 200\nkr."
+        ));
+        let toks = blocks("Insats enligt 4 kap.\n2 § SoL.");
+        assert!(toks.iter().any(|t| t.text == "4 kap. 2 § SoL"), "{toks:?}");
+        // A real change is still seen, and so is a link or a style.
+        assert!(!same("Kostar 3 200 kr.", "Kostar 3 400\nkr."));
+        assert!(!same(
+            "Se [här](https://a.example).",
+            "Se [här](https://b.example)."
+        ));
+        assert!(!same("Se här.", "Se *här*."));
+    }
+
+    #[test]
+    fn a_changed_run_shows_its_link_and_style() {
+        let a = blocks("Se [här](https://a.example) och *nu*.");
+        let removed: Vec<(&Token, Mark)> = a.iter().map(|t| (t, Mark::Removed)).collect();
+        let plain = |s: &str| s.to_string();
+        let text = shown(&removed, &plain, &plain);
+        assert!(text.contains("[här](https://a.example)"), "{text}");
+        assert!(text.contains("*nu*"), "{text}");
+        // Unchanged words are shown as they read.
+        let same: Vec<(&Token, Mark)> = a.iter().map(|t| (t, Mark::Same)).collect();
+        assert_eq!(shown(&same, &plain, &plain), "Se här och nu.");
+    }
 }

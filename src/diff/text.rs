@@ -161,7 +161,7 @@ impl<'p> Builder<'p> {
                 Kind::Repealed => "notisen tas bort".to_string(),
                 _ => {
                     let (del, ins) = f.counts();
-                    format!("ändrad lydelse ({del} ord borttagna, {ins} tillagda)")
+                    words_changed(del, ins)
                 }
             };
             self.push(
@@ -362,9 +362,7 @@ impl<'p> Builder<'p> {
                             "heading" => parts.push("ny rubrik".to_string()),
                             "text" => {
                                 let (del, ins) = f.counts();
-                                parts.push(format!(
-                                    "ändrad lydelse ({del} ord borttagna, {ins} tillagda)"
-                                ));
+                                parts.push(words_changed(del, ins));
                             }
                             _ => parts.push(format!("ändring av {}", f.label.to_lowercase())),
                         }
@@ -404,4 +402,11 @@ fn same_body(a: &[Block], b: &[Block]) -> bool {
             }
             _ => false,
         })
+}
+
+/// `ändrad lydelse (1 ord borttaget, 3 tillagda)`.
+fn words_changed(del: usize, ins: usize) -> String {
+    let del = crate::sv::count(del as u64, "ord borttaget", "ord borttagna");
+    let ins = crate::sv::count(ins as u64, "tillagt", "tillagda");
+    format!("ändrad lydelse ({del}, {ins})")
 }

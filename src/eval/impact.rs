@@ -100,7 +100,7 @@ pub struct Responsible {
 /// The impact of a revision on a set of cases.
 #[derive(Debug, Default, Clone)]
 pub struct Impact {
-    /// Cases read.
+    /// Cases tried: rows read as a case on both sides (unreadable rows not counted).
     pub cases: u64,
     /// Rows that are not cases for one side or both (bad JSON, unknown column …).
     pub unreadable: u64,
@@ -129,17 +129,21 @@ pub struct Impact {
 impl Impact {
     /// In one sentence: how many cases, and how many results change in which way.
     pub fn sentence(&self) -> String {
+        use crate::sv::count;
         format!(
-            "{} ärenden, {} prövade insatser: {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt){}.",
-            self.cases,
-            self.results,
+            "{}, {}: {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt){}.",
+            count(self.cases, "ärende", "ärenden"),
+            count(self.results, "prövad insats", "prövade insatser"),
             self.changed,
             self.outcome_changed,
             self.not_met_changed,
             self.period_changed,
             self.duties_changed,
             if self.unreadable > 0 {
-                format!("; {} rader kunde inte läsas", self.unreadable)
+                format!(
+                    "; {} inte läsas",
+                    count(self.unreadable, "rad kunde", "rader kunde")
+                )
             } else {
                 String::new()
             }
@@ -444,7 +448,6 @@ pub fn run_batch(
         keep: examples,
     };
     while let Some(row) = reader.next_row()? {
-        acc.impact.cases += 1;
         let line = row.line();
         let parsed_old = p_old.parse(&row, &mut c_old);
         let parsed_new = match &p_new {
@@ -464,6 +467,7 @@ pub fn run_batch(
                 continue;
             }
         };
+        acc.impact.cases += 1;
         let id = c_old.id.clone();
         acc.compare(line, id.as_deref(), &before, &after, sink)?;
     }

@@ -121,8 +121,8 @@ pub fn run(
 /// The summary as Swedish text (no personal data: counts and ids only).
 pub fn summary_text(s: &Summary) -> String {
     let mut t = format!(
-        "{} ärenden: {} beviljas, {} avslag, {} utredning ofullständig",
-        s.rows - s.errors,
+        "{}: {} beviljas, {} avslag, {} utredning ofullständig",
+        crate::sv::count(s.rows - s.errors, "ärende", "ärenden"),
         s.outcomes[0],
         s.outcomes[1],
         s.outcomes[2]
