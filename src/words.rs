@@ -145,18 +145,59 @@ const TRAILING: &[char] = &[
 ];
 
 /// Splits `text` into tokens (see the module documentation), each with `style` and `link`.
+///
+/// A run of characters that are not seen ([`is_invisible`]) standing alone is joined to
+/// the word before it (or, first, to the word after it), white space and all: kept, but
+/// never a word of its own that the diff would count.
 pub fn tokenize(text: &str, style: u8, link: Option<&str>) -> Vec<Token> {
     let base = split(text);
-    merge(&base)
-        .into_iter()
-        .map(|(text, space)| Token {
+    let mut out: Vec<Token> = Vec::new();
+    let mut lead: Option<(String, bool)> = None;
+    for (text, space) in merge(&base) {
+        if text.chars().all(is_invisible) {
+            if let Some(prev) = out.last_mut() {
+                if space {
+                    prev.text.push(' ');
+                }
+                prev.text.push_str(&text);
+            } else {
+                let t = &mut lead.get_or_insert((String::new(), space)).0;
+                if space && !t.is_empty() {
+                    t.push(' ');
+                }
+                t.push_str(&text);
+            }
+            continue;
+        }
+        let (text, space) = match lead.take() {
+            Some((mut t, sp)) => {
+                if space {
+                    t.push(' ');
+                }
+                t.push_str(&text);
+                (t, sp)
+            }
+            None => (text, space),
+        };
+        out.push(Token {
             text,
             space,
             style,
             link: link.map(str::to_string),
             kind: Kind::Word,
-        })
-        .collect()
+        });
+    }
+    if let Some((text, space)) = lead {
+        // Nothing but characters not seen: one token, so that nothing is lost.
+        out.push(Token {
+            text,
+            space,
+            style,
+            link: link.map(str::to_string),
+            kind: Kind::Word,
+        });
+    }
+    out
 }
 
 /// The white space before a base token: none, or the character it is shown as.
@@ -723,6 +764,15 @@ mod tests {
             None,
         );
         assert!(!super::changed(&diff(&a, &b)));
+        // Standing alone, first, last: joined to a word, never a word of its own.
+        let d = tokenize(
+            "\u{200B} Beslutet fattas av \u{200B} nämnden \u{FEFF}.",
+            0,
+            None,
+        );
+        assert!(!super::changed(&diff(&a, &d)), "{d:?}");
+        assert_eq!(d.len(), a.len());
+        assert_eq!(tokenize(" \u{200B} ", 0, None).len(), 1);
         let c = tokenize("Beslutet fattas av styrelsen.", 0, None);
         assert!(super::changed(&diff(&a, &c)));
     }

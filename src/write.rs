@@ -110,8 +110,17 @@ impl OutFile {
     /// Prepares writing `path`.
     pub fn create(path: &Path) -> Result<OutFile, String> {
         let target = match std::fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)
-                .map_err(|e| format!("cannot follow the link `{}` ({e})", path.display()))?,
+            Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
+                Ok(t) => t,
+                // `/dev/stdout` leads to `/proc/self/fd/1`, which leads to no path when
+                // it is a pipe: a link to what is not a file is written through.
+                Err(_) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+                    path.to_path_buf()
+                }
+                Err(e) => {
+                    return Err(format!("cannot follow the link `{}` ({e})", path.display()));
+                }
+            },
             _ => path.to_path_buf(),
         };
         match std::fs::metadata(&target) {
@@ -138,6 +147,12 @@ impl OutFile {
         Ok(OutFile {
             inner: OutInner::Atomic { tmp, target },
         })
+    }
+
+    /// Whether what is written is seen before [`OutFile::finish`]: a device or pipe is
+    /// written directly, a file only appears when complete.
+    pub fn is_direct(&self) -> bool {
+        matches!(self.inner, OutInner::Direct(_))
     }
 
     /// Where to write.

@@ -381,6 +381,27 @@ fn a_long_markdown_keeps_every_row_and_says_what_it_cut() {
         );
     }
     assert!(!table.contains("får inte plats"), "the table was cut");
+    // With the impact on cases, the comment as a whole stays under the limit.
+    let o = styrdok(&[
+        "diff",
+        "stod",
+        "--policy",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--cases",
+        dir.path().join("stod/tests").to_str().unwrap(),
+        "--examples",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let with_cases = stdout(&o);
+    assert!(with_cases.contains("Påverkan på ärenden"));
+    assert!(
+        with_cases.len() < styrdok::diff::format::MARKDOWN_LIMIT,
+        "{}",
+        with_cases.len()
+    );
     assert!(
         details.contains("ändringar får inte plats här"),
         "the cut is not said: {}",
@@ -513,6 +534,13 @@ fn sides_are_named_every_way() {
 
 #[test]
 fn bad_input_gets_a_plain_message_and_exit_2() {
+    let scratch = common::scratch();
+    let empty = scratch.path().to_str().unwrap();
+    // A YAML file in a policy folder beside its shared files, not in a document folder.
+    let other = common::scratch();
+    copy_dir(&fixture(), other.path());
+    let stray = common::write(other.path(), "extra.yaml", "version: x\n");
+    let stray = stray.to_str().unwrap();
     let f = fixture();
     let v1 = f.join("stod/2024-01.yaml");
     let v1 = v1.to_str().unwrap();
@@ -573,6 +601,18 @@ fn bad_input_gets_a_plain_message_and_exit_2() {
             "is a policy folder",
         ),
         (
+            vec!["diff", "policy/facts.yaml", "stod-arbete-studier@2023-07"],
+            "is one of the policy folder's shared files",
+        ),
+        (
+            vec!["diff", stray, "stod-arbete-studier@2023-07"],
+            "is in the policy folder itself",
+        ),
+        (
+            vec!["diff", "stod-arbete-studier", "--cases", empty],
+            "holds no policy test of `stod-arbete-studier`",
+        ),
+        (
             vec!["diff", "stod-arbete-studier", "--cases", "nope.jsonl"],
             "`nope.jsonl` does not exist",
         ),
@@ -614,11 +654,22 @@ fn an_output_over_an_input_is_refused() {
     std::fs::hard_link(&version, &link).unwrap();
     let dotted = p.join("stod/../stod/2025-01.yaml");
     let policy = p.to_str().unwrap();
+    let tests = p.join("stod/tests");
+    // A template beside the policy folder, which the redline reads.
+    let template = common::write(
+        dir.path(),
+        "templates/redline.html",
+        std::fs::read(root().join("templates/redline.html")).unwrap(),
+    );
+    let template_before = std::fs::read(&template).unwrap();
     for (out, extra) in [
         (&version, vec![]),
         (&link, vec![]),
         (&dotted, vec![]),
         (&cases, vec!["--cases", cases.to_str().unwrap()]),
+        // A test file read from the folder given.
+        (&cases, vec!["--cases", tests.to_str().unwrap()]),
+        (&template, vec!["--format", "html"]),
     ] {
         let mut args = vec![
             "diff",
@@ -639,6 +690,7 @@ fn an_output_over_an_input_is_refused() {
     }
     assert_eq!(std::fs::read(&version).unwrap(), before);
     assert_eq!(std::fs::read(&cases).unwrap(), cases_before);
+    assert_eq!(std::fs::read(&template).unwrap(), template_before);
     // A new file beside them is fine.
     let fresh = dir.path().join("redline.md");
     let o = styrdok(&[
@@ -792,6 +844,22 @@ fn git_revisions_are_read_through_git_and_the_work_tree_is_not_touched() {
         (
             vec!["diff", "HEAD:../../x", "HEAD:policy/stod"],
             "leaves the repository",
+        ),
+        (
+            vec!["diff", "HEAD:policy/facts.yaml", "HEAD:policy/stod"],
+            "is one of the policy folder's shared files",
+        ),
+        (
+            vec!["diff", "HEAD:policy/stod/tests", "HEAD:policy/stod"],
+            "holds policy tests, not versions",
+        ),
+        (
+            vec![
+                "diff",
+                "HEAD:policy/stod/tests/fall.yaml",
+                "HEAD:policy/stod",
+            ],
+            "is a policy test file",
         ),
         (
             vec!["diff", "--cases", "x", "HEAD:", "HEAD:policy/stod"],
@@ -1169,29 +1237,95 @@ fn unreadable_cases_are_reported_by_line() {
     assert!(o.stdout.is_empty());
 }
 
-/// With standard error closed, a run that has something to say there ends with its
-/// exit code, not a panic.
+/// A JSON run that stops part-way into a named pipe ends its document there too (a
+/// pipe cannot be taken back like a file); `--out /dev/stdout` writes through the link.
+#[test]
+fn a_json_run_that_stops_ends_its_document_in_a_pipe() {
+    let dir = common::scratch();
+    let fifo = dir.path().join("impact.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let none = common::write(dir.path(), "none.jsonl", "not json\n");
+    let policy = fixture();
+    let args = |out: &Path| {
+        vec![
+            "diff".to_string(),
+            "stod".into(),
+            "--policy".into(),
+            policy.to_str().unwrap().into(),
+            "--cases".into(),
+            none.to_str().unwrap().into(),
+            "--format".into(),
+            "json".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .args(args(&fifo))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert!(v["impact"]["error"].is_string(), "{v}");
+
+    let o = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+        .args(args(Path::new("/dev/stdout")))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["impact"]["error"].is_string(), "{v}");
+}
+
+/// With standard error a pipe nobody reads any more, a run that has something to say
+/// there (an error; a warning about unreadable rows) ends with its exit code, not a
+/// panic. (A closed descriptor would not do: Rust's runtime reopens it as /dev/null.)
 #[test]
 fn a_closed_stderr_is_no_panic() {
-    let bin = env!("CARGO_BIN_EXE_styrdok");
+    let dir = common::scratch();
+    let policy = fixture();
+    let policy = policy.to_str().unwrap();
+    let cases = common::write(
+        dir.path(),
+        "some.jsonl",
+        "{\"arende\":\"A-1\",\"ansokningsdatum\":\"2025-02-01\",\"insatser\":[\"stod\"]}\nnot json\n",
+    );
     for (args, code) in [
         (
-            "diff stdo@2024-01 stod@2025-01 --policy tests/fixtures/diff/policy",
+            vec!["diff", "stdo@2024-01", "stod@2025-01", "--policy", policy],
             2,
         ),
         (
-            "diff stod --policy tests/fixtures/diff/policy --cases tests/fixtures/diff/policy/stod/tests",
+            vec![
+                "diff",
+                "stod",
+                "--policy",
+                policy,
+                "--cases",
+                cases.to_str().unwrap(),
+            ],
             1,
         ),
     ] {
-        let o = Command::new("sh")
-            .arg("-c")
-            .arg(format!("\"$0\" {args} 2>&- >/dev/null"))
-            .arg(bin)
-            .current_dir(root())
-            .output()
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
             .unwrap();
-        assert_eq!(o.status.code(), Some(code), "{args}: {}", stderr(&o));
+        assert_eq!(status.code(), Some(code), "{args:?}");
     }
 }
 

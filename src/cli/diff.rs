@@ -150,18 +150,45 @@ fn disk_spec(path: &Path, written: String) -> Result<Spec, String> {
         .unwrap_or(Path::new("."));
     let doc = name(&std::fs::canonicalize(folder).unwrap_or(folder.to_path_buf()))
         .ok_or_else(|| format!("`{}` is not in a document folder", path.display()))?;
-    if doc == "tests" {
-        return Err(format!(
-            "`{}` is a policy test file, not a version: to try its cases under both versions, give it to `--cases`",
-            path.display()
-        ));
-    }
+    not_a_version(
+        &path.display().to_string(),
+        &name(path).unwrap_or_default(),
+        &doc,
+        SHARED.iter().any(|f| folder.join(f).exists()),
+    )?;
     Ok(Spec {
         source: Source::Disk(folder.join("..")),
         doc,
         pick: Pick::File(name(path).unwrap_or_default()),
         written,
     })
+}
+
+/// Refuses a file that is in a policy folder but is not a version: a shared file
+/// (`facts.yaml` …), any file beside them, or a policy test.
+fn not_a_version(
+    shown: &str,
+    file: &str,
+    folder: &str,
+    in_policy_folder: bool,
+) -> Result<(), String> {
+    if SHARED.contains(&file) {
+        return Err(format!(
+            "`{shown}` is one of the policy folder's shared files ({}), not a version: name a version file in a document folder",
+            SHARED.join(", ")
+        ));
+    }
+    if in_policy_folder {
+        return Err(format!(
+            "`{shown}` is in the policy folder itself, not in a document folder: a version file is `<policy>/<document>/<version>.yaml`"
+        ));
+    }
+    if folder == "tests" {
+        return Err(format!(
+            "`{shown}` is a policy test file, not a version: to try its cases under both versions, give it to `--cases`"
+        ));
+    }
+    Ok(())
 }
 
 fn git_spec(rev: &str, rel: &str, written: String) -> Result<Spec, String> {
@@ -180,6 +207,20 @@ fn git_spec(rev: &str, rel: &str, written: String) -> Result<Spec, String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .ok_or_else(|| format!("`{rel}` is not in a document folder"))?;
+            let mut in_policy_folder = false;
+            for f in SHARED {
+                in_policy_folder |= repo.entry(&commit, &folder.join(f))?.is_some();
+            }
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !styrdok::load::is_yaml(&file) {
+                return Err(format!(
+                    "`{written}` is not a version file (a `.yaml` file in a document folder of a policy folder)"
+                ));
+            }
+            not_a_version(&written, &file, &doc, in_policy_folder)?;
             Ok(Spec {
                 source: Source::Git {
                     rev: rev.to_string(),
@@ -200,6 +241,11 @@ fn git_spec(rev: &str, rel: &str, written: String) -> Result<Spec, String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .ok_or_else(|| format!("`{written}` names the whole repository: name a document folder or a version file"))?;
+            if doc == "tests" {
+                return Err(format!(
+                    "`{written}` holds policy tests, not versions: to try its cases under both versions, give them to `--cases` (from the work tree)"
+                ));
+            }
             for f in SHARED {
                 if repo.entry(&commit, &path.join(f))?.is_some() {
                     return Err(format!(
@@ -418,16 +464,26 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
         _ => None,
     };
     let cases_path = a.cases.clone().unwrap_or_default();
+    let templates = match a.format {
+        DiffFormat::Html | DiffFormat::Pdf => Some(super::templates(&a.policy, None)?),
+        _ => None,
+    };
     if let Some(path) = &a.out {
         // Renamed over an input, the output would destroy what was compared.
-        let mut read: Vec<&Path> = a.cases.iter().map(PathBuf::as_path).collect();
+        let mut read: Vec<PathBuf> = a.cases.iter().cloned().collect();
+        if let Some(c) = &cases {
+            read.extend(c.files());
+        }
         if matches!(old.source, Source::Disk(_)) {
-            read.extend(policy_old.sources.paths());
+            read.extend(policy_old.sources.paths().map(Path::to_path_buf));
         }
         if matches!(new.source, Source::Disk(_)) {
-            read.extend(policy_new.sources.paths());
+            read.extend(policy_new.sources.paths().map(Path::to_path_buf));
         }
-        styrdok::write::not_an_input("--out", path, read)?;
+        if let Some(t) = &templates {
+            read.extend(t.files());
+        }
+        styrdok::write::not_an_input("--out", path, read.iter().map(PathBuf::as_path))?;
     }
     let mut out = Out::open(a.out.as_deref())?;
     let written = match a.format {
@@ -465,10 +521,10 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
                         }
                         Ok(None) => false,
                         Err(e) => {
-                            // Standard output has the start of the document already: it
-                            // is closed with the error, so that it is JSON all the same
-                            // (a file is left as it was).
-                            if a.out.is_none() {
+                            // Standard output (or a pipe) has the start of the document
+                            // already: it is closed with the error, so that it is JSON all
+                            // the same (a file is left as it was).
+                            if out.is_direct() {
                                 let error = serde_json::Value::from(e.as_str());
                                 let _ =
                                     out.write(format!("\n], \"error\": {error}}}}}\n").as_bytes());
@@ -504,16 +560,20 @@ pub(super) fn run(a: &DiffArgs) -> Result<ExitCode, String> {
                     s.into_bytes()
                 }
                 DiffFormat::Markdown => {
-                    let mut s = styrdok::diff::format::markdown(&d);
-                    if let Some(i) = &impact {
-                        s.push_str(&styrdok::eval::impact::markdown(i));
-                    }
+                    // One comment: the impact takes at most half, the diff the rest.
+                    use styrdok::diff::format::MARKDOWN_LIMIT;
+                    let impact = impact
+                        .as_ref()
+                        .map(|i| styrdok::eval::impact::markdown(i, MARKDOWN_LIMIT / 2))
+                        .unwrap_or_default();
+                    let mut s = styrdok::diff::format::markdown(&d, MARKDOWN_LIMIT - impact.len());
+                    s.push_str(&impact);
                     s.into_bytes()
                 }
                 _ => {
-                    let templates = super::templates(&a.policy, None)?;
+                    let templates = templates.as_ref().expect("loaded for html and pdf");
                     let html = format == DiffFormat::Html;
-                    styrdok::publish::redline::standalone(&templates, &d, impact.as_ref(), html)?
+                    styrdok::publish::redline::standalone(templates, &d, impact.as_ref(), html)?
                 }
             };
             out.write(&bytes)?;
@@ -563,6 +623,15 @@ impl Out {
                 }
                 r => r.map_err(|e| format!("cannot write the diff ({e})")),
             },
+        }
+    }
+
+    /// Whether what is written is seen as it is written (standard output, a pipe or a
+    /// device), not only when complete (a file).
+    fn is_direct(&self) -> bool {
+        match self {
+            Out::File(f) => f.get_ref().is_direct(),
+            Out::Stdout(..) => true,
         }
     }
 
@@ -720,7 +789,22 @@ impl Cases {
                 path.display()
             ));
         }
+        if old.is_empty() {
+            return Err(format!(
+                "`{}` holds no policy test of `{}`: no case was tried",
+                path.display(),
+                d.old.doc.id
+            ));
+        }
         Ok(Cases::Tests(old, new, sources))
+    }
+
+    /// The files read for the cases, besides the path given: each policy test file.
+    fn files(&self) -> Vec<PathBuf> {
+        match self {
+            Cases::Batch(..) => Vec::new(),
+            Cases::Tests(_, _, sources) => sources.paths().map(Path::to_path_buf).collect(),
+        }
     }
 
     /// Tries every case under both versions. `None` when whoever reads the output stopped

@@ -59,6 +59,8 @@ struct Marks<'a> {
     ins: (&'a str, &'a str),
     /// Escapes a run of text for the output.
     escape: fn(&str) -> String,
+    /// Escapes a run of text inside a code span.
+    code: fn(&str) -> String,
     /// Writes a link's destination for the output.
     url: fn(&str) -> String,
 }
@@ -96,7 +98,14 @@ fn render_para(para: &[(&Token, Mark)], m: &Marks<'_>) -> String {
         if !s.is_empty() && (t.space || parts.get(k.wrapping_sub(1)).is_some_and(Option::is_none)) {
             s.push(' ');
         }
-        let text = shown(&run, &m.escape, &m.url);
+        let text = shown(
+            &run,
+            &super::prose::Escapes {
+                text: &m.escape,
+                code: &m.code,
+                url: &m.url,
+            },
+        );
         match mark {
             Mark::Same => s.push_str(&text),
             Mark::Removed => {
@@ -155,6 +164,7 @@ pub fn terminal(d: &Diff<'_>, color: bool) -> String {
         del: (&del_open, &del_close),
         ins: (&ins_open, &ins_close),
         escape: |s| s.replace('\x1b', "?"),
+        code: clean,
         url: clean,
     };
     let mut s = format!("{bold}{}{off}\n", header(d));
@@ -239,10 +249,11 @@ fn md_url(s: &str) -> String {
 /// The diff as GitHub-flavoured Markdown for a pull-request comment: a heading, the
 /// counts, a table of every change (where, kind, in short, in force from), then the
 /// changed words folded in a `<details>` block, `<del>`/`<ins>` around them (struck
-/// through and underlined on GitHub). Kept under [`MARKDOWN_LIMIT`] characters: the
-/// table comes first and is cut only if it alone does not fit; the changed words are
-/// cut before it. What is cut is counted, with a pointer to the redline.
-pub fn markdown(d: &Diff<'_>) -> String {
+/// through and underlined on GitHub). Kept under `limit` characters (for a comment on
+/// its own, [`MARKDOWN_LIMIT`]): the table comes first and is cut only if it alone does
+/// not fit; the changed words are cut before it. What is cut is counted, with a pointer
+/// to the redline.
+pub fn markdown(d: &Diff<'_>, limit: usize) -> String {
     let mut s = format!(
         "### Ändringar i `{}`: {} → {}\n\n",
         d.new.doc.id, d.old.version.version.value, d.new.version.version.value
@@ -262,12 +273,13 @@ pub fn markdown(d: &Diff<'_>) -> String {
         del: ("<del>", "</del>"),
         ins: ("<ins>", "</ins>"),
         escape: md_escape,
+        code: clean,
         url: md_url,
     };
     let (rows, blocks): (Vec<String>, Vec<String>) =
         d.changes.iter().map(|c| md_change(c, &marks)).unzip();
     // Room kept for the closing lines that say what was cut.
-    let budget = MARKDOWN_LIMIT - 600;
+    let budget = limit.saturating_sub(600);
     let mut rows_shown = 0;
     for row in &rows {
         if s.len() + row.len() > budget {

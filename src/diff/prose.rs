@@ -522,17 +522,23 @@ fn styled(run: &[(&Token, Mark)]) -> Vec<Inline> {
     out
 }
 
+/// How [`shown`] writes text for an output.
+pub struct Escapes<'a> {
+    /// Words.
+    pub text: &'a dyn Fn(&str) -> String,
+    /// Words inside a code span (written between backticks, so not escaped otherwise).
+    pub code: &'a dyn Fn(&str) -> String,
+    /// A link's destination.
+    pub url: &'a dyn Fn(&str) -> String,
+}
+
 /// Marked tokens as text, spaced as written; a paragraph end shows as `¶`. In a
 /// removed or added run, style and link are written out the Markdown way (`*…*`,
 /// `**…**`, `~~…~~`, `` `…` ``, `[…](url)`): a word whose link or style changed is
 /// removed and added with the same letters, and the marks are what tell them apart.
-/// `escape` is applied to the words, `url` to a link's destination; the marks
-/// themselves are written as they are.
-pub fn shown(
-    run: &[(&Token, Mark)],
-    escape: &dyn Fn(&str) -> String,
-    url: &dyn Fn(&str) -> String,
-) -> String {
+/// The marks themselves are written as they are; a code span's fence is longer than
+/// any run of backticks inside it.
+pub fn shown(run: &[(&Token, Mark)], esc: &Escapes<'_>) -> String {
     let decorate = run.first().is_some_and(|(_, m)| *m != Mark::Same);
     let mut s = String::new();
     let mut k = 0;
@@ -557,14 +563,29 @@ pub fn shown(
                 &t.text
             });
         }
-        let mut inner = escape(&words);
-        if decorate {
-            let marks: String = style::of(st).map(|(m, _)| m).collect();
-            let closing: String = marks.chars().rev().collect();
-            inner = format!("{marks}{inner}{closing}");
-            if let Some(to) = link {
-                inner = format!("[{inner}]({})", url(to));
-            }
+        if !decorate {
+            s.push_str(&(esc.text)(&words));
+            k = j;
+            continue;
+        }
+        let mut inner = if st & style::CODE != 0 {
+            let code = (esc.code)(&words);
+            let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest + 1);
+            let pad = if code.starts_with('`') || code.ends_with('`') {
+                " "
+            } else {
+                ""
+            };
+            format!("{fence}{pad}{code}{pad}{fence}")
+        } else {
+            (esc.text)(&words)
+        };
+        let marks: String = style::of(st & !style::CODE).map(|(m, _)| m).collect();
+        let closing: String = marks.chars().rev().collect();
+        inner = format!("{marks}{inner}{closing}");
+        if let Some(to) = link {
+            inner = format!("[{inner}]({})", (esc.url)(to));
         }
         s.push_str(&inner);
         k = j;
@@ -604,11 +625,24 @@ mod tests {
         let a = blocks("Se [här](https://a.example) och *nu*.");
         let removed: Vec<(&Token, Mark)> = a.iter().map(|t| (t, Mark::Removed)).collect();
         let plain = |s: &str| s.to_string();
-        let text = shown(&removed, &plain, &plain);
+        let esc = Escapes {
+            text: &plain,
+            code: &plain,
+            url: &plain,
+        };
+        let text = shown(&removed, &esc);
         assert!(text.contains("[här](https://a.example)"), "{text}");
         assert!(text.contains("*nu*"), "{text}");
         // Unchanged words are shown as they read.
         let same: Vec<(&Token, Mark)> = a.iter().map(|t| (t, Mark::Same)).collect();
-        assert_eq!(shown(&same, &plain, &plain), "Se här och nu.");
+        assert_eq!(shown(&same, &esc), "Se här och nu.");
+        // A code span's fence is longer than the backticks inside it.
+        let code = blocks("Skriv `` a`b `` här.");
+        let added: Vec<(&Token, Mark)> = code.iter().map(|t| (t, Mark::Added)).collect();
+        assert!(
+            shown(&added, &esc).contains("``a`b``"),
+            "{}",
+            shown(&added, &esc)
+        );
     }
 }

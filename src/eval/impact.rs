@@ -626,8 +626,9 @@ pub fn text(i: &Impact) -> String {
 }
 
 /// The impact as Markdown (after the diff's comment): counts, the matrix as a table,
-/// the criteria responsible, and the examples folded.
-pub fn markdown(i: &Impact) -> String {
+/// the criteria responsible, and the examples folded, as many as fit in `limit`
+/// characters (the ones left out are counted).
+pub fn markdown(i: &Impact, limit: usize) -> String {
     let esc = crate::markdown::escape;
     let mut s = format!("\n#### Påverkan på ärenden\n\n{}\n\n", esc(&i.sentence()));
     let rows = matrix_rows(i);
@@ -650,11 +651,24 @@ pub fn markdown(i: &Impact) -> String {
     }
     if !i.examples.is_empty() {
         s.push_str("\n<details><summary>Exempel</summary>\n\n");
+        let mut cut = 0;
         for e in &i.examples {
-            let _ = writeln!(s, "- {}", esc(&e.title()));
+            let mut one = format!("- {}\n", esc(&e.title()));
             for l in &e.lines {
-                let _ = writeln!(s, "  - {}", esc(l));
+                let _ = writeln!(one, "  - {}", esc(l));
             }
+            // Room kept for the closing lines.
+            if cut > 0 || s.len() + one.len() + 200 > limit {
+                cut += 1;
+                continue;
+            }
+            s.push_str(&one);
+        }
+        if cut > 0 {
+            let _ = writeln!(
+                s,
+                "\n{cut} exempel till får inte plats här (`styrdok diff --cases … --format json` listar alla)."
+            );
         }
         s.push_str("\n</details>\n");
     }

@@ -27,6 +27,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Templates {
     /// The override folder, when there is one.
     dir: Option<std::path::PathBuf>,
+    /// The override templates read from it.
+    read: Vec<std::path::PathBuf>,
     html: Tera,
     typst: Tera,
     markdown: Tera,
@@ -101,6 +103,7 @@ impl Templates {
             .iter()
             .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
             .collect();
+        let mut read = Vec::new();
         if let Some(dir) = dir.filter(|d| d.is_dir()) {
             for (name, _) in BUILTIN {
                 let path = dir.join(name);
@@ -110,6 +113,7 @@ impl Templates {
                     if let Some(slot) = sources.iter_mut().find(|(n, _)| n == name) {
                         slot.1 = text;
                     }
+                    read.push(path);
                 }
             }
         }
@@ -140,6 +144,7 @@ impl Templates {
 
         Ok(Templates {
             dir: dir.filter(|d| d.is_dir()).map(Path::to_path_buf),
+            read,
             html,
             typst: typ,
             markdown,
@@ -162,6 +167,25 @@ impl Templates {
             .as_ref()
             .map(|d| d.join("assets"))
             .filter(|d| d.is_dir())
+    }
+
+    /// Every file of the override folder that a render may read: the templates that
+    /// override a built-in one, and the files below `fonts/` and `assets/` (which Typst
+    /// reads). Empty without an override folder.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        let mut out = self.read.clone();
+        let mut dirs: Vec<std::path::PathBuf> =
+            self.fonts().into_iter().chain(self.assets()).collect();
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => dirs.push(e.path()),
+                    Ok(_) => out.push(e.path()),
+                    Err(_) => {}
+                }
+            }
+        }
+        out
     }
 
     /// Renders a template with a serialisable context.
