@@ -26,8 +26,7 @@ use crate::check::rules::{VersionRules, compile_version, scope};
 use crate::check::text::{find_words, texts};
 use crate::diag::Diagnostics;
 use crate::model::{
-    CriterionKind, Document, Fact, FactType, Law, ParamData, ParamValue, Parameter, Policy, Term,
-    Version,
+    Document, Fact, FactType, Law, ParamData, ParamValue, Parameter, Policy, Term, Version,
 };
 use crate::source::FileId;
 
@@ -82,19 +81,12 @@ pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
     let laws = (0..g.laws.len())
         .filter(|&k| says(&g.laws[k].abbreviation.value) || says(&g.laws[k].name.value))
         .collect();
-    let mut named: Vec<&str> = Vec::new();
-    for c in &v.criteria {
-        if let CriterionKind::Assessment {
-            by,
-            consulting,
-            report_from,
-        } = &c.kind
-        {
-            named.push(&by.value);
-            named.extend(consulting.iter().map(|x| x.value.as_str()));
-            named.extend(report_from.iter().map(|x| x.value.as_str()));
-        }
-    }
+    let named: Vec<&str> = v
+        .criteria
+        .iter()
+        .flat_map(|c| c.kind.roles())
+        .map(|r| r.value.as_str())
+        .collect();
     let roles = (0..g.roles.len())
         .filter(|&k| named.contains(&g.roles[k].id.value.as_str()))
         .collect();

@@ -4,7 +4,7 @@
 use crate::check::text::text_span;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown;
-use crate::model::{Block, CriterionKind, DocKind, Document, Id, Part, Policy, Text, Version};
+use crate::model::{Block, DocKind, Document, Id, Part, Policy, Text, Version};
 use crate::source::Span;
 
 /// "unknown {what} `{name}`{tail}", with a suggestion from `known`.
@@ -185,18 +185,8 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         }
     }
 
-    for c in &v.criteria {
-        if let CriterionKind::Assessment {
-            by,
-            consulting,
-            report_from,
-        } = &c.kind
-        {
-            resolve(d, by, "role", &roles);
-            for r in consulting.iter().chain(report_from) {
-                resolve(d, r, "role", &roles);
-            }
-        }
+    for r in v.criteria.iter().flat_map(|c| c.kind.roles()) {
+        resolve(d, r, "role", &roles);
     }
     // Link targets: sections, and the criteria the text prints (in a placed list or
     // with `{ref}`); a criterion printed nowhere has no anchor to land on.

@@ -8,17 +8,10 @@ use crate::model::{CriterionKind, Policy, Version};
 impl Builder<'_> {
     pub(super) fn interventions(&mut self) {
         let (a, b) = (self.old.version, self.new.version);
-        let a_ids: Vec<&str> = a
-            .interventions
-            .iter()
-            .map(|i| i.id.value.as_str())
-            .collect();
-        let b_ids: Vec<&str> = b
-            .interventions
-            .iter()
-            .map(|i| i.id.value.as_str())
-            .collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            a.interventions.iter().map(|i| i.id.value.as_str()),
+            b.interventions.iter().map(|i| i.id.value.as_str()),
+        ) {
             let (o, n) = (a.intervention(id), b.intervention(id));
             let name = n
                 .or(o)
@@ -174,10 +167,11 @@ impl Builder<'_> {
                 }
             }
         }
-        let a_ids: Vec<&str> = a.criteria.iter().map(|c| c.id.value.as_str()).collect();
-        let b_ids: Vec<&str> = b.criteria.iter().map(|c| c.id.value.as_str()).collect();
         let who = |p: &Policy, k: &CriterionKind| crate::sv::who_establishes(p, k);
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            a.criteria.iter().map(|c| c.id.value.as_str()),
+            b.criteria.iter().map(|c| c.id.value.as_str()),
+        ) {
             let (o, n) = (a.criterion(id), b.criterion(id));
             let sentence = n
                 .or(o)
@@ -270,9 +264,10 @@ impl Builder<'_> {
 
     pub(super) fn duties(&mut self) {
         let (a, b) = (self.old.version, self.new.version);
-        let a_ids: Vec<&str> = a.duties.iter().map(|x| x.id.value.as_str()).collect();
-        let b_ids: Vec<&str> = b.duties.iter().map(|x| x.id.value.as_str()).collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            a.duties.iter().map(|x| x.id.value.as_str()),
+            b.duties.iter().map(|x| x.id.value.as_str()),
+        ) {
             let o = a.duties.iter().find(|x| x.id.value == id);
             let n = b.duties.iter().find(|x| x.id.value == id);
             let place = format!(
@@ -316,7 +311,7 @@ impl Builder<'_> {
         let a_ids: Vec<&str> = a.procedure.iter().map(|x| x.id.value.as_str()).collect();
         let b_ids: Vec<&str> = b.procedure.iter().map(|x| x.id.value.as_str()).collect();
         let moved = reordered(&a_ids, &b_ids);
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(a_ids.iter().copied(), b_ids.iter().copied()) {
             let o = a.procedure.iter().find(|x| x.id.value == id);
             let n = b.procedure.iter().find(|x| x.id.value == id);
             let prov = n
@@ -344,18 +339,8 @@ impl Builder<'_> {
                 );
             }
             let all = vec![
-                Field::value(
-                    "provision",
-                    "Lagrum",
-                    o.map(|x| x.provision.value.as_str()),
-                    n.map(|x| x.provision.value.as_str()),
-                ),
-                Field::value(
-                    "outcome",
-                    "Utfall",
-                    o.map(|x| x.outcome.value.as_str()),
-                    n.map(|x| x.outcome.value.as_str()),
-                ),
+                Field::of("provision", "Lagrum", o, n, |x| x.provision.value.as_str()),
+                Field::of("outcome", "Utfall", o, n, |x| x.outcome.value.as_str()),
                 Field::new(
                     "text",
                     "Lydelse",
@@ -378,17 +363,10 @@ impl Builder<'_> {
 
     pub(super) fn guidance(&mut self) {
         let (a, b) = (self.old.version, self.new.version);
-        let a_ids: Vec<&str> = a
-            .guidance
-            .iter()
-            .map(|x| x.criterion.value.as_str())
-            .collect();
-        let b_ids: Vec<&str> = b
-            .guidance
-            .iter()
-            .map(|x| x.criterion.value.as_str())
-            .collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            a.guidance.iter().map(|x| x.criterion.value.as_str()),
+            b.guidance.iter().map(|x| x.criterion.value.as_str()),
+        ) {
             let o = a.guidance.iter().find(|x| x.criterion.value == id);
             let n = b.guidance.iter().find(|x| x.criterion.value == id);
             let place = format!("Anvisning för kriteriet {id}");

@@ -175,6 +175,17 @@ impl Field {
     }
 
     /// A short value (a date, a name, a list), compared as plain words.
+    /// A value field of two optional items, read from each by `get`.
+    fn of<T>(
+        name: &'static str,
+        label: &'static str,
+        old: Option<&T>,
+        new: Option<&T>,
+        get: impl Fn(&T) -> &str,
+    ) -> Field {
+        Field::value(name, label, old.map(&get), new.map(&get))
+    }
+
     fn value(
         name: &'static str,
         label: &'static str,
@@ -335,9 +346,12 @@ pub fn short(s: &str, n: usize) -> String {
 
 /// Items on both sides by id, in order: those of `new` in its order, then those only in
 /// `old` in its order.
-fn ids<'a>(old: &'a [&'a str], new: &'a [&'a str]) -> Vec<&'a str> {
-    let mut seen: HashSet<&str> = new.iter().copied().collect();
-    let mut out: Vec<&str> = new.to_vec();
+fn ids<'a>(
+    old: impl IntoIterator<Item = &'a str>,
+    new: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut out: Vec<&str> = new.into_iter().collect();
+    let mut seen: HashSet<&str> = out.iter().copied().collect();
     for id in old {
         if seen.insert(id) {
             out.push(id);

@@ -23,7 +23,7 @@ impl<'p> Builder<'p> {
         let pid = |s: Side<'p>, k: usize| s.policy.parameters[k].id.value.as_str();
         let a_ids: Vec<&str> = pa.iter().map(|&k| pid(old, k)).collect();
         let b_ids: Vec<&str> = pb.iter().map(|&k| pid(new, k)).collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(a_ids.iter().copied(), b_ids.iter().copied()) {
             let po = old
                 .policy
                 .parameters
@@ -96,12 +96,9 @@ impl<'p> Builder<'p> {
                 show(&vo).as_deref(),
                 show(&vn).as_deref(),
             );
-            let desc = Field::value(
-                "description",
-                "Beskrivning",
-                po.map(|p| p.description.value.as_str()),
-                pn.map(|p| p.description.value.as_str()),
-            );
+            let desc = Field::of("description", "Beskrivning", po, pn, |p| {
+                p.description.value.as_str()
+            });
             match (&vo, &vn) {
                 (None, Some(_)) => self.push(
                     Kind::New,
@@ -151,7 +148,7 @@ impl<'p> Builder<'p> {
         let fid = |s: Side<'p>, k: usize| s.policy.facts[k].id.value.as_str();
         let a_ids: Vec<&str> = fa.iter().map(|&k| fid(old, k)).collect();
         let b_ids: Vec<&str> = fb.iter().map(|&k| fid(new, k)).collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(a_ids.iter().copied(), b_ids.iter().copied()) {
             let fo = old
                 .policy
                 .facts
@@ -180,24 +177,16 @@ impl<'p> Builder<'p> {
                 t => t.name().to_string(),
             };
             let all = vec![
-                Field::value(
-                    "question",
-                    "Fråga",
-                    fo.map(|f| f.question.value.as_str()),
-                    fnew.map(|f| f.question.value.as_str()),
-                ),
+                Field::of("question", "Fråga", fo, fnew, |f| {
+                    f.question.value.as_str()
+                }),
                 Field::value(
                     "type",
                     "Typ",
                     fo.map(ty).as_deref(),
                     fnew.map(ty).as_deref(),
                 ),
-                Field::value(
-                    "source",
-                    "Källa",
-                    fo.map(|f| f.source.value.swedish()),
-                    fnew.map(|f| f.source.value.swedish()),
-                ),
+                Field::of("source", "Källa", fo, fnew, |f| f.source.value.swedish()),
                 Field::value(
                     "evidence",
                     "Underlag",
@@ -228,17 +217,10 @@ impl<'p> Builder<'p> {
             uses(new.policy, new.version, &rb),
         );
         let (ga, gb) = (&old.policy.glossary, &new.policy.glossary);
-        let a_ids: Vec<&str> = ua
-            .terms
-            .iter()
-            .map(|&k| ga.terms[k].id.value.as_str())
-            .collect();
-        let b_ids: Vec<&str> = ub
-            .terms
-            .iter()
-            .map(|&k| gb.terms[k].id.value.as_str())
-            .collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            ua.terms.iter().map(|&k| ga.terms[k].id.value.as_str()),
+            ub.terms.iter().map(|&k| gb.terms[k].id.value.as_str()),
+        ) {
             let o = ga.terms.iter().find(|t| t.id.value == id);
             let n = gb.terms.iter().find(|t| t.id.value == id);
             let syn = |t: &crate::model::Term| {
@@ -256,12 +238,7 @@ impl<'p> Builder<'p> {
                     .join(", ")
             };
             let all = vec![
-                Field::value(
-                    "term",
-                    "Term",
-                    o.map(|t| t.term.value.as_str()),
-                    n.map(|t| t.term.value.as_str()),
-                ),
+                Field::of("term", "Term", o, n, |t| t.term.value.as_str()),
                 Field::value(
                     "synonyms",
                     "Synonymer",
@@ -296,38 +273,18 @@ impl<'p> Builder<'p> {
                 ("nytt begrepp", "begreppet tas bort"),
             );
         }
-        let a_ids: Vec<&str> = ua
-            .laws
-            .iter()
-            .map(|&k| ga.laws[k].id.value.as_str())
-            .collect();
-        let b_ids: Vec<&str> = ub
-            .laws
-            .iter()
-            .map(|&k| gb.laws[k].id.value.as_str())
-            .collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            ua.laws.iter().map(|&k| ga.laws[k].id.value.as_str()),
+            ub.laws.iter().map(|&k| gb.laws[k].id.value.as_str()),
+        ) {
             let o = ga.laws.iter().find(|t| t.id.value == id);
             let n = gb.laws.iter().find(|t| t.id.value == id);
             let all = vec![
-                Field::value(
-                    "name",
-                    "Namn",
-                    o.map(|l| l.name.value.as_str()),
-                    n.map(|l| l.name.value.as_str()),
-                ),
-                Field::value(
-                    "abbreviation",
-                    "Förkortning",
-                    o.map(|l| l.abbreviation.value.as_str()),
-                    n.map(|l| l.abbreviation.value.as_str()),
-                ),
-                Field::value(
-                    "sfs",
-                    "SFS-nummer",
-                    o.map(|l| l.sfs.value.as_str()),
-                    n.map(|l| l.sfs.value.as_str()),
-                ),
+                Field::of("name", "Namn", o, n, |l| l.name.value.as_str()),
+                Field::of("abbreviation", "Förkortning", o, n, |l| {
+                    l.abbreviation.value.as_str()
+                }),
+                Field::of("sfs", "SFS-nummer", o, n, |l| l.sfs.value.as_str()),
             ];
             let place = format!(
                 "Lag {}",
@@ -343,25 +300,15 @@ impl<'p> Builder<'p> {
                 ("ny lag", "lagen tas bort"),
             );
         }
-        let a_ids: Vec<&str> = ua
-            .roles
-            .iter()
-            .map(|&k| ga.roles[k].id.value.as_str())
-            .collect();
-        let b_ids: Vec<&str> = ub
-            .roles
-            .iter()
-            .map(|&k| gb.roles[k].id.value.as_str())
-            .collect();
-        for id in ids(&a_ids, &b_ids) {
+        for id in ids(
+            ua.roles.iter().map(|&k| ga.roles[k].id.value.as_str()),
+            ub.roles.iter().map(|&k| gb.roles[k].id.value.as_str()),
+        ) {
             let o = ga.roles.iter().find(|t| t.id.value == id);
             let n = gb.roles.iter().find(|t| t.id.value == id);
-            let all = vec![Field::value(
-                "title",
-                "Titel",
-                o.map(|r| r.title.value.as_str()),
-                n.map(|r| r.title.value.as_str()),
-            )];
+            let all = vec![Field::of("title", "Titel", o, n, |r| {
+                r.title.value.as_str()
+            })];
             let place = format!("Roll {id}");
             self.item(
                 Element::Role,

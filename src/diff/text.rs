@@ -231,7 +231,7 @@ impl<'p> Builder<'p> {
             let old_sib = ca.get(parent).cloned().unwrap_or_default();
             moved_here.extend(reordered(&old_sib, new_sib));
         }
-        for id in ids(&a_order, &b_order) {
+        for id in ids(a_order.iter().copied(), b_order.iter().copied()) {
             match (a.get(id), b.get(id)) {
                 (None, Some(n)) => {
                     let h = heading_of(n.section);

@@ -197,25 +197,10 @@ impl SourceTree for GitTree {
         &self.shown
     }
     fn list(&self, dir: &Path) -> io::Result<Vec<(String, bool)>> {
-        let mut out: Vec<(String, bool)> = Vec::new();
-        for path in self.files.keys() {
-            let Ok(rest) = path.strip_prefix(dir) else {
-                continue;
-            };
-            let mut parts = rest.components();
-            let Some(first) = parts.next() else { continue };
-            let entry = (
-                first.as_os_str().to_string_lossy().into_owned(),
-                parts.next().is_some(),
-            );
-            if !out.contains(&entry) {
-                out.push(entry);
-            }
-        }
+        let out = super::entries_of(self.files.keys(), dir);
         if out.is_empty() && !dir.as_os_str().is_empty() {
             return Err(io::Error::from(io::ErrorKind::NotFound));
         }
-        out.sort();
         Ok(out)
     }
     fn size(&self, file: &Path) -> io::Result<u64> {

@@ -107,28 +107,37 @@ impl MemoryTree {
     }
 }
 
+/// The entries directly in `dir` of a tree known as a list of file paths (a memory
+/// tree, a git tree): each name once, with whether it is a folder, sorted.
+pub(crate) fn entries_of<'a>(
+    paths: impl IntoIterator<Item = &'a PathBuf>,
+    dir: &Path,
+) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for path in paths {
+        let Ok(rest) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let mut parts = rest.components();
+        let Some(first) = parts.next() else { continue };
+        let entry = (
+            first.as_os_str().to_string_lossy().into_owned(),
+            parts.next().is_some(),
+        );
+        if !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out.sort();
+    out
+}
+
 impl SourceTree for MemoryTree {
     fn root(&self) -> &Path {
         &self.root
     }
     fn list(&self, dir: &Path) -> io::Result<Vec<(String, bool)>> {
-        let mut out: Vec<(String, bool)> = Vec::new();
-        for path in self.files.keys() {
-            let Ok(rest) = path.strip_prefix(dir) else {
-                continue;
-            };
-            let mut parts = rest.components();
-            let Some(first) = parts.next() else { continue };
-            let entry = (
-                first.as_os_str().to_string_lossy().into_owned(),
-                parts.next().is_some(),
-            );
-            if !out.contains(&entry) {
-                out.push(entry);
-            }
-        }
-        out.sort();
-        Ok(out)
+        Ok(entries_of(self.files.keys(), dir))
     }
     fn size(&self, file: &Path) -> io::Result<u64> {
         self.files

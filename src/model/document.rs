@@ -331,6 +331,22 @@ pub enum CriterionKind {
     },
 }
 
+impl CriterionKind {
+    /// Every role it names: who assesses, whom they consult, whose report they obtain
+    /// (none for a fact).
+    pub fn roles(&self) -> impl Iterator<Item = &Id> {
+        let (by, consulting, report_from) = match self {
+            CriterionKind::Fact => (None, &[][..], None),
+            CriterionKind::Assessment {
+                by,
+                consulting,
+                report_from,
+            } => (Some(by), consulting.as_slice(), report_from.as_ref()),
+        };
+        by.into_iter().chain(consulting).chain(report_from)
+    }
+}
+
 /// An intervention (insats) that can be granted.
 #[derive(Debug)]
 pub struct Intervention {
