@@ -43,7 +43,7 @@ fn fact_json(f: &Fact) -> Value {
             m.insert("min".into(), json!(min));
             m.insert("max".into(), json!(max));
         }
-        FactType::Bool | FactType::Date => {}
+        FactType::Bool | FactType::Date | FactType::Money => {}
     }
     m.insert("question".into(), json!(f.question.value));
     m.insert("source".into(), json!(f.source.value.as_str()));
@@ -171,9 +171,10 @@ pub fn criteria_json(
                 "values": p.values.iter().map(|x| json!({
                     "from": x.from.value.to_string(),
                     "until": x.until.as_ref().map(|u| u.value.to_string()),
-                    "value": match x.value.value {
+                    "value": match &x.value.value {
                         ParamData::Integer(i) => json!(i),
                         ParamData::Range { min, max } => json!({"min": min, "max": max}),
+                        ParamData::Number(n) => json!(crate::sv::decimal_point(n)),
                     },
                     "reference": x.reference.value,
                     "assumption": x.assumption,
@@ -222,6 +223,11 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version, compiled: &Versio
                 }
                 m
             }
+            FactType::Money => json!({
+                "type": ["integer", "string"],
+                "description": "kronor: a whole number, or text such as \"12 345,50\"",
+                "pattern": "^-?[0-9 \u{a0}\u{202f}\u{2009}]+([,.][0-9]{1,2})?( ?(kr|kronor))?$"
+            }),
             FactType::Date => {
                 json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
             }

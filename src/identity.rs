@@ -199,9 +199,14 @@ impl Hashes {
                 h.opt("until", end.map(|e| e.to_string()).as_deref());
                 h.field(
                     "value",
-                    &match val.value.value {
+                    &match &val.value.value {
                         ParamData::Integer(i) => i.to_string(),
-                        ParamData::Range { min, max } => format!("{min}..={max}"),
+                        ParamData::Range {
+                            min,
+                            max: Some(max),
+                        } => format!("{min}..={max}"),
+                        ParamData::Range { min, max: None } => format!("{min}.."),
+                        ParamData::Number(n) => format!("{}/{}", n.numer(), n.denom()),
                     },
                 );
                 h.field("reference", &val.reference.value);

@@ -2,7 +2,9 @@
 //! explanation of a case, the decision draft and the diff. One place, so the same
 //! thing is always said the same way.
 
-use crate::model::{CriterionKind, Policy};
+use num_traits::Signed;
+
+use crate::model::{CriterionKind, Number, ParamData, Policy};
 
 /// A role's title from the glossary (`handläggare på stadsdelsnämnd`), or its id when
 /// the glossary has no such role.
@@ -81,4 +83,128 @@ pub fn duration(years: u32, months: u32) -> String {
         (Some(x), None) | (None, Some(x)) => x,
         (None, None) => String::new(),
     }
+}
+
+/// The space Swedish typography puts between groups of three digits and before a
+/// unit (`58 800 kr`): a no-break space, so a line never breaks inside a number.
+pub const NUMBER_SPACE: char = '\u{a0}';
+
+/// An exact number Swedish style: `58 800`, `0,5392`, `2 642,08`, `-3`. A number
+/// with no finite decimal expansion (`1/3`) is shown to four decimals after `≈`.
+/// Groups of three digits are set off by [`NUMBER_SPACE`] from 1 000 upwards.
+pub fn number(n: &Number) -> String {
+    let (neg, n) = (n < &Number::from_integer(0), n.abs());
+    // Terminating decimals have a denominator of only 2s and 5s.
+    let mut den = *n.denom();
+    while den % 2 == 0 {
+        den /= 2;
+    }
+    while den % 5 == 0 {
+        den /= 5;
+    }
+    let (text, approx) = if den == 1 {
+        (decimal(&n, 18), false)
+    } else {
+        (decimal(&n, 4), true)
+    };
+    format!(
+        "{}{}{text}",
+        if approx { "≈ " } else { "" },
+        if neg { "-" } else { "" }
+    )
+}
+
+/// `n` (not negative) with at most `places` decimals, rounded half away from zero,
+/// trailing zeros dropped, comma as the decimal sign and grouped thousands.
+fn decimal(n: &Number, places: u32) -> String {
+    let scale = 10i128.pow(places);
+    let scaled = (n * Number::from_integer(scale)).round().to_integer();
+    let (int, mut frac) = (
+        scaled / scale,
+        format!("{:0w$}", scaled % scale, w = places as usize),
+    );
+    while frac.ends_with('0') {
+        frac.pop();
+    }
+    let digits = int.to_string();
+    let mut grouped = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            grouped.push(NUMBER_SPACE);
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        grouped
+    } else {
+        format!("{grouped},{frac}")
+    }
+}
+
+/// An amount of money: `2 642 kr`, `2 642,08 kr` (to the öre; never more decimals).
+pub fn money(n: &Number) -> String {
+    let ore = (n * Number::from_integer(100)).round() / Number::from_integer(100);
+    format!("{}{NUMBER_SPACE}kr", number(&ore))
+}
+
+/// A number with its unit as a Swedish text prints it: `58 800 kr`, `53,92 %`,
+/// `0,5392` (no unit), `64 år`.
+pub fn with_unit(n: &Number, unit: Option<&str>) -> String {
+    match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        None => number(n),
+        Some(u) if crate::model::is_money_unit(u) && u == "kr" => money(n),
+        Some(u) => format!("{}{NUMBER_SPACE}{u}", number(n)),
+    }
+}
+
+/// A parameter value as a Swedish text prints it: `58 800 kr`, `0,5392`, `18–64 år`,
+/// `50–` (open upwards), `25 %`.
+pub fn param_value(data: &ParamData, unit: Option<&str>) -> String {
+    match data {
+        ParamData::Integer(i) => with_unit(&Number::from_integer(i128::from(*i)), unit),
+        ParamData::Number(n) => with_unit(n, unit),
+        ParamData::Range { min, max } => {
+            let range = match max {
+                Some(max) => format!("{min}–{max}"),
+                None => format!("{min}–"),
+            };
+            match unit.map(str::trim).filter(|u| !u.is_empty()) {
+                Some(u) => format!("{range}{NUMBER_SPACE}{u}"),
+                None => range,
+            }
+        }
+    }
+}
+
+/// An exact number as JSON and machine formats write it: decimal point, no grouping,
+/// all decimals (`0.5392`, `2642.08`); a number with no finite decimal expansion as a
+/// fraction (`1/3`).
+pub fn decimal_point(n: &Number) -> String {
+    if n.is_integer() {
+        return n.to_integer().to_string();
+    }
+    let mut den = *n.denom();
+    let mut places = 0u32;
+    while den % 10 == 0 || den % 2 == 0 || den % 5 == 0 {
+        if den % 10 == 0 {
+            den /= 10;
+        } else if den % 2 == 0 {
+            den /= 2;
+        } else {
+            den /= 5;
+        }
+        places += 1;
+        if places > 36 {
+            break;
+        }
+    }
+    if den != 1 {
+        return format!("{}/{}", n.numer(), n.denom());
+    }
+    let scale = 10i128.pow(places);
+    let scaled = (n * Number::from_integer(scale)).to_integer();
+    let sign = if scaled < 0 { "-" } else { "" };
+    let a = scaled.abs();
+    let frac = format!("{:0w$}", a % scale, w = places as usize);
+    format!("{sign}{}.{}", a / scale, frac.trim_end_matches('0'))
 }

@@ -39,7 +39,7 @@ fn a_granted_case_explains_every_criterion_and_the_period() {
     );
     assert_eq!(out.matches("[uppfyllt]").count(), 7, "{out}");
     assert!(
-        out.contains("läste: fodelsedatum = 1990-04-12, yrkesverksam_alder = 18–64 år"),
+        out.contains("läste: fodelsedatum = 1990-04-12, yrkesverksam_alder = 18–64\u{a0}år"),
         "{out}"
     );
     assert!(

@@ -2,6 +2,7 @@
 //! unique ids, references that resolve, dates in order, parameter periods without
 //! overlaps or gaps — plus the prose checks in [`text`]. Findings are diagnostics.
 
+pub mod extent;
 mod refs;
 pub mod rules;
 pub mod text;
@@ -29,6 +30,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
             refs::footnotes(policy, v, &mut d);
             text::check_version(policy, v, &mut d);
             rules::check_version(policy, &scope, v, &mut d);
+            extent::check_version(policy, v, &mut d);
             if v.incomplete {
                 continue;
             }

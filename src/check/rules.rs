@@ -19,7 +19,15 @@ pub fn scope(policy: &Policy) -> Scope<'_> {
             .parameters
             .iter()
             .map(|p| {
-                let ty = if p.is_range() { PTy::Range } else { PTy::Int };
+                let ty = if p.is_range() {
+                    PTy::Range
+                } else if p.is_money() {
+                    PTy::Money
+                } else if p.is_decimal() {
+                    PTy::Number
+                } else {
+                    PTy::Int
+                };
                 (p.id.value.as_str(), ty)
             })
             .collect(),
@@ -33,6 +41,7 @@ fn fact_ty(t: &crate::model::FactType) -> Ty {
         FactType::Bool => Ty::Bool,
         FactType::Integer { .. } => Ty::Int,
         FactType::Date => Ty::Date,
+        FactType::Money => Ty::Money,
         FactType::Enum(v) => Ty::Enum(v.clone()),
     }
 }
@@ -99,6 +108,11 @@ pub struct VersionRules {
     pub criteria: Vec<Option<rules::Program>>,
     /// The duties' conditions.
     pub duties: Vec<Option<rules::Program>>,
+    /// The amounts, one per entry of the version's `amounts`; `None` for one with errors.
+    pub amounts: Vec<Option<super::extent::CompiledAmount>>,
+    /// The order to compute the amounts in: each after those it reads. Amounts with
+    /// errors, or in a circle, are left out.
+    pub amount_order: Vec<usize>,
 }
 
 impl VersionRules {
@@ -116,6 +130,7 @@ pub fn compile_version(
     v: &Version,
     d: &mut Diagnostics,
 ) -> VersionRules {
+    let (amounts, amount_order) = super::extent::compile_amounts(policy, scope, v, d);
     VersionRules {
         criteria: v
             .criteria
@@ -127,6 +142,8 @@ pub fn compile_version(
             .iter()
             .map(|x| x.when.as_ref().and_then(|w| compile(policy, scope, w, d)))
             .collect(),
+        amounts,
+        amount_order,
     }
 }
 

@@ -324,15 +324,8 @@ impl<'p> Builder<'p> {
 }
 
 fn param_text(p: &Parameter, v: &ParamData) -> String {
-    let unit = p
-        .unit
-        .as_ref()
-        .map(|u| format!(" {}", u.value))
-        .unwrap_or_default();
-    match v {
-        ParamData::Integer(i) => format!("{i}{unit}"),
-        ParamData::Range { min, max } => format!("{min}–{max}{unit}"),
-    }
+    crate::sv::param_value(v, p.unit.as_ref().map(|u| u.value.as_str()))
+        .replace(crate::sv::NUMBER_SPACE, " ")
 }
 
 /// A parameter value as a version holds it.

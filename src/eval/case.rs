@@ -125,6 +125,17 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
             Ok(n) => encode(fact, Raw::Int(n)),
             Err(_) => Err(format!("`{name}` is a whole number, not `{s}`")),
         },
+        (FactType::Money, Raw::Int(kr)) => kr
+            .checked_mul(100)
+            .filter(|ore| ore.abs() < MAX_ORE)
+            .map(Some)
+            .ok_or_else(|| format!("`{name}`: {kr} kr is more than this tool counts")),
+        (FactType::Money, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        (FactType::Money, Raw::Str(s)) => parse_money(s).map(Some).ok_or_else(|| {
+            format!(
+                "`{name}` is an amount in kronor (`12 345`, `12 345,50`, `12345.50 kr`), not `{s}`"
+            )
+        }),
         (FactType::Date, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
         (FactType::Date, Raw::Str(s)) => match parse_date(s.trim()) {
             Ok(d) => Ok(Some(crate::date::days(d))),
@@ -151,8 +162,46 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
     }
 }
 
+/// The largest amount a money fact holds, in öre (a thousand billion kronor): far above
+/// any income, and far below where exact arithmetic on it could overflow.
+pub const MAX_ORE: i64 = 100_000_000_000_000;
+
+/// An amount as people write it, in öre: `12 345`, `12 345,50`, `12345.5 kr`, `-300`
+/// (spaces, no-break and thin spaces between digit groups; comma or point; at most two
+/// decimals; an optional `kr` or `kronor`). `None` for anything else.
+pub fn parse_money(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("kronor")
+        .or_else(|| t.strip_suffix("kr"))
+        .unwrap_or(t);
+    let compact: String = t
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'))
+        .collect();
+    let (int, frac) = match compact.split_once([',', '.']) {
+        Some((a, b)) => (a, b),
+        None => (compact.as_str(), ""),
+    };
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (neg, int) = match int.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, int),
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || int.len() > 15 {
+        return None;
+    }
+    let kr: i64 = int.parse().ok()?;
+    let ore: i64 = format!("{frac:0<2}").parse().ok()?;
+    let total = kr.checked_mul(100)?.checked_add(ore)?;
+    (total < MAX_ORE).then_some(if neg { -total } else { total })
+}
+
 fn type_sv(t: &FactType) -> &'static str {
     match t {
+        FactType::Money => "an amount in kronor",
         FactType::Bool => "true or false",
         FactType::Integer { .. } => "a whole number",
         FactType::Date => "a date (`YYYY-MM-DD`)",
@@ -174,6 +223,7 @@ pub fn display(fact: &Fact, value: i64) -> String {
     match &fact.ty.value {
         FactType::Bool => if value != 0 { "ja" } else { "nej" }.to_string(),
         FactType::Integer { .. } => value.to_string(),
+        FactType::Money => crate::sv::money(&crate::model::Number::new(i128::from(value), 100)),
         FactType::Date => {
             let (y, m, d) = crate::date::civil_from_days(value);
             format!("{y:04}-{m:02}-{d:02}")
@@ -189,6 +239,9 @@ pub fn json_value(fact: &Fact, value: i64) -> serde_json::Value {
     match &fact.ty.value {
         FactType::Bool => serde_json::Value::Bool(value != 0),
         FactType::Integer { .. } => value.into(),
+        FactType::Money => {
+            crate::sv::decimal_point(&crate::model::Number::new(i128::from(value), 100)).into()
+        }
         FactType::Date => display(fact, value).into(),
         FactType::Enum(values) => match values.get(value as usize) {
             Some(EnumValue::Int(i)) => (*i).into(),

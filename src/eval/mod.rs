@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod case;
 pub mod draft;
+pub mod extent;
 pub mod impact;
 pub mod newcase;
 pub mod policytest;
@@ -84,6 +85,11 @@ pub struct CompiledIntervention<'p> {
     pub intervention: &'p Intervention,
     /// Indices into [`CompiledVersion::criteria`], in the text's order.
     pub criteria: Vec<usize>,
+    /// The criteria as written, groups included; a criterion is its position in
+    /// `criteria`.
+    pub members: Vec<extent::CMember>,
+    /// How many groups the members hold.
+    pub groups: usize,
     /// Duties on rejection, each with its condition.
     pub duties: Vec<(&'p Duty, Option<Program>)>,
 }
@@ -100,6 +106,10 @@ pub struct CompiledVersion<'p> {
     pub criteria: Vec<CompiledCriterion<'p>>,
     /// Every intervention.
     pub interventions: Vec<CompiledIntervention<'p>>,
+    /// The version's amounts, compiled (one per entry of its `amounts`).
+    pub amounts: Vec<Option<crate::check::extent::CompiledAmount>>,
+    /// The order to compute the amounts in.
+    pub amount_order: Vec<usize>,
 }
 
 impl CompiledVersion<'_> {
@@ -166,6 +176,10 @@ pub struct InterventionResult {
     pub period: Option<Period>,
     /// When rejected: the duties and whether each applies (unknown counts as applying).
     pub duties: Vec<(usize, Tri)>,
+    /// Each group's result, depth first (see [`extent::groups_of`]); empty without groups.
+    pub groups: Vec<Tri>,
+    /// When granted and the intervention states an extent: its level and amounts.
+    pub extent: Option<extent::ExtentResult>,
 }
 
 /// A granted period.
@@ -248,9 +262,8 @@ impl<'p> Engine<'p> {
                 let interventions = v
                     .interventions
                     .iter()
-                    .map(|i| CompiledIntervention {
-                        intervention: i,
-                        criteria: i
+                    .map(|i| {
+                        let flat: Vec<usize> = i
                             .criteria
                             .iter()
                             .filter_map(|id| {
@@ -258,7 +271,20 @@ impl<'p> Engine<'p> {
                                     .iter()
                                     .position(|c| c.criterion.id.value == id.value)
                             })
-                            .collect(),
+                            .collect();
+                        let position = |id: &str| {
+                            flat.iter()
+                                .position(|&k| criteria[k].criterion.id.value == id)
+                        };
+                        let mut groups = 0;
+                        let members = extent::members(&i.members, &position, &mut groups);
+                        (i, flat, members, groups)
+                    })
+                    .map(|(i, flat, members, groups)| CompiledIntervention {
+                        intervention: i,
+                        criteria: flat,
+                        members,
+                        groups,
                         duties: i
                             .duties
                             .iter()
@@ -273,6 +299,8 @@ impl<'p> Engine<'p> {
                     hash: hashes.of(policy, doc, v),
                     criteria,
                     interventions,
+                    amounts: compiled.amounts,
+                    amount_order: compiled.amount_order,
                 });
             }
         }
@@ -393,9 +421,23 @@ impl<'p> Engine<'p> {
         out.clear();
         out.extend(self.policy.parameters.iter().map(|p| {
             match p.value_on(date).map(|v| &v.value.value) {
+                Some(ParamData::Range { min, max }) => {
+                    ParamVal::Range(*min, max.unwrap_or(i64::MAX))
+                }
+                Some(ParamData::Integer(kr)) if p.is_money() => {
+                    kr.checked_mul(100).map_or(ParamVal::Missing, ParamVal::Int)
+                }
+                Some(ParamData::Number(n)) if p.is_money() => {
+                    let ore = n * crate::model::Number::from_integer(100);
+                    if ore.is_integer() {
+                        i64::try_from(ore.to_integer()).map_or(ParamVal::Missing, ParamVal::Int)
+                    } else {
+                        ParamVal::Missing
+                    }
+                }
                 Some(ParamData::Integer(i)) => ParamVal::Int(*i),
-                Some(ParamData::Range { min, max }) => ParamVal::Range(*min, *max),
-                None => ParamVal::Missing,
+                // A decimal is read by amounts only; rules never see it (check refuses).
+                Some(ParamData::Number(_)) | None => ParamVal::Missing,
             }
         }));
     }
@@ -504,6 +546,18 @@ impl<'p> Engine<'p> {
                 let r = self.intervention(v, index, case, &s.params, &mut s.values);
                 s.results.push(r);
             }
+            let i = v.interventions[index].intervention;
+            let out = &mut s.results[k];
+            out.extent = (out.outcome == Outcome::Beviljas
+                && (i.extent.level.is_some() || !i.extent.amounts.is_empty()))
+            .then(|| {
+                let env = Env {
+                    facts: &case.facts,
+                    params: &s.params,
+                    application_date: days(case.application_date),
+                };
+                extent::evaluate(v, self.policy, index, case, params_date, &env)
+            });
         }
         Ok(())
     }
@@ -523,6 +577,8 @@ impl<'p> Engine<'p> {
             criteria: Vec::new(),
             period: None,
             duties: Vec::new(),
+            groups: Vec::new(),
+            extent: None,
         };
         self.intervention_into(v, index, case, params, scratch, &mut out);
         out
@@ -548,7 +604,6 @@ impl<'p> Engine<'p> {
         out.index = index;
         out.criteria.clear();
         out.duties.clear();
-        let (mut any_false, mut any_unknown) = (false, false);
         for &k in &ci.criteria {
             let c = &v.criteria[k];
             let incomplete = c
@@ -571,21 +626,26 @@ impl<'p> Engine<'p> {
                     ..env
                 })
             };
-            any_false |= result == Tri::False;
-            any_unknown |= result == Tri::Unknown;
             out.criteria.push(CriterionResult {
                 index: k,
                 result,
                 incomplete,
             });
         }
-        out.outcome = if any_false {
-            Outcome::Avslag
-        } else if any_unknown {
-            Outcome::Ofullstandig
-        } else {
-            Outcome::Beviljas
+        scratch_tri(&mut out.groups, ci.groups);
+        let criteria = &out.criteria;
+        let leaf = |k: usize| criteria.get(k).map_or(Tri::Unknown, |c| c.result);
+        out.outcome = match extent::combine(
+            crate::model::Quantifier::All,
+            &ci.members,
+            &leaf,
+            &mut out.groups,
+        ) {
+            Tri::False => Outcome::Avslag,
+            Tri::Unknown => Outcome::Ofullstandig,
+            Tri::True => Outcome::Beviljas,
         };
+        out.extent = None;
         out.period = (out.outcome == Outcome::Beviljas)
             .then(|| period(ci.intervention, case))
             .flatten();
@@ -678,7 +738,7 @@ fn requirement(
 /// The granted period: from the start date (or the application date) for the
 /// intervention's duration, plus months on särskilda skäl where it may be extended.
 fn period(i: &Intervention, case: &Case) -> Option<Period> {
-    let d = i.duration.as_ref()?;
+    let d = i.duration.as_ref().filter(|d| !d.individual)?;
     let from = case.start_date.unwrap_or(case.application_date);
     let extended_months = if i.extension.is_some() {
         case.extension.as_ref().map_or(0, |e| e.months)
@@ -694,6 +754,12 @@ fn period(i: &Intervention, case: &Case) -> Option<Period> {
         until,
         extended_months,
     })
+}
+
+/// Resets `groups` to `n` unknown results, reusing its allocation.
+fn scratch_tri(groups: &mut Vec<Tri>, n: usize) {
+    groups.clear();
+    groups.resize(n, Tri::Unknown);
 }
 
 fn dedup_join(items: &[&str]) -> String {

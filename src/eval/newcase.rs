@@ -30,6 +30,7 @@ fn type_sv(t: &FactType) -> String {
     match t {
         FactType::Bool => "true eller false".to_string(),
         FactType::Integer { .. } => "ett heltal".to_string(),
+        FactType::Money => "ett belopp i kronor, t.ex. 12 345 eller \"12 345,50\"".to_string(),
         FactType::Date => "ett datum, ÅÅÅÅ-MM-DD".to_string(),
         FactType::Enum(values) => format!(
             "ett av: {}",

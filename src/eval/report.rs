@@ -211,6 +211,7 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                     "until": p.until.to_string(),
                     "years": d.map_or(0, |d| d.years),
                     "months": d.map_or(0, |d| d.months),
+                    "at_most": d.is_some_and(|d| d.at_most),
                     "extended_months": p.extended_months,
                     "basis": d.and_then(|d| d.basis.as_ref()).and_then(|b| v.version.passage(&b.value)).map(|t| &t.value),
                     "extension_basis": if p.extended_months > 0 { i.extension.as_ref().and_then(|b| v.version.passage(&b.value)).map(|t| t.value.clone()) } else { None },
@@ -234,6 +235,9 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                 "section": section(e, r).map(|(id, heading)| json!({"id": id, "heading": heading})),
                 "criteria": criteria,
                 "period": period,
+                "period_individual": i.duration.as_ref().is_some_and(|d| d.individual),
+                "groups": groups_json(v, r),
+                "extent": r.extent.as_ref().map(|x| extent_json(engine, case, e, x)),
                 "duties": duties,
                 "missing": intervention_missing(engine, case, e, r).iter().map(missing_json).collect::<Vec<_>>(),
             })
@@ -260,6 +264,99 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
     })
 }
 
+/// Each group of the intervention: its id, quantifier, sentence, result, members (ids
+/// of criteria and groups) and the guideline's words of the members that met it.
+#[allow(clippy::items_after_statements)] // the helper reads best beside its one caller
+fn groups_json(v: &crate::eval::CompiledVersion<'_>, r: &InterventionResult) -> Vec<Value> {
+    use crate::eval::extent::CMember;
+    let ci = &v.interventions[r.index];
+    let groups = crate::eval::extent::groups_of(&ci.intervention.members);
+    let mut out = Vec::new();
+    fn walk(
+        v: &crate::eval::CompiledVersion<'_>,
+        r: &InterventionResult,
+        groups: &[&crate::model::Group],
+        members: &[CMember],
+        out: &mut Vec<Value>,
+    ) {
+        for m in members {
+            if let CMember::Group(g, q, inner) = m {
+                let Some(group) = groups.get(*g) else {
+                    continue;
+                };
+                let ids: Vec<String> = inner
+                    .iter()
+                    .filter_map(|x| match x {
+                        CMember::Criterion(k) => r
+                            .criteria
+                            .get(*k)
+                            .map(|c| v.criteria[c.index].criterion.id.value.clone()),
+                        CMember::Group(h, ..) => groups.get(*h).map(|x| x.id.value.clone()),
+                    })
+                    .collect();
+                let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
+                out.push(json!({
+                    "id": group.id.value,
+                    "quantifier": q.code(),
+                    "at_least": match q { crate::model::Quantifier::AtLeast(n) => Some(*n), _ => None },
+                    "text": group.text.as_ref().map(|t| &t.value),
+                    "result": tri_code(result),
+                    "members": ids,
+                    "met_by": if result == Tri::True { met_alternatives(v, r, inner) } else { Vec::new() },
+                }));
+                walk(v, r, groups, inner, out);
+            }
+        }
+    }
+    walk(v, r, &groups, &ci.members, &mut out);
+    out
+}
+
+/// The extent as JSON: the level and how each fact placed the case, each amount with
+/// its exact and decided value (decimal strings, kronor), rounding and arithmetic.
+fn extent_json(
+    engine: &Engine<'_>,
+    case: &Case,
+    e: &Evaluation<'_, '_>,
+    x: &crate::eval::extent::ExtentResult,
+) -> Value {
+    let v = e.version;
+    let policy = engine.policy;
+    let level = x.level.as_ref().map(|l| {
+        let t = &v.version.levels[l.table];
+        json!({
+            "table": t.id.value,
+            "name": t.name.value,
+            "level": l.row.map(|r| &t.rows[r].level.value),
+            "by": l.by.iter().map(|(slot, value, row)| json!({
+                "fact": policy.facts[*slot].id.value,
+                "value": value,
+                "level": row.map(|r| &t.rows[r].level.value),
+            })).collect::<Vec<_>>(),
+            "text": level_sentence(policy, v, l),
+        })
+    });
+    let amounts: Vec<Value> = x
+        .amounts
+        .iter()
+        .map(|r| {
+            let a = &v.version.amounts[r.amount];
+            json!({
+                "id": a.id.value,
+                "name": a.name.value,
+                "unit": a.unit.value,
+                "exact": r.exact.map(|n| crate::sv::decimal_point(&n)),
+                "value": r.value.map(|n| crate::sv::decimal_point(&n)),
+                "text": r.value.map(|n| crate::eval::extent::amount_text(a, &n)),
+                "rounding": a.rounding.as_ref().map(|rd| json!({"text": rd.swedish(), "assumption": rd.assumption, "reference": rd.reference.value})),
+                "arithmetic": crate::eval::extent::arithmetic(v, policy, case, e.date, x, r.amount),
+                "error": r.error,
+            })
+        })
+        .collect();
+    json!({"level": level, "amounts": amounts})
+}
+
 fn missing_json(m: &Missing) -> Value {
     json!({"fact": m.fact, "question": m.question, "provided_by": m.provided_by, "note": m.note})
 }
@@ -275,8 +372,6 @@ fn mark(t: Tri) -> &'static str {
 /// The evaluation as Swedish text for a case officer.
 pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String {
     let v = e.version;
-    let policy = engine.policy;
-    let params = &e.params;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -307,57 +402,7 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
         if let Some((_, heading)) = section(e, r) {
             let _ = writeln!(s, "  Kriterier enligt avsnittet ”{heading}”:");
         }
-        for cr in &r.criteria {
-            let c = &v.criteria[cr.index];
-            let _ = writeln!(
-                s,
-                "  {} {}",
-                mark(cr.result),
-                crate::markdown::plain(&c.criterion.text.value)
-            );
-            let mut read = Vec::new();
-            for &slot in c.program.facts_read() {
-                let f = &policy.facts[slot];
-                let val = case.facts[slot].map_or_else(|| "saknas".to_string(), |x| display(f, x));
-                let by = case.assessments[slot]
-                    .as_ref()
-                    .map(|a| format!(" (bedömt av {})", a.by))
-                    .unwrap_or_default();
-                read.push(format!("{} = {val}{by}", f.id.value));
-            }
-            for &slot in c.program.params_read() {
-                let p = &policy.parameters[slot];
-                let unit = p
-                    .unit
-                    .as_ref()
-                    .map(|u| format!(" {}", u.value))
-                    .unwrap_or_default();
-                read.push(match params[slot] {
-                    crate::rules::ParamVal::Int(x) => format!("{} = {x}{unit}", p.id.value),
-                    crate::rules::ParamVal::Range(a, b) => {
-                        format!("{} = {a}–{b}{unit}", p.id.value)
-                    }
-                    crate::rules::ParamVal::Missing => {
-                        format!("{} = inget värde gäller {}", p.id.value, e.date)
-                    }
-                });
-            }
-            if !read.is_empty() {
-                let _ = writeln!(s, "                  läste: {}", read.join(", "));
-            }
-            if cr.result == Tri::Unknown {
-                for m in missing(engine, case, c, &cr.incomplete, e.date) {
-                    let _ = writeln!(
-                        s,
-                        "                  saknas: {} – {}",
-                        m.question, m.provided_by
-                    );
-                    if let Some(n) = m.note {
-                        let _ = writeln!(s, "                          ({n})");
-                    }
-                }
-            }
-        }
+        write_members(&mut s, engine, case, e, r, &ci.members, 1);
         match r.outcome {
             Outcome::Beviljas if case.extension.is_some() && i.extension.is_none() => {
                 let _ = writeln!(
@@ -365,8 +410,12 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                     "  Särskilda skäl anges i ärendet, men riktlinjen medger ingen förlängning av denna insats."
                 );
                 write_period(&mut s, r, i, v, case);
+                write_extent(&mut s, engine, case, e, r);
             }
-            Outcome::Beviljas => write_period(&mut s, r, i, v, case),
+            Outcome::Beviljas => {
+                write_period(&mut s, r, i, v, case);
+                write_extent(&mut s, engine, case, e, r);
+            }
             Outcome::Avslag => {
                 if !r.duties.is_empty() {
                     let _ = writeln!(s, "  Informera den enskilde (riktlinjen):");
@@ -393,6 +442,253 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
     s
 }
 
+/// The criteria as written, groups with their sentence and result, members indented
+/// under them; a met group names the alternatives that met it.
+fn write_members(
+    s: &mut String,
+    engine: &Engine<'_>,
+    case: &Case,
+    e: &Evaluation<'_, '_>,
+    r: &InterventionResult,
+    members: &[crate::eval::extent::CMember],
+    depth: usize,
+) {
+    use crate::eval::extent::CMember;
+    let v = e.version;
+    let groups = crate::eval::extent::groups_of(&v.interventions[r.index].intervention.members);
+    let pad = "  ".repeat(depth);
+    for m in members {
+        match m {
+            CMember::Criterion(k) => {
+                if let Some(cr) = r.criteria.get(*k) {
+                    write_criterion(s, engine, case, e, cr, &pad);
+                }
+            }
+            CMember::Group(g, q, inner) => {
+                let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
+                let sentence = groups.get(*g).and_then(|x| x.text.as_ref()).map_or_else(
+                    || format!("{} av följande:", capitalize(&q.swedish())),
+                    |t| crate::markdown::plain(&t.value),
+                );
+                let _ = writeln!(s, "{pad}{} {sentence}", mark(result));
+                write_members(s, engine, case, e, r, inner, depth + 1);
+                if result == Tri::True && !matches!(q, crate::model::Quantifier::All) {
+                    let met: Vec<String> = met_alternatives(v, r, inner)
+                        .into_iter()
+                        .map(|t| format!("”{t}”"))
+                        .collect();
+                    let _ = writeln!(
+                        s,
+                        "{pad}                uppfyllt genom: {}",
+                        crate::sv::join(&met)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The guideline's words of the members that are met, in order (a met group by its
+/// sentence, or its met members).
+pub fn met_alternatives(
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &InterventionResult,
+    members: &[crate::eval::extent::CMember],
+) -> Vec<String> {
+    use crate::eval::extent::CMember;
+    let groups = crate::eval::extent::groups_of(&v.interventions[r.index].intervention.members);
+    let mut out = Vec::new();
+    for m in members {
+        match m {
+            CMember::Criterion(k) => {
+                if let Some(cr) = r.criteria.get(*k).filter(|c| c.result == Tri::True) {
+                    out.push(crate::markdown::plain(
+                        &v.criteria[cr.index].criterion.text.value,
+                    ));
+                }
+            }
+            CMember::Group(g, _, inner) if r.groups.get(*g) == Some(&Tri::True) => {
+                match groups.get(*g).and_then(|x| x.text.as_ref()) {
+                    Some(t) => out.push(crate::markdown::plain(&t.value)),
+                    None => out.extend(met_alternatives(v, r, inner)),
+                }
+            }
+            CMember::Group(..) => {}
+        }
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn write_criterion(
+    s: &mut String,
+    engine: &Engine<'_>,
+    case: &Case,
+    e: &Evaluation<'_, '_>,
+    cr: &crate::eval::CriterionResult,
+    pad: &str,
+) {
+    let v = e.version;
+    let policy = engine.policy;
+    let params = &e.params;
+    let c = &v.criteria[cr.index];
+    let _ = writeln!(
+        s,
+        "{pad}{} {}",
+        mark(cr.result),
+        crate::markdown::plain(&c.criterion.text.value)
+    );
+    let mut read = Vec::new();
+    for &slot in c.program.facts_read() {
+        let f = &policy.facts[slot];
+        let val = case.facts[slot].map_or_else(|| "saknas".to_string(), |x| display(f, x));
+        let by = case.assessments[slot]
+            .as_ref()
+            .map(|a| format!(" (bedömt av {})", a.by))
+            .unwrap_or_default();
+        read.push(format!("{} = {val}{by}", f.id.value));
+    }
+    for &slot in c.program.params_read() {
+        let p = &policy.parameters[slot];
+        read.push(match (params[slot], p.value_on(e.date)) {
+            (crate::rules::ParamVal::Missing, _) | (_, None) => {
+                format!("{} = inget värde gäller {}", p.id.value, e.date)
+            }
+            (_, Some(x)) => format!(
+                "{} = {}",
+                p.id.value,
+                crate::sv::param_value(&x.value.value, p.unit.as_ref().map(|u| u.value.as_str()))
+            ),
+        });
+    }
+    if !read.is_empty() {
+        let _ = writeln!(s, "{pad}                läste: {}", read.join(", "));
+    }
+    if cr.result == Tri::Unknown {
+        for m in missing(engine, case, c, &cr.incomplete, e.date) {
+            let _ = writeln!(
+                s,
+                "{pad}                saknas: {} – {}",
+                m.question, m.provided_by
+            );
+            if let Some(n) = m.note {
+                let _ = writeln!(s, "{pad}                        ({n})");
+            }
+        }
+    }
+}
+
+/// The extent of a granted intervention: the level and how it was chosen, each amount
+/// with its arithmetic, and the sources of the parameters read.
+fn write_extent(
+    s: &mut String,
+    engine: &Engine<'_>,
+    case: &Case,
+    e: &Evaluation<'_, '_>,
+    r: &InterventionResult,
+) {
+    let Some(x) = &r.extent else { return };
+    let v = e.version;
+    let policy = engine.policy;
+    let i = v.interventions[r.index].intervention;
+    if let Some(l) = &x.level {
+        let _ = writeln!(s, "  {}", level_sentence(policy, v, l));
+    }
+    let mut shown: Vec<usize> = Vec::new();
+    for a in &i.extent.amounts {
+        let Some(k) = v.version.amounts.iter().position(|x| x.id.value == a.value) else {
+            continue;
+        };
+        for step in crate::eval::extent::chain(v, k) {
+            if shown.contains(&step) {
+                continue;
+            }
+            shown.push(step);
+            if let Some(line) = crate::eval::extent::arithmetic(v, policy, case, e.date, x, step) {
+                let _ = writeln!(s, "  {line}");
+            }
+        }
+    }
+    let sources = crate::eval::extent::params_read(v, policy, &shown, x.level.as_ref());
+    if !sources.is_empty() {
+        let _ = writeln!(s, "  Värden som använts:");
+        for slot in sources {
+            let p = &policy.parameters[slot];
+            if let Some(val) = p.value_on(e.date) {
+                let assumed = if val.assumption {
+                    " [antagande: ingen källa anger värdet]"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    s,
+                    "    {} = {} ({}; gäller från {}){assumed}",
+                    p.id.value,
+                    crate::sv::param_value(
+                        &val.value.value,
+                        p.unit.as_ref().map(|u| u.value.as_str())
+                    ),
+                    val.reference.value.trim(),
+                    val.from.value
+                );
+            }
+        }
+    }
+    for k in &shown {
+        if let Some(rd) = &v.version.amounts[*k].rounding {
+            if rd.assumption {
+                let _ = writeln!(
+                    s,
+                    "    {}: {} [antagande: {}]",
+                    v.version.amounts[*k].name.value,
+                    rd.swedish(),
+                    rd.reference.value.trim()
+                );
+            }
+        }
+    }
+}
+
+/// `Avgiftsnivå 3: hemtjanst_timmar_per_manad = 4 ger nivå 2, dagverksamhet_dagar_per_vecka
+/// = 2 ger nivå 3; den högsta gäller.`
+pub fn level_sentence(
+    policy: &crate::model::Policy,
+    v: &crate::eval::CompiledVersion<'_>,
+    l: &crate::eval::extent::LevelResult,
+) -> String {
+    let t = &v.version.levels[l.table];
+    let parts: Vec<String> =
+        l.by.iter()
+            .map(|(slot, value, row)| {
+                let f = &policy.facts[*slot];
+                match (value, row) {
+                    (None, _) => format!("{} saknas", f.id.value),
+                    (Some(x), Some(r)) => {
+                        format!("{} = {x} ger nivå {}", f.id.value, t.rows[*r].level.value)
+                    }
+                    (Some(x), None) => format!("{} = {x} ger ingen nivå", f.id.value),
+                }
+            })
+            .collect();
+    let head = match l.row {
+        Some(r) => format!("{} {}", t.name.value, t.rows[r].level.value),
+        None if l.by.iter().any(|(_, v, _)| v.is_none()) => format!("{}: ej utredd", t.name.value),
+        None => format!("{}: ingen nivå", t.name.value),
+    };
+    let rule = if t.choose_highest && l.by.len() > 1 {
+        "; den högsta gäller"
+    } else {
+        ""
+    };
+    format!("{head} ({}{rule})", parts.join(", "))
+}
+
 /// The granted period, in Swedish, with the guideline's sentence on it.
 fn write_period(
     s: &mut String,
@@ -401,10 +697,38 @@ fn write_period(
     v: &crate::eval::CompiledVersion<'_>,
     case: &Case,
 ) {
+    let basis = |d: &crate::model::Duration| -> Option<String> {
+        let b = d.basis.as_ref()?;
+        match v.version.passage(&b.value) {
+            Some(t) => Some(format!("”{}”", crate::markdown::plain(&t.value))),
+            None => v
+                .version
+                .sections_flat()
+                .into_iter()
+                .find(|(_, x)| x.id.value == b.value)
+                .map(|(_, x)| format!("(avsnittet ”{}”)", x.heading.value)),
+        }
+    };
     match (r.period, &i.duration) {
+        (_, Some(d)) if d.individual => {
+            let _ = writeln!(
+                s,
+                "  Period: beslutets längd prövas i det enskilda fallet; riktlinjen anger ingen fast period"
+            );
+            if let Some(b) = basis(d) {
+                let _ = writeln!(s, "    {b}");
+            }
+        }
         (Some(p), Some(d)) => {
             let len = crate::sv::duration(d.years, d.months);
-            let _ = write!(s, "  Period: {} – {} ({len}", p.from, p.until);
+            let most = if d.at_most { "högst " } else { "" };
+            let _ = write!(
+                s,
+                "  Period: {} – {}{} ({most}{len}",
+                p.from,
+                if d.at_most { "senast " } else { "" },
+                p.until
+            );
             if p.extended_months > 0 {
                 let _ = write!(
                     s,
@@ -413,8 +737,8 @@ fn write_period(
                 );
             }
             let _ = writeln!(s, ")");
-            if let Some(t) = d.basis.as_ref().and_then(|b| v.version.passage(&b.value)) {
-                let _ = writeln!(s, "    ”{}”", t.value);
+            if let Some(b) = basis(d) {
+                let _ = writeln!(s, "    {b}");
             }
         }
         (None, Some(_)) => {

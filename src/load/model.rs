@@ -4,6 +4,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::decode::{Decode, MapReader, choice, single_key, wrong_type};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::model::{
+    Amount, AmountCase, Extent, Group, LevelRow, LevelTable, Member, Quantifier, Rounding,
+    RoundingDirection, parse_decimal,
+};
+use crate::model::{
     AppliesTo, Block, Criterion, CriterionKind, DocKind, Duration, Duty, EnumValue, Fact,
     FactSource, FactType, Glossary, Guidance, Id, Intervention, Law, Misspelling, ParamData,
     ParamValue, Parameter, Part, ProcedureStep, Replaces, Role, Section, StepOutcome, Term, Text,
@@ -157,6 +161,8 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     let duties = m.list::<Duty>("duties", d);
     let procedure = m.list::<ProcedureStep>("procedure", d);
     let guidance = m.list::<Guidance>("guidance", d);
+    let levels = m.list::<LevelTable>("levels", d);
+    let amounts = m.list::<Amount>("amounts", d);
     m.finish(d);
     // Metadata that failed to decode does not stop the rest of the file from being
     // checked: stand-ins keep the version, marked incomplete so that no date or
@@ -198,6 +204,8 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         duties,
         procedure,
         guidance,
+        levels,
+        amounts,
     })
 }
 
@@ -378,12 +386,18 @@ impl Decode for Intervention {
         let continues = opt_slug(&mut m, "continues", d);
         let duration = m.optional::<Duration>("duration", d);
         let extension = opt_slug(&mut m, "extension", d);
-        let criteria = slugs(&mut m, "criteria", d);
+        let members = m.list::<Member>("criteria", d);
         let duties = slugs(&mut m, "duties", d);
         if m.key_span("criteria").is_none() {
             m.required::<Vec<Slug>>("criteria", d);
         }
+        let extent = m.optional::<Extent>("extent", d).unwrap_or_default();
         m.finish(d);
+        let mut flat = Vec::new();
+        for x in &members {
+            x.criteria(&mut flat);
+        }
+        let criteria = flat.into_iter().cloned().collect();
         Some(Intervention {
             id: id?,
             name: name?,
@@ -393,21 +407,46 @@ impl Decode for Intervention {
             duration,
             extension,
             criteria,
+            members,
+            extent,
             duties,
         })
     }
 }
 
 impl Decode for Duration {
-    const EXPECTED: &'static str = "a period like `{years: 2}` or `{months: 4}`";
+    const EXPECTED: &'static str =
+        "a period like `{years: 2}`, `{months: 3, at_most: true}` or `{individual: true}`";
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "duration", d)?;
         let years = m.optional::<u32>("years", d);
         let months = m.optional::<u32>("months", d);
+        let at_most = m.flag("at_most", d);
+        let individual = m.flag("individual", d);
         let basis = opt_slug(&mut m, "basis", d);
         let span = m.span();
         m.finish(d);
         let (years, months) = (years.unwrap_or(0), months.unwrap_or(0));
+        if individual {
+            if years != 0 || months != 0 || at_most {
+                d.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        span,
+                        "a period left to the individual case (`individual: true`) has no length",
+                    )
+                    .with_hint("remove `years`, `months` and `at_most`, or remove `individual`"),
+                );
+                return None;
+            }
+            return Some(Duration {
+                years,
+                months,
+                at_most,
+                individual,
+                basis,
+            });
+        }
         if u64::from(years) * 12 + u64::from(months) > 1200 {
             d.push(
                 Diagnostic::error("wrong-type", span, format!("a duration of {years} years and {months} months is not a plausible decision period"))
@@ -422,13 +461,15 @@ impl Decode for Duration {
                     span,
                     "a duration needs `years` or `months` above zero",
                 )
-                .with_hint("e.g. `duration: {years: 2}`"),
+                .with_hint("e.g. `duration: {years: 2}`, or `duration: {individual: true}` when the text leaves the period to the individual case"),
             );
             return None;
         }
         Some(Duration {
             years,
             months,
+            at_most,
+            individual,
             basis,
         })
     }
@@ -608,7 +649,13 @@ impl Decode for Fact {
         let id = m.required::<Name>("id", d).map(|n| n.0);
         let type_node = m.node("type");
         let ty = type_node.and_then(|n| {
-            choice(n, "fact type", &["bool", "integer", "date", "enum"], d).map(|i| (i, n.span))
+            choice(
+                n,
+                "fact type",
+                &["bool", "integer", "date", "enum", "money"],
+                d,
+            )
+            .map(|i| (i, n.span))
         });
         if type_node.is_none() {
             m.required::<String>("type", d);
@@ -636,6 +683,7 @@ impl Decode for Fact {
                 0 => FactType::Bool,
                 1 => FactType::Integer { min, max },
                 2 => FactType::Date,
+                4 => FactType::Money,
                 _ => match values_node {
                     Some(v) => FactType::Enum(enum_values(v, d)?),
                     None => {
@@ -768,17 +816,27 @@ impl Decode for ParamValue {
 }
 
 impl Decode for ParamData {
-    const EXPECTED: &'static str = "a whole number or a range `{min: 18, max: 64}`";
+    const EXPECTED: &'static str =
+        "a number (`58800`, `0,5392`) or a range (`{min: 18, max: 64}`, `{min: 50}` open upwards)";
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
-        if let NodeKind::Scalar(..) = node.kind {
-            return i64::decode(node, d).map(ParamData::Integer);
+        if let NodeKind::Scalar(s, style) = &node.kind {
+            if *style == Style::Plain {
+                if let Ok(i) = s.parse::<i64>() {
+                    return Some(ParamData::Integer(i));
+                }
+            }
+            if let Some(n) = parse_decimal(s) {
+                return Some(ParamData::Number(n));
+            }
+            wrong_type(node, Self::EXPECTED, d);
+            return None;
         }
         let mut m = MapReader::new(node, "range", d)?;
         let min = m.required::<i64>("min", d);
-        let max = m.required::<i64>("max", d);
+        let max = m.optional::<i64>("max", d);
         m.finish(d);
-        let (min, max) = (min?, max?);
-        if min > max {
+        let min = min?;
+        if let Some(max) = max.filter(|max| min > *max) {
             d.push(
                 Diagnostic::error(
                     "date-order",
@@ -790,5 +848,322 @@ impl Decode for ParamData {
             return None;
         }
         Some(ParamData::Range { min, max })
+    }
+}
+
+impl Decode for Member {
+    const EXPECTED: &'static str = "a criterion id, or a group like `{group: id, any: [a, b]}`, `{group: id, all: [..]}`, `{group: id, at_least: 2, of: [..]}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        if let NodeKind::Scalar(..) = node.kind {
+            return Slug::decode(node, d).map(|s| Member::Criterion(s.0));
+        }
+        let mut m = MapReader::new(node, "group of criteria", d)?;
+        let id = slug(&mut m, "group", d);
+        let text = m.optional::<Text>("text", d);
+        let all = m.node("all");
+        let any = m.node("any");
+        let at_least = m.optional::<Spanned<u32>>("at_least", d);
+        let of = m.node("of");
+        let span = m.span();
+        m.finish(d);
+        let given: Vec<&str> = [
+            all.map(|_| "all"),
+            any.map(|_| "any"),
+            at_least.as_ref().map(|_| "at_least"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if given.len() != 1 {
+            d.push(
+                Diagnostic::error(
+                    if given.is_empty() { "missing-field" } else { "wrong-type" },
+                    span,
+                    if given.is_empty() {
+                        "a group needs `all`, `any` or `at_least` with `of`".to_owned()
+                    } else {
+                        format!("a group takes one of `all`, `any` and `at_least`, not {}", given.join(" and "))
+                    },
+                )
+                .with_hint("`any: [a, b]` (något av), `all: [a, b]` (samtliga), `at_least: 2` with `of: [a, b, c]` (minst 2 av)"),
+            );
+            return None;
+        }
+        let (quantifier, list) = if let Some(n) = all {
+            (Spanned::new(Quantifier::All, n.span), Some(n))
+        } else if let Some(n) = any {
+            (Spanned::new(Quantifier::Any, n.span), Some(n))
+        } else {
+            let k = at_least?;
+            if of.is_none() {
+                d.push(
+                    Diagnostic::error(
+                        "missing-field",
+                        span,
+                        "`at_least` needs `of`: the list it counts",
+                    )
+                    .with_hint("e.g. `at_least: 2` and `of: [a, b, c]`"),
+                );
+                return None;
+            }
+            (Spanned::new(Quantifier::AtLeast(k.value), k.span), of)
+        };
+        if let (Some(o), false) = (of, matches!(quantifier.value, Quantifier::AtLeast(_))) {
+            d.push(
+                Diagnostic::error("wrong-type", o.span, "`of` only goes with `at_least`")
+                    .with_hint("list the members under `all` or `any` instead"),
+            );
+        }
+        let members = Vec::<Member>::decode(list?, d)?;
+        if members.is_empty() {
+            d.push(Diagnostic::error(
+                "missing-field",
+                list?.span,
+                "a group needs at least one member",
+            ));
+            return None;
+        }
+        if let Quantifier::AtLeast(k) = quantifier.value {
+            if k == 0 || k as usize > members.len() {
+                d.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        quantifier.span,
+                        format!(
+                            "`at_least: {k}` of {} members can never {}",
+                            members.len(),
+                            if k == 0 { "fail" } else { "be met" }
+                        ),
+                    )
+                    .with_hint(format!("a number from 1 to {}", members.len())),
+                );
+                return None;
+            }
+        }
+        Some(Member::Group(Group {
+            id: id?,
+            text,
+            quantifier,
+            members,
+        }))
+    }
+}
+
+impl Decode for Extent {
+    const EXPECTED: &'static str = "an extent like `{level: avgiftsniva, amounts: [avgift]}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "extent", d)?;
+        let level = m.optional::<Name>("level", d).map(|n| n.0);
+        let amounts: Vec<Id> = m
+            .list::<Name>("amounts", d)
+            .into_iter()
+            .map(|n| n.0)
+            .collect();
+        let span = m.span();
+        m.finish(d);
+        if level.is_none() && amounts.is_empty() {
+            d.push(
+                Diagnostic::error(
+                    "missing-field",
+                    span,
+                    "an extent needs `level` or `amounts`",
+                )
+                .with_hint("e.g. `extent: {level: avgiftsniva, amounts: [hemtjanstavgift]}`"),
+            );
+            return None;
+        }
+        Some(Extent { level, amounts })
+    }
+}
+
+/// A mapping of names to names (`{andel: avgiftsniva_3_andel}`), each key and value
+/// checked as a name.
+fn name_pairs(node: &Node, what: &str, d: &mut Diagnostics) -> Vec<(Id, Id)> {
+    let NodeKind::Map(entries) = &node.kind else {
+        if !node.is_null() {
+            wrong_type(node, &format!("a mapping of {what}"), d);
+        }
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(k, v)| Some((Name::decode(k, d)?.0, Name::decode(v, d)?.0)))
+        .collect()
+}
+
+impl Decode for LevelTable {
+    const EXPECTED: &'static str = "a level table";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "level table", d)?;
+        let id = m.required::<Name>("id", d).map(|n| n.0);
+        let name = m.required::<Text>("name", d);
+        let basis = opt_slug(&mut m, "basis", d);
+        let by: Vec<Id> = m.list::<Name>("by", d).into_iter().map(|n| n.0).collect();
+        let choose = m
+            .node("choose")
+            .and_then(|n| choice(n, "level choice", &["highest"], d));
+        if m.key_span("choose").is_none() {
+            m.required::<String>("choose", d);
+        }
+        let rows = m.required::<Vec<LevelRow>>("rows", d);
+        let span = m.span();
+        m.finish(d);
+        if by.is_empty() {
+            d.push(
+                Diagnostic::error(
+                    "missing-field",
+                    span,
+                    "a level table needs `by`: the facts that choose the level",
+                )
+                .with_hint("e.g. `by: [hemtjanst_timmar_per_manad]`"),
+            );
+        }
+        Some(LevelTable {
+            id: id?,
+            name: name?,
+            basis,
+            by,
+            choose_highest: choose? == 0,
+            rows: rows?,
+        })
+    }
+}
+
+impl Decode for LevelRow {
+    const EXPECTED: &'static str = "a level";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "level", d)?;
+        let level = m.required::<Text>("level", d);
+        let when = m
+            .node("when")
+            .map(|n| name_pairs(n, "facts to range parameters", d))
+            .unwrap_or_default();
+        let values = m
+            .node("values")
+            .map(|n| name_pairs(n, "value names to parameters", d))
+            .unwrap_or_default();
+        let span = m.span();
+        m.finish(d);
+        Some(LevelRow {
+            level: level?,
+            when,
+            values,
+            span,
+        })
+    }
+}
+
+impl Decode for Amount {
+    const EXPECTED: &'static str = "an amount";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "amount", d)?;
+        let id = m.required::<Name>("id", d).map(|n| n.0);
+        let name = m.required::<Text>("name", d);
+        let unit = m.required::<Text>("unit", d);
+        let basis = opt_slug(&mut m, "basis", d);
+        let formula = m.optional::<Text>("formula", d);
+        let cases = m.list::<AmountCase>("cases", d);
+        let rounding = m.optional::<Rounding>("rounding", d);
+        let span = m.span();
+        m.finish(d);
+        let cases = match (formula, cases.is_empty()) {
+            (Some(f), true) => vec![AmountCase {
+                when: None,
+                formula: f,
+            }],
+            (None, false) => cases,
+            (Some(_), false) => {
+                d.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        span,
+                        "an amount has `formula` or `cases`, not both",
+                    )
+                    .with_hint("move the formula into the last case, without `when`"),
+                );
+                return None;
+            }
+            (None, true) => {
+                d.push(
+                    Diagnostic::error(
+                        "missing-field",
+                        span,
+                        "an amount needs `formula` (or `cases`, each with a `formula`)",
+                    )
+                    .with_hint("e.g. `formula: 1/12 * maxavgift_andel * prisbasbelopp`"),
+                );
+                return None;
+            }
+        };
+        if let Some(k) = cases.iter().position(|c| c.when.is_none()) {
+            if k + 1 != cases.len() {
+                d.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        cases[k].formula.span,
+                        "only the last case may leave out `when`",
+                    )
+                    .with_hint(
+                        "the cases are tried in order; the one without `when` applies otherwise",
+                    ),
+                );
+            }
+        }
+        Some(Amount {
+            id: id?,
+            name: name?,
+            unit: unit?,
+            basis,
+            cases,
+            rounding,
+        })
+    }
+}
+
+impl Decode for AmountCase {
+    const EXPECTED: &'static str = "a case `{when: <rule>, formula: <formula>}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "case", d)?;
+        let when = m.optional::<Text>("when", d);
+        let formula = m.required::<Text>("formula", d);
+        m.finish(d);
+        Some(AmountCase {
+            when,
+            formula: formula?,
+        })
+    }
+}
+
+impl Decode for Rounding {
+    const EXPECTED: &'static str = "a rounding like `{to: krona, direction: down, reference: …}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "rounding", d)?;
+        let to = m
+            .node("to")
+            .and_then(|n| choice(n, "rounding unit", &["krona", "ore"], d));
+        if m.key_span("to").is_none() {
+            m.required::<String>("to", d);
+        }
+        let direction = m
+            .node("direction")
+            .and_then(|n| choice(n, "rounding direction", &["down", "nearest", "up"], d));
+        if m.key_span("direction").is_none() {
+            m.required::<String>("direction", d);
+        }
+        let reference = m.required::<Text>("reference", d);
+        let assumption = m.flag("assumption", d);
+        let span = m.span();
+        m.finish(d);
+        Some(Rounding {
+            to_krona: to? == 0,
+            direction: [
+                RoundingDirection::Down,
+                RoundingDirection::Nearest,
+                RoundingDirection::Up,
+            ][direction?],
+            assumption,
+            reference: reference?,
+            span,
+        })
     }
 }

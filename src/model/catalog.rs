@@ -119,6 +119,8 @@ pub enum FactType {
     },
     /// A calendar date.
     Date,
+    /// An amount of money in Swedish kronor, kept exactly in öre.
+    Money,
     /// One of a fixed set of values.
     Enum(Vec<EnumValue>),
 }
@@ -130,6 +132,7 @@ impl FactType {
             FactType::Bool => "bool",
             FactType::Integer { .. } => "integer",
             FactType::Date => "date",
+            FactType::Money => "money",
             FactType::Enum(_) => "enum",
         }
     }
@@ -219,6 +222,21 @@ impl Parameter {
             .is_some_and(|v| matches!(v.value.value, ParamData::Range { .. }))
     }
 
+    /// Whether the parameter is an amount in kronor (its unit is `kr`): rules read it
+    /// in öre and compare it only with money.
+    pub fn is_money(&self) -> bool {
+        self.unit
+            .as_ref()
+            .is_some_and(|u| super::is_money_unit(&u.value))
+    }
+
+    /// Whether the parameter holds an exact decimal (`0,5392`) in any of its values.
+    pub fn is_decimal(&self) -> bool {
+        self.values
+            .iter()
+            .any(|v| matches!(v.value.value, ParamData::Number(_)))
+    }
+
     /// The value in force on `date`.
     pub fn value_on(&self, date: Date) -> Option<&ParamValue> {
         self.values
@@ -252,7 +270,20 @@ pub enum ParamData {
     Range {
         /// Smallest value in range.
         min: i64,
-        /// Largest value in range.
-        max: i64,
+        /// Largest value in range; `None` when the range is open upwards (`50–`).
+        max: Option<i64>,
     },
+    /// An exact number as the source writes it (`0,5392`, `53,92` with unit `%`).
+    Number(super::Number),
+}
+
+impl ParamData {
+    /// The value as a whole number, or as an exact number.
+    pub fn number(&self) -> Option<super::Number> {
+        match self {
+            ParamData::Integer(i) => Some(super::Number::from_integer(i128::from(*i))),
+            ParamData::Number(n) => Some(*n),
+            ParamData::Range { .. } => None,
+        }
+    }
 }

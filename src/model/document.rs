@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use super::extent::{Amount, Extent, LevelTable, Member};
 use super::{Id, Text};
 use crate::source::{FileId, Spanned};
 
@@ -195,12 +196,26 @@ pub struct Version {
     pub procedure: Vec<ProcedureStep>,
     /// For an anvisning: how each criterion of the riktlinje is assessed.
     pub guidance: Vec<Guidance>,
+    /// Level tables chosen by thresholds (*avgiftsnivåer*).
+    pub levels: Vec<LevelTable>,
+    /// Amounts computed from parameters and facts (*maxavgift*, *avgiftsutrymme*).
+    pub amounts: Vec<Amount>,
 }
 
 impl Version {
     /// The criterion with this id.
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.id.value == id)
+    }
+
+    /// The level table with this id.
+    pub fn level_table(&self, id: &str) -> Option<&LevelTable> {
+        self.levels.iter().find(|t| t.id.value == id)
+    }
+
+    /// The amount with this id.
+    pub fn amount(&self, id: &str) -> Option<&Amount> {
+        self.amounts.iter().find(|a| a.id.value == id)
     }
 
     /// The intervention with this id.
@@ -364,8 +379,15 @@ pub struct Intervention {
     pub duration: Option<Duration>,
     /// When the period may be extended, as a passage id (`särskilda skäl`).
     pub extension: Option<Id>,
-    /// Criteria, all of which must be met, in the order the text lists them.
+    /// Every criterion under the intervention, groups flattened, in the order the
+    /// text lists them.
     pub criteria: Vec<Id>,
+    /// The criteria as written: all of these must be met, and a group combines its
+    /// members by its own quantifier (*något av*, *minst N av*). Without groups, one
+    /// member per id of `criteria`.
+    pub members: Vec<Member>,
+    /// What is granted or charged: a level, amounts.
+    pub extent: Extent,
     /// Duties that apply when the application is rejected.
     pub duties: Vec<Id>,
 }
@@ -373,11 +395,16 @@ pub struct Intervention {
 /// A period of a decision.
 #[derive(Debug)]
 pub struct Duration {
-    /// Whole years.
+    /// Whole years (0 when the period is left to the individual case).
     pub years: u32,
-    /// Whole months.
+    /// Whole months (0 when the period is left to the individual case).
     pub months: u32,
-    /// Where the text states it: a passage id.
+    /// The period is the longest allowed (*i högst tre månader*), not the normal one.
+    pub at_most: bool,
+    /// The text leaves the period to the individual case (*prövas i varje enskilt
+    /// fall*): no period is computed, and explanations say so.
+    pub individual: bool,
+    /// Where the text states it: a passage or section id.
     pub basis: Option<Id>,
 }
 

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod document;
+mod extent;
 mod id;
 
 pub use catalog::{
@@ -12,6 +13,10 @@ pub use catalog::{
 pub use document::{
     AppliesTo, Block, Criterion, CriterionKind, DocKind, Document, Duration, Duty, Guidance,
     Intervention, Part, ProcedureStep, Replaces, Section, Status, StepOutcome, Version,
+};
+pub use extent::{
+    Amount, AmountCase, Extent, Group, LevelRow, LevelTable, Member, Number, Quantifier, Rounding,
+    RoundingDirection, is_money_unit, parse_decimal,
 };
 pub use id::{is_path_safe, is_slug};
 

@@ -59,6 +59,7 @@ pub(super) struct Checked {
 pub(super) enum T {
     Bool,
     Int,
+    Money,
     Date,
     Enum(usize),
     Dur(Unit),
@@ -220,6 +221,7 @@ impl Checker<'_> {
                 match ty {
                     Ty::Bool => typed(T::Bool, Node::FactBool(slot)),
                     Ty::Int => typed(T::Int, Node::Fact(slot)),
+                    Ty::Money => typed(T::Money, Node::Fact(slot)),
                     Ty::Date => typed(T::Date, Node::Fact(slot)),
                     Ty::Enum(_) => typed(T::Enum(slot), Node::Fact(slot)),
                 }
@@ -228,6 +230,15 @@ impl Checker<'_> {
                 self.read_param(slot);
                 typed(T::Int, Node::Param(slot))
             }
+            Resolved::MoneyParam(slot) => {
+                self.read_param(slot);
+                typed(T::Money, Node::Param(slot))
+            }
+            Resolved::NumberParam => self.fail(
+                span,
+                format!("`{name}` is a decimal number: amounts read it (`amounts:`), rules compare whole numbers"),
+                Some("compare with an integer parameter, or compute an amount".to_owned()),
+            ),
             Resolved::RangeParam(_) => self.fail(
                 span,
                 format!("`{name}` is a range: use it as `x in {name}`"),
@@ -322,6 +333,10 @@ impl Checker<'_> {
                 (T::Int, T::Int) => {
                     steps.push((Term::Int(*op), v.node));
                     T::Int
+                }
+                (T::Money, T::Money) => {
+                    steps.push((Term::Int(*op), v.node));
+                    T::Money
                 }
                 (T::Date, T::Dur(unit)) => {
                     steps.push((Term::Shift(unit, *op), v.node));

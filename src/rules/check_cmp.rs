@@ -49,7 +49,7 @@ impl Checker<'_> {
         let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
         match (lv.t, rv.t) {
             (T::Err, _) | (_, T::Err) => bad(),
-            (T::Int, T::Int) | (T::Date, T::Date) => {
+            (T::Int, T::Int) | (T::Money, T::Money) | (T::Date, T::Date) => {
                 typed(T::Bool, Node::Cmp(op, Box::new(lv.node), Box::new(rv.node)))
             }
             (T::Bool, T::Bool) if !ordered => {

@@ -12,6 +12,7 @@
 //! `check_cmp` and `names` (types, names, error wording) → `compile` (bytecode) → `vm`
 //! (evaluation); `date` holds the calendar arithmetic.
 
+pub mod amount;
 mod ast;
 mod check;
 mod check_cmp;
@@ -72,6 +73,8 @@ pub enum Ty {
     Date,
     /// One of a fixed list of values; in an [`Env`] the index into this list.
     Enum(Vec<EnumValue>),
+    /// An amount of money; in an [`Env`] whole öre.
+    Money,
 }
 
 /// The type of a parameter, as declared in `parameters.yaml`.
@@ -81,6 +84,10 @@ pub enum PTy {
     Int,
     /// An inclusive range of whole numbers, usable only as `x in name`.
     Range,
+    /// An amount in kronor (unit `kr`); in an [`Env`] whole öre, compared only with money.
+    Money,
+    /// An exact decimal number (`0,5392`, `7 %`): read by amounts, not by rules.
+    Number,
 }
 
 /// The names a rule may use. A name's slot is its index in its `Vec`; [`Env`] uses the same

@@ -21,6 +21,8 @@ pub(super) enum Resolved<'s> {
     Fact(usize, &'s Ty),
     IntParam(usize),
     RangeParam(usize),
+    MoneyParam(usize),
+    NumberParam,
     Function,
     Unknown,
 }
@@ -36,6 +38,8 @@ pub(super) fn resolve<'s>(scope: &'s Scope<'_>, name: &str) -> Resolved<'s> {
         return match scope.params[slot].1 {
             PTy::Int => Resolved::IntParam(slot),
             PTy::Range => Resolved::RangeParam(slot),
+            PTy::Money => Resolved::MoneyParam(slot),
+            PTy::Number => Resolved::NumberParam,
         };
     }
     if FUNCTIONS.contains(&name) {
@@ -123,6 +127,7 @@ impl<'c> Checker<'c> {
         match t {
             T::Bool => "true/false",
             T::Int => "integer",
+            T::Money => "amount in kronor",
             T::Date => "date",
             T::Enum(_) => "enum",
             T::Dur(_) => "duration",
@@ -136,6 +141,7 @@ impl<'c> Checker<'c> {
         match t {
             T::Bool => "true/false".to_owned(),
             T::Int => "an integer".to_owned(),
+            T::Money => "an amount in kronor".to_owned(),
             T::Date => "a date".to_owned(),
             T::Enum(slot) => format!(
                 "a value of `{}`",

@@ -131,7 +131,7 @@ impl Ref<'_> {
             .filter(|v| *v != i64::MIN)?;
         match &self.scope.facts[slot].1 {
             Ty::Bool => Some(V::Bool(v != 0)),
-            Ty::Int => Some(V::Int(v)),
+            Ty::Int | Ty::Money => Some(V::Int(v)),
             Ty::Date => Some(V::Date(v)),
             Ty::Enum(values) => values.get(usize::try_from(v).ok()?).cloned().map(V::Enum),
         }

@@ -1,0 +1,520 @@
+//! What an intervention states of its extent, checked and compiled: groups of
+//! criteria, level tables (their thresholds leave no gap and do not overlap) and
+//! amounts (their formulas resolve, they do not read each other in a circle).
+
+use jiff::civil::Date;
+
+use crate::check::text::text_span;
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::model::{Amount, FactType, LevelTable, ParamData, Policy, Quantifier, Version};
+use crate::rules::amount::{self, Formula, FormulaScope, Operand};
+use crate::rules::{Program, Scope};
+
+/// One amount, compiled: each case's condition (none for the last, "otherwise") and
+/// formula, in order.
+#[derive(Debug)]
+pub struct CompiledAmount {
+    /// The cases, tried in order.
+    pub cases: Vec<(Option<Program>, Formula)>,
+    /// Other amounts it reads (indices into the version's `amounts`).
+    pub reads: Vec<usize>,
+}
+
+/// The names a formula of version `v` may read.
+struct Names<'a> {
+    policy: &'a Policy,
+    v: &'a Version,
+    /// The amount being compiled (it may not read itself).
+    this: usize,
+}
+
+impl FormulaScope for Names<'_> {
+    fn resolve(&self, name: &str) -> Result<Operand, (String, Option<String>)> {
+        if let Some((table, value)) = name.split_once('.') {
+            let Some(t) = self.v.levels.iter().position(|t| t.id.value == table) else {
+                let hint = did_you_mean(table, self.v.levels.iter().map(|t| t.id.value.as_str()))
+                    .map(|s| format!("did you mean `{s}.{value}`?"));
+                return Err((format!("no level table `{table}` in this version"), hint));
+            };
+            let names = value_names(&self.v.levels[t]);
+            return match names.iter().position(|n| *n == value) {
+                Some(k) => Ok(Operand::LevelValue(t, k)),
+                None => Err((
+                    format!("level table `{table}` has no value `{value}`"),
+                    Some(format!("its values are {}", quoted(&names))),
+                )),
+            };
+        }
+        if let Some(slot) = self.policy.facts.iter().position(|f| f.id.value == name) {
+            return match self.policy.facts[slot].ty.value {
+                FactType::Integer { .. } => Ok(Operand::IntFact(slot)),
+                FactType::Money => Ok(Operand::MoneyFact(slot)),
+                ref t => Err((
+                    format!(
+                        "`{name}` is a {} fact: formulas compute with numbers and money",
+                        t.name()
+                    ),
+                    Some("read it in a case's `when:` rule instead".to_owned()),
+                )),
+            };
+        }
+        if let Some(slot) = self
+            .policy
+            .parameters
+            .iter()
+            .position(|p| p.id.value == name)
+        {
+            if self.policy.parameters[slot].is_range() {
+                return Err((
+                    format!("`{name}` is a range: formulas compute with numbers"),
+                    Some(format!("compare with it in a rule: `x in {name}`")),
+                ));
+            }
+            return Ok(Operand::Param(slot));
+        }
+        if let Some(k) = self.v.amounts.iter().position(|a| a.id.value == name) {
+            if k == self.this {
+                return Err((format!("amount `{name}` reads itself"), None));
+            }
+            return Ok(Operand::Amount(k));
+        }
+        let all = self
+            .policy
+            .facts
+            .iter()
+            .map(|f| f.id.value.as_str())
+            .chain(self.policy.parameters.iter().map(|p| p.id.value.as_str()))
+            .chain(self.v.amounts.iter().map(|a| a.id.value.as_str()));
+        let hint = did_you_mean(name, all).map(|s| format!("did you mean `{s}`?")).or_else(|| {
+            Some("names are facts, parameters, amounts of this version, or `<level table>.<value>`".to_owned())
+        });
+        Err((format!("unknown name `{name}`"), hint))
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    q.join(", ")
+}
+
+/// The names of a level table's values, in the order of first appearance.
+pub fn value_names(t: &LevelTable) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in &t.rows {
+        for (k, _) in &r.values {
+            if !out.contains(&k.value.as_str()) {
+                out.push(&k.value);
+            }
+        }
+    }
+    out
+}
+
+/// Compiles every amount of `v`; `None` for one with errors (reported into `d`).
+/// Returns the amounts and the order to compute them in (an amount after those it
+/// reads); amounts in a circle are reported and left out of the order.
+#[allow(clippy::items_after_statements)] // the helper reads best beside its one caller
+pub fn compile_amounts(
+    policy: &Policy,
+    scope: &Scope<'_>,
+    v: &Version,
+    d: &mut Diagnostics,
+) -> (Vec<Option<CompiledAmount>>, Vec<usize>) {
+    let compiled: Vec<Option<CompiledAmount>> = v
+        .amounts
+        .iter()
+        .enumerate()
+        .map(|(k, a)| compile_amount(policy, scope, v, k, a, d))
+        .collect();
+    // Depth-first order; a grey node met again is a circle.
+    let mut state = vec![0u8; compiled.len()];
+    let mut order = Vec::new();
+    fn visit(
+        k: usize,
+        compiled: &[Option<CompiledAmount>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        v: &Version,
+        d: &mut Diagnostics,
+    ) -> bool {
+        match state[k] {
+            2 => return true,
+            1 => {
+                d.push(
+                    Diagnostic::error(
+                        "amount-cycle",
+                        v.amounts[k].id.span,
+                        format!(
+                            "amount `{}` reads itself through other amounts",
+                            v.amounts[k].id.value
+                        ),
+                    )
+                    .with_hint("an amount may read only amounts that do not read it back"),
+                );
+                return false;
+            }
+            _ => {}
+        }
+        let Some(c) = &compiled[k] else {
+            state[k] = 2;
+            return false;
+        };
+        state[k] = 1;
+        let mut ok = true;
+        for &r in &c.reads {
+            ok &= visit(r, compiled, state, order, v, d);
+        }
+        state[k] = 2;
+        if ok {
+            order.push(k);
+        }
+        ok
+    }
+    for k in 0..compiled.len() {
+        visit(k, &compiled, &mut state, &mut order, v, d);
+    }
+    (compiled, order)
+}
+
+fn compile_amount(
+    policy: &Policy,
+    scope: &Scope<'_>,
+    v: &Version,
+    k: usize,
+    a: &Amount,
+    d: &mut Diagnostics,
+) -> Option<CompiledAmount> {
+    let names = Names { policy, v, this: k };
+    let mut ok = true;
+    let mut cases = Vec::new();
+    let mut reads = Vec::new();
+    for c in &a.cases {
+        let when = match &c.when {
+            Some(w) => {
+                let p = super::rules::compile(policy, scope, w, d);
+                ok &= p.is_some();
+                p
+            }
+            None => None,
+        };
+        match amount::compile(&c.formula.value, &names) {
+            Ok(f) => {
+                let mut ops = Vec::new();
+                f.operands(&mut ops);
+                reads.extend(ops.into_iter().filter_map(|o| match o {
+                    Operand::Amount(x) => Some(x),
+                    _ => None,
+                }));
+                cases.push((when, f));
+            }
+            Err(e) => {
+                ok = false;
+                let len = if e.range.is_empty() {
+                    c.formula.value[e.range.start..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8)
+                } else {
+                    e.range.len()
+                };
+                let span = text_span(policy, &c.formula, e.range.start, len);
+                let mut diag = Diagnostic::error("formula", span, e.message);
+                if let Some(h) = e.hint {
+                    diag = diag.with_hint(h);
+                }
+                d.push(diag);
+            }
+        }
+    }
+    if let Some(r) = &a.rounding {
+        if !a.is_money() {
+            d.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    r.span,
+                    format!(
+                        "amount `{}` is in `{}`: only kronor are rounded",
+                        a.id.value, a.unit.value
+                    ),
+                )
+                .with_hint("set `unit: kr` (or `kr/mån`), or remove `rounding`"),
+            );
+        }
+    }
+    reads.sort_unstable();
+    reads.dedup();
+    ok.then_some(CompiledAmount { cases, reads })
+}
+
+/// Checks groups of criteria, extents and level tables of `v`.
+pub fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
+    let mut group_ids: Vec<&crate::model::Id> = Vec::new();
+    for i in &v.interventions {
+        let mut groups = Vec::new();
+        i.members.iter().for_each(|m| m.groups(&mut groups));
+        for g in groups {
+            if let Some(first) = group_ids.iter().find(|x| x.value == g.id.value) {
+                d.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        g.id.span,
+                        format!("group `{}` is defined twice", g.id.value),
+                    )
+                    .with_related(first.span, "first defined here"),
+                );
+            } else if v.criterion(&g.id.value).is_some() {
+                d.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        g.id.span,
+                        format!("group `{}` has the id of a criterion", g.id.value),
+                    )
+                    .with_hint("give the group its own id"),
+                );
+            }
+            group_ids.push(&g.id);
+            if let (Quantifier::Any | Quantifier::AtLeast(_), 1) =
+                (g.quantifier.value, g.members.len())
+            {
+                d.push(
+                    Diagnostic::warning(
+                        "group-of-one",
+                        g.quantifier.span,
+                        format!("group `{}` has one member, so `{}` means the same as the member alone", g.id.value, g.quantifier.value.swedish()),
+                    )
+                    .with_hint("list the alternatives the text gives, or use the criterion without a group"),
+                );
+            }
+        }
+        if let Some(level) = &i.extent.level {
+            if v.level_table(&level.value).is_none() {
+                d.push(unknown(
+                    level,
+                    "level table",
+                    v.levels.iter().map(|t| t.id.value.as_str()),
+                ));
+            }
+        }
+        for a in &i.extent.amounts {
+            if v.amount(&a.value).is_none() {
+                d.push(unknown(
+                    a,
+                    "amount",
+                    v.amounts.iter().map(|x| x.id.value.as_str()),
+                ));
+            }
+        }
+    }
+    for t in &v.levels {
+        check_table(policy, v, t, d);
+    }
+}
+
+fn unknown<'a>(
+    id: &crate::model::Id,
+    what: &str,
+    all: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let mut diag = Diagnostic::error(
+        "unknown-ref",
+        id.span,
+        format!("no {what} `{}` in this version", id.value),
+    );
+    if let Some(s) = did_you_mean(&id.value, all) {
+        diag = diag.with_hint(format!("did you mean `{s}`?"));
+    }
+    diag
+}
+
+/// A level table's facts and parameters resolve; its values are numbers; and for each
+/// fact, on every date within the version's validity where a threshold changes, the
+/// ranges leave no gap and do not overlap.
+fn check_table(policy: &Policy, v: &Version, t: &LevelTable, d: &mut Diagnostics) {
+    for f in &t.by {
+        match policy.fact(&f.value).map(|x| &x.ty.value) {
+            Some(FactType::Integer { .. }) => {}
+            Some(other) => d.push(Diagnostic::error(
+                "wrong-type",
+                f.span,
+                format!(
+                    "`{}` is a {} fact: levels are chosen by whole numbers",
+                    f.value,
+                    other.name()
+                ),
+            )),
+            None => d.push(unknown(
+                f,
+                "fact",
+                policy.facts.iter().map(|x| x.id.value.as_str()),
+            )),
+        }
+    }
+    let names = value_names(t);
+    for r in &t.rows {
+        for (fact, param) in &r.when {
+            if !t.by.iter().any(|b| b.value == fact.value) {
+                d.push(
+                    Diagnostic::error(
+                        "unknown-ref",
+                        fact.span,
+                        format!(
+                            "`{}` is not one of the facts the table is chosen `by`",
+                            fact.value
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add it to `by`, or use one of {}",
+                        quoted(&t.by.iter().map(|b| b.value.as_str()).collect::<Vec<_>>())
+                    )),
+                );
+            }
+            match policy.parameter(&param.value) {
+                Some(p) if p.is_range() => {}
+                Some(_) => d.push(Diagnostic::error(
+                    "wrong-type",
+                    param.span,
+                    format!("`{}` is not a range: a level's threshold is a range such as `{{min: 3, max: 8}}`", param.value),
+                )),
+                None => d.push(unknown(param, "parameter", policy.parameters.iter().map(|p| p.id.value.as_str()))),
+            }
+        }
+        for (_, param) in &r.values {
+            match policy.parameter(&param.value) {
+                Some(p) if !p.is_range() => {}
+                Some(_) => d.push(Diagnostic::error(
+                    "wrong-type",
+                    param.span,
+                    format!("`{}` is a range: a level's value is a number", param.value),
+                )),
+                None => d.push(unknown(
+                    param,
+                    "parameter",
+                    policy.parameters.iter().map(|p| p.id.value.as_str()),
+                )),
+            }
+        }
+        let missing: Vec<&str> = names
+            .iter()
+            .filter(|n| !r.values.iter().any(|(k, _)| k.value == **n))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            d.push(Diagnostic::error(
+                "missing-field",
+                r.level.span,
+                format!(
+                    "level {} has no {}, which other levels have",
+                    r.level.value,
+                    quoted(&missing)
+                ),
+            ));
+        }
+    }
+    if v.incomplete {
+        return;
+    }
+    // The days on which a threshold may change within the version's validity.
+    let mut dates: Vec<Date> = vec![v.valid_from.value];
+    for r in &t.rows {
+        for (_, param) in &r.when {
+            if let Some(p) = policy.parameter(&param.value) {
+                dates.extend(p.values.iter().map(|x| x.from.value).filter(|f| {
+                    *f > v.valid_from.value && v.valid_until.as_ref().is_none_or(|u| *f <= u.value)
+                }));
+            }
+        }
+    }
+    dates.sort_unstable();
+    dates.dedup();
+    for f in &t.by {
+        let Some(fact) = policy.fact(&f.value) else {
+            continue;
+        };
+        let FactType::Integer { max: fact_max, .. } = fact.ty.value else {
+            continue;
+        };
+        for date in &dates {
+            let mut ranges: Vec<(
+                i64,
+                Option<i64>,
+                &crate::model::LevelRow,
+                crate::source::Span,
+            )> = Vec::new();
+            for r in &t.rows {
+                for (_, param) in r.when.iter().filter(|(x, _)| x.value == f.value) {
+                    if let Some(ParamData::Range { min, max }) = policy
+                        .parameter(&param.value)
+                        .and_then(|p| p.value_on(*date))
+                        .map(|x| &x.value.value)
+                    {
+                        ranges.push((*min, *max, r, param.span));
+                    }
+                }
+            }
+            ranges.sort_by_key(|x| x.0);
+            let unit = fact_unit(&f.value);
+            for w in ranges.windows(2) {
+                let (a, b) = (&w[0], &w[1]);
+                let a_max = a.1.unwrap_or(i64::MAX);
+                if b.0 <= a_max {
+                    d.push(
+                        Diagnostic::warning(
+                            "level-overlap",
+                            b.3,
+                            format!(
+                                "levels {} and {} of `{}` overlap: `{}` exactly {}{unit} falls in both (on {date})",
+                                a.2.level.value, b.2.level.value, t.id.value, f.value, b.0
+                            ),
+                        )
+                        .with_related(a.3, format!("level {}", a.2.level.value))
+                        .with_hint("the thresholds of one fact must not share a value"),
+                    );
+                } else if b.0 > a_max + 1 {
+                    d.push(
+                        Diagnostic::warning(
+                            "level-gap",
+                            b.3,
+                            format!(
+                                "no level of `{}` holds `{}` exactly {}{unit}: level {} ends at {a_max} and level {} starts at {} (on {date})",
+                                t.id.value, f.value, a_max + 1, a.2.level.value, b.2.level.value, b.0
+                            ),
+                        )
+                        .with_related(a.3, format!("level {}", a.2.level.value))
+                        .with_hint("a case with that value gets no level from this fact"),
+                    );
+                }
+            }
+            if let Some(last) = ranges.last() {
+                if let Some(m) = last.1 {
+                    if fact_max.is_none_or(|fm| fm > m) {
+                        let upto = fact_max.map_or_else(String::new, |fm| {
+                            format!(" (`{}` goes up to {fm})", f.value)
+                        });
+                        d.push(
+                            Diagnostic::warning(
+                                "level-gap",
+                                last.3,
+                                format!(
+                                    "no level of `{}` holds `{}` exactly {}{unit}: the highest level, {}, ends at {m}{upto} (on {date})",
+                                    t.id.value, f.value, m + 1, last.2.level.value
+                                ),
+                            )
+                            .with_hint("a case with that value gets no level from this fact; if the guideline's table says so, this reports the source's own gap"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ` timmar` after a value of a fact whose name says hours or days, for messages.
+fn fact_unit(fact: &str) -> &'static str {
+    if fact.contains("timmar") {
+        " timmar"
+    } else if fact.contains("dagar") {
+        " dagar"
+    } else {
+        ""
+    }
+}
