@@ -2,6 +2,7 @@
 //! unique ids, references that resolve, dates in order, parameter periods without
 //! overlaps or gaps — plus the prose checks in [`text`]. Findings are diagnostics.
 
+mod laws;
 mod refs;
 pub mod rules;
 pub mod text;
@@ -35,6 +36,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
             labels.add(&v.version, &mut d);
             dates(v, &mut d);
             refs::replaces(doc, v, &mut d);
+            laws::ended(policy, doc, v, &mut d);
         }
         if doc.versions.iter().all(|v| !v.incomplete) {
             version_periods(&doc.versions, &mut d);
@@ -42,6 +44,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
         }
     }
     text::check_glossary(policy, &mut d);
+    laws::glossary(policy, &mut d);
     d
 }
 
