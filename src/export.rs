@@ -122,7 +122,7 @@ pub fn criteria_json(
                 "id": i.id.value,
                 "name": i.name.value,
                 "target_group": i.target_group.value,
-                "legal_basis": i.legal_basis.value,
+                "legal_basis": i.legal_basis_text(),
                 "continues": i.continues.as_ref().map(|c| &c.value),
                 "duration": i.duration.as_ref().map(|x| json!({
                     "years": x.years,

@@ -8,7 +8,9 @@
 //! 1. the version's own file, byte for byte;
 //! 2. the hash of the version before it (its appendix of changes compares the two),
 //!    and, for an anvisning, the hash of the riktlinje version it applies;
-//! 3. each fact its rules read, each glossary term and law its text names, each role
+//! 3. each fact its rules read, each glossary term and law its text names (a citation
+//!    means the law of that name in force on the version's `valid_from`, with its
+//!    validity, replacement, successor provisions and appeal routes), each role
 //!    its criteria name, in a canonical form (not the bytes of the shared file, so an
 //!    unrelated entry leaves the hash alone);
 //! 4. each parameter its rules read, with only the values that hold on some day of the
@@ -39,7 +41,7 @@ pub struct Uses {
     pub parameters: Vec<usize>,
     /// Glossary terms whose wording or a synonym its text uses.
     pub terms: Vec<usize>,
-    /// Laws whose abbreviation or name its text uses.
+    /// Laws its text cites: by abbreviation or name, the one in force on its `valid_from`.
     pub laws: Vec<usize>,
     /// Roles its criteria name (who assesses, is consulted, reports).
     pub roles: Vec<usize>,
@@ -78,8 +80,24 @@ pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
             says(&t.term.value) || t.synonyms.iter().any(|s| says(&s.value))
         })
         .collect();
+    // A citation means the law of that name in force on the version's `valid_from`
+    // (or the one whose SFS number it gives); a name of several words is matched whole.
+    let mut cited = vec![false; g.laws.len()];
+    for t in &all {
+        for c in crate::check::text::law_citations(policy, &t.value) {
+            if let Some(l) = c.law(policy, v.valid_from.value) {
+                if let Some(k) = g.laws.iter().position(|x| std::ptr::eq(x, l)) {
+                    cited[k] = true;
+                }
+            }
+        }
+    }
     let laws = (0..g.laws.len())
-        .filter(|&k| says(&g.laws[k].abbreviation.value) || says(&g.laws[k].name.value))
+        .filter(|&k| {
+            cited[k]
+                || (g.laws[k].name.value.contains(char::is_whitespace)
+                    && says(&g.laws[k].name.value))
+        })
         .collect();
     let named: Vec<&str> = v
         .criteria
@@ -258,6 +276,29 @@ fn law(h: &mut Canon, l: &Law) {
     h.field("name", &l.name.value);
     h.field("abbreviation", &l.abbreviation.value);
     h.field("sfs", &l.sfs.value);
+    let date = |d: &Option<crate::source::Spanned<jiff::civil::Date>>| {
+        d.as_ref().map(|d| d.value.to_string())
+    };
+    h.opt("valid_from", date(&l.valid_from).as_deref());
+    h.opt("valid_until", date(&l.valid_until).as_deref());
+    h.opt(
+        "replaced_by",
+        l.replaced_by.as_ref().map(|r| r.value.as_str()),
+    );
+    h.opt("source", l.source.as_ref().map(|s| s.value.as_str()));
+    for s in &l.successors {
+        h.field("successor", &s.old.value);
+        h.field("new", &s.new.value);
+        h.field("source", &s.source.value);
+        h.field("assumption", if s.assumption { "ja" } else { "nej" });
+    }
+    for p in &l.provisions {
+        h.field("provision", &p.provision.value);
+        h.field("route", p.appeal.route.value.as_str());
+        h.field("to", &p.appeal.to.value);
+        h.field("basis", &p.appeal.basis.value);
+        h.field("source", &p.appeal.source.value);
+    }
 }
 
 /// A SHA-256 over named fields, each length-prefixed, so that no two different

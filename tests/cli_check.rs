@@ -16,7 +16,7 @@ fn shipped_policy_passes_with_warnings_and_fails_when_warnings_are_denied() {
     assert!(
         stdout
             .trim_end()
-            .ends_with("0 errors, 13 warnings in 7 files"),
+            .ends_with("0 errors, 19 warnings in 7 files"),
         "{stdout}"
     );
     let out = styrdok(&["check", "policy", "--deny-warnings"]);
@@ -29,7 +29,7 @@ fn json_output_has_a_stable_shape() {
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 0);
-    assert_eq!(v["summary"]["warnings"], 13);
+    assert_eq!(v["summary"]["warnings"], 19);
     let first = &v["diagnostics"][0];
     for key in [
         "severity",

@@ -175,3 +175,28 @@ fn own_file_predecessor_and_applied_riktlinje_are_covered() {
     );
     assert_eq!(changed(anvisning), [false, false, true]);
 }
+
+#[test]
+fn a_law_counts_with_its_validity_and_appeals_and_only_the_law_in_force_is_used() {
+    // SoL (2001:453) is the SoL every version means (each became valid before
+    // 2025-07-01): its end, its successors and its appeal routes are part of all three.
+    let ended_later = in_file(
+        "glossary.yaml",
+        "valid_until: 2025-06-30",
+        "valid_until: 2025-12-31",
+    );
+    assert_eq!(changed(ended_later), [true, true, true]);
+    let appeal = in_file(
+        "glossary.yaml",
+        "          basis: 16 kap. 3 § SoL",
+        "          basis: 16 kap. 3 § första stycket 1 SoL",
+    );
+    assert_eq!(changed(appeal), [true, true, true]);
+    // The new SoL (2025:400) shares the abbreviation, but no version means it.
+    let new_law = in_file(
+        "glossary.yaml",
+        "    sfs: \"2025:400\"\n    valid_from: 2025-07-01",
+        "    sfs: \"2025:400\"\n    valid_from: 2025-08-01",
+    );
+    assert_eq!(changed(new_law), [false, false, false]);
+}

@@ -35,8 +35,19 @@ fn shipped_policy_has_no_errors_and_reports_the_seed_defects() {
     };
     let mut expected: Vec<(&str, &str)> = Vec::new();
     expected.extend(defects("\"2022-05\""));
-    expected.extend(defects("\"2023-07\""));
+    let mut revision = defects("\"2023-07\"").to_vec();
+    // The 2023 revision holds tills vidare, past the day SoL (2001:453) ended
+    // (2025-06-30): one warning per provision it cites (and one for the law named
+    // alone), at the first place; the May 2022 text ended in 2023 and gets none.
+    revision.insert(1, ("law-ended", "4 kap. 2§ Socialtjänstlagen"));
+    revision.insert(3, ("law-ended", "socialtjänstlagen"));
+    revision.insert(4, ("law-ended", "4 kap. 1 § SoL"));
+    expected.extend(revision);
+    // The example anvisning and the outreach guideline hold tills vidare too.
+    expected.push(("law-ended", "4 kap. 2 § SoL"));
+    expected.push(("law-ended", "4 kap. 1 § SoL"));
     expected.push(("missing-decision", "remiss-2022"));
+    expected.push(("law-ended", "4 kap. 2 § SoL"));
     let got: Vec<(&str, &str)> = warnings.iter().map(|(c, s)| (*c, s.as_str())).collect();
     assert_eq!(got, expected);
     assert_eq!(policy.documents.len(), 3);

@@ -3,6 +3,7 @@
 //! overlaps or gaps — plus the prose checks in [`text`]. Findings are diagnostics.
 
 pub mod extent;
+mod laws;
 mod refs;
 pub mod rules;
 pub mod text;
@@ -37,6 +38,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
             labels.add(&v.version, &mut d);
             dates(v, &mut d);
             refs::replaces(doc, v, &mut d);
+            laws::ended(policy, doc, v, &mut d);
         }
         if doc.versions.iter().all(|v| !v.incomplete) {
             version_periods(&doc.versions, &mut d);
@@ -44,6 +46,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
         }
     }
     text::check_glossary(policy, &mut d);
+    laws::glossary(policy, &mut d);
     d
 }
 

@@ -214,6 +214,12 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         for x in &i.duties {
             resolve(d, x, "duty", &duties);
         }
+        let steps: Vec<&str> = v.procedure.iter().map(|s| s.id.value.as_str()).collect();
+        let mut own = crate::check::Ids::new("procedure step listed under this intervention");
+        for x in &i.procedure {
+            own.add(x, d);
+            resolve(d, x, "procedure step", &steps);
+        }
         if let Some(c) = &i.continues {
             resolve(d, c, "intervention", &interventions);
         }

@@ -5,7 +5,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::yaml::value_offset_to_source;
-use crate::model::{Block, Part, Policy, Text, Version};
+use crate::model::{Block, Law, Part, Policy, Text, Version};
 use crate::source::Span;
 
 /// The source span of `len` bytes at `offset` inside a text's value.
@@ -41,16 +41,18 @@ pub fn texts(v: &Version) -> Vec<&Text> {
     out.extend(v.criteria.iter().map(|c| &c.text));
     out.extend(v.duties.iter().map(|c| &c.text));
     out.extend(v.procedure.iter().map(|c| &c.text));
+    out.extend(v.procedure.iter().map(|c| &c.provision));
     out.extend(v.guidance.iter().map(|c| &c.text));
     for i in &v.interventions {
-        out.extend([&i.name, &i.target_group, &i.legal_basis]);
+        out.extend([&i.name, &i.target_group]);
+        out.extend(&i.legal_basis);
     }
     out
 }
 
 pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     for t in texts(v) {
-        legal_references(policy, t, d);
+        legal_references(policy, t, v.valid_from.value, d);
         missing_paragraph_sign(policy, t, d);
         words(policy, t, d);
     }
@@ -123,8 +125,141 @@ pub fn find_words(hay: &str, needle: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// `4 kap. 2 § SoL (2001:435)`: the SFS number must be the one the glossary gives the law.
-fn legal_references(policy: &Policy, t: &Text, d: &mut Diagnostics) {
+/// A citation of a law in prose: the law's abbreviation or one-word name, the
+/// provision written just before it (`4 kap. 2 §`, `4 kap 1 SoL`, `9 §`), and an SFS
+/// number in parentheses just after it. Byte offsets into the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LawCitation {
+    /// Where the citation starts: the provision's first digit, or the law's name.
+    pub start: usize,
+    /// Where the law's name ends.
+    pub end: usize,
+    /// The law's abbreviation or name as written (`SoL`, `Socialtjänstlagen`).
+    pub word: String,
+    /// The provision, normalized (`4 kap. 2 §`); `None` when the law is named alone.
+    pub provision: Option<String>,
+    /// `2001:453` when the citation gives the SFS number: `SoL (2001:453)`.
+    pub sfs: Option<String>,
+}
+
+impl LawCitation {
+    /// The law the citation means in a text valid from `date`: the one whose SFS number
+    /// it gives, else the one of that name in force on `date` ([`Glossary::law_on`]).
+    ///
+    /// [`Glossary::law_on`]: crate::model::Glossary::law_on
+    pub fn law<'p>(&self, policy: &'p Policy, date: jiff::civil::Date) -> Option<&'p Law> {
+        let g = &policy.glossary;
+        self.sfs
+            .as_ref()
+            .and_then(|n| {
+                g.laws_named(&self.word)
+                    .into_iter()
+                    .find(|l| l.sfs.value == *n)
+            })
+            .or_else(|| g.law_on(&self.word, date))
+    }
+}
+
+/// Every citation of a glossary law in `s`, in order (see [`LawCitation`]). The
+/// abbreviation in `Socialtjänstlagen (SoL)` is part of the name's citation, not one of
+/// its own.
+pub fn law_citations(policy: &Policy, s: &str) -> Vec<LawCitation> {
+    let mut names: Vec<&str> = Vec::new();
+    for l in &policy.glossary.laws {
+        for n in [&l.abbreviation.value, &l.name.value] {
+            if !n.contains(char::is_whitespace)
+                && !n.is_empty()
+                && !names.iter().any(|x| x.eq_ignore_ascii_case(n))
+            {
+                names.push(n);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for name in names {
+        for (start, end) in find_words(s, name) {
+            let before = s[..start].trim_end();
+            if let Some(inner) = before.strip_suffix('(') {
+                let w = last_word(inner.trim_end());
+                if policy.glossary.law_named(w).is_some() {
+                    continue; // `Socialtjänstlagen (SoL)`
+                }
+            }
+            let (from, provision) = provision_before(s, start);
+            let after = s[end..].trim_start();
+            let sfs = after
+                .strip_prefix('(')
+                .and_then(|a| a.split_once(')'))
+                .map(|(inner, _)| inner)
+                .filter(|inner| is_sfs(inner))
+                .map(str::to_string);
+            out.push(LawCitation {
+                start: from,
+                end,
+                word: s[start..end].to_string(),
+                provision,
+                sfs,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.start);
+    out
+}
+
+fn last_word(s: &str) -> &str {
+    let start = s
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
+    &s[start..]
+}
+
+fn is_sfs(s: &str) -> bool {
+    s.split_once(':').is_some_and(|(y, n)| {
+        y.len() == 4
+            && y.chars().all(|c| c.is_ascii_digit())
+            && !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// The provision written just before byte `at`: `4 kap. 2 §`, `4 kap 2§`, `4 kap. 1`
+/// (no `§`), `9 §`; with the byte where it starts. A bare number is not a provision.
+fn provision_before(s: &str, at: usize) -> (usize, Option<String>) {
+    let digits = |x: &str| x.len() - x.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let mut rest = s[..at].trim_end();
+    let sign = rest.ends_with('§');
+    if sign {
+        rest = rest.trim_end_matches('§').trim_end();
+    }
+    let n = digits(rest);
+    if n == 0 {
+        return (at, None);
+    }
+    let section = &rest[rest.len() - n..];
+    let mut from = rest.len() - n;
+    let before = rest[..from].trim_end();
+    let chapter = before
+        .strip_suffix("kap.")
+        .or_else(|| before.strip_suffix("kap"))
+        .map(str::trim_end)
+        .and_then(|b| {
+            let c = digits(b);
+            (c > 0).then(|| (b.len() - c, &b[b.len() - c..]))
+        });
+    match chapter {
+        Some((start, ch)) => {
+            from = start;
+            (from, Some(format!("{ch} kap. {section} §")))
+        }
+        None if sign => (from, Some(format!("{section} §"))),
+        None => (at, None),
+    }
+}
+
+/// `4 kap. 2 § SoL (2001:435)`: the SFS number must be the one the glossary gives the
+/// law; of two laws with the same abbreviation, either one's number is right, and a
+/// wrong one is compared with the law in force on `date` (the version's `valid_from`).
+fn legal_references(policy: &Policy, t: &Text, date: jiff::civil::Date, d: &mut Diagnostics) {
     let s = &t.value;
     for (open, _) in s.match_indices('(') {
         let Some(close) = s[open..].find(')').map(|c| open + c) else {
@@ -146,10 +281,14 @@ fn legal_references(policy: &Policy, t: &Text, d: &mut Diagnostics) {
             i + before[i..].chars().next().map_or(1, char::len_utf8)
         });
         let word = &before[word_start..];
-        let Some(law) = policy.glossary.law_named(word) else {
+        let named = policy.glossary.laws_named(word);
+        if named.iter().any(|l| l.sfs.value == inner) {
+            continue;
+        }
+        let Some(law) = policy.glossary.law_on(word, date) else {
             continue;
         };
-        if law.sfs.value != inner {
+        {
             d.push(
                 Diagnostic::warning(
                     "legal-reference",
@@ -168,8 +307,13 @@ fn legal_references(policy: &Policy, t: &Text, d: &mut Diagnostics) {
 fn missing_paragraph_sign(policy: &Policy, t: &Text, d: &mut Diagnostics) {
     let s = &t.value;
     let digits = |x: &str| x.len() - x.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let mut abbreviations: Vec<&str> = Vec::new();
     for law in &policy.glossary.laws {
-        let abbr = &law.abbreviation.value;
+        let abbr = law.abbreviation.value.as_str();
+        if abbreviations.contains(&abbr) {
+            continue; // two laws called SoL: one warning per place
+        }
+        abbreviations.push(abbr);
         for (start, end) in find_words(s, abbr) {
             // Walk back over "<chapter> kap. <section> " before the abbreviation.
             let before = s[..start].trim_end();

@@ -28,7 +28,8 @@ impl Builder<'_> {
                 [
                     i.map(|i| i.name.value.clone()),
                     i.map(|i| i.target_group.value.clone()),
-                    i.map(|i| i.legal_basis.value.clone()),
+                    i.map(crate::model::Intervention::legal_basis_text),
+                    i.and_then(|i| (!i.procedure.is_empty()).then(|| list(&i.procedure))),
                     i.and_then(|i| i.continues.as_ref().map(|c| c.value.clone())),
                     i.and_then(|i| duration_text(i.duration.as_ref())),
                     i.and_then(|i| i.extension.as_ref().map(|e| e.value.clone())),
@@ -37,10 +38,11 @@ impl Builder<'_> {
                 ]
             };
             let (fo, fn_) = (fields(o), fields(n));
-            let names: [(&str, &str); 8] = [
+            let names: [(&str, &str); 9] = [
                 ("name", "Namn"),
                 ("target_group", "Målgrupp"),
                 ("legal_basis", "Lagrum"),
+                ("procedure", "Handläggning"),
                 ("continues", "Fortsättning på"),
                 ("duration", "Tid"),
                 ("extension", "Förlängning"),

@@ -285,6 +285,36 @@ impl<'p> Builder<'p> {
                     l.abbreviation.value.as_str()
                 }),
                 Field::of("sfs", "SFS-nummer", o, n, |l| l.sfs.value.as_str()),
+                Field::value(
+                    "valid_from",
+                    "Gäller från",
+                    o.and_then(|l| date(l.valid_from.as_ref())).as_deref(),
+                    n.and_then(|l| date(l.valid_from.as_ref())).as_deref(),
+                ),
+                Field::value(
+                    "valid_until",
+                    "Gäller till",
+                    o.and_then(|l| date(l.valid_until.as_ref())).as_deref(),
+                    n.and_then(|l| date(l.valid_until.as_ref())).as_deref(),
+                ),
+                Field::value(
+                    "replaced_by",
+                    "Ersatt av",
+                    o.and_then(|l| l.replaced_by.as_ref().map(|r| r.value.as_str())),
+                    n.and_then(|l| l.replaced_by.as_ref().map(|r| r.value.as_str())),
+                ),
+                Field::value(
+                    "successors",
+                    "Efterföljande bestämmelser",
+                    o.and_then(successors).as_deref(),
+                    n.and_then(successors).as_deref(),
+                ),
+                Field::value(
+                    "appeals",
+                    "Överklagande",
+                    o.and_then(appeals).as_deref(),
+                    n.and_then(appeals).as_deref(),
+                ),
             ];
             let place = format!(
                 "Lag {}",
@@ -321,6 +351,41 @@ impl<'p> Builder<'p> {
             );
         }
     }
+}
+
+fn date(d: Option<&crate::source::Spanned<Date>>) -> Option<String> {
+    d.map(|d| d.value.to_string())
+}
+
+/// `4 kap. 1 § → 11 kap. 1 §; …`, or `None` when none is recorded.
+fn successors(l: &crate::model::Law) -> Option<String> {
+    let s: Vec<String> = l
+        .successors
+        .iter()
+        .map(|s| {
+            let note = if s.assumption { " (antagande)" } else { "" };
+            format!("{} → {}{note}", s.old.value, s.new.value)
+        })
+        .collect();
+    (!s.is_empty()).then(|| s.join("; "))
+}
+
+/// `4 kap. 1 §: förvaltningsbesvär till förvaltningsrätten (16 kap. 3 § SoL); …`.
+fn appeals(l: &crate::model::Law) -> Option<String> {
+    let s: Vec<String> = l
+        .provisions
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {} till {} ({})",
+                p.provision.value,
+                p.appeal.route.value.swedish(),
+                p.appeal.to.value,
+                p.appeal.basis.value
+            )
+        })
+        .collect();
+    (!s.is_empty()).then(|| s.join("; "))
 }
 
 fn param_text(p: &Parameter, v: &ParamData) -> String {

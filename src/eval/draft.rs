@@ -1,6 +1,7 @@
-//! The decision draft (beslutsförslag): the guideline's two-step procedure, the
-//! period, and a motivation naming the provisions and only the decisive
-//! circumstances (förvaltningslagen 32 §). Headed as a draft for the case officer;
+//! The decision draft (beslutsförslag): each intervention's procedure (its own steps,
+//! or the version's), the period, a motivation naming the provisions and only the
+//! decisive circumstances (förvaltningslagen 32 §), and for each step the
+//! överklagandehänvisning the glossary records for its provision (route, court, basis). Headed as a draft for the case officer;
 //! assessments are quoted as the officer's. The data here; `publish::draft` writes it
 //! as Markdown (`templates/decision.md`) or PDF (`templates/decision.typ` through Typst).
 
@@ -22,11 +23,13 @@ pub struct DraftContext {
     pub application_date: String,
     /// The guideline the case was tried under.
     pub document: DraftDocument,
-    /// The decision procedure, in order.
+    /// The version-wide decision procedure, in order (each intervention's own is `steps`
+    /// of the intervention).
     pub steps: Vec<DraftStep>,
     /// One entry per intervention applied for.
     pub interventions: Vec<DraftIntervention>,
-    /// The laws cited, with SFS numbers, e.g. `socialtjänstlagen (2001:453)`.
+    /// The laws the draft cites (the interventions' steps and legal bases), with SFS
+    /// numbers, e.g. `socialtjänstlagen (2001:453)`; empty when it cites none.
     pub laws: String,
 }
 
@@ -46,12 +49,32 @@ pub struct DraftDocument {
 pub struct DraftStep {
     /// `4 kap. 1 § SoL`.
     pub provision: String,
-    /// `4 kap. 1 § socialtjänstlagen (2001:453)`.
+    /// `4 kap. 1 § socialtjänstlagen (2001:453)`: the law in force on the version's
+    /// `valid_from`, from the glossary; as written when no law matches.
     pub provision_long: String,
     /// `avslag` or `provning`.
     pub outcome: &'static str,
     /// The guideline's text for the step (Markdown).
     pub text: String,
+    /// How a decision under the step's provision is appealed, when the glossary records it.
+    pub appeal: Option<DraftAppeal>,
+}
+
+/// The överklagandehänvisning of a step: the glossary's appeal route of its provision.
+#[derive(Debug, Serialize)]
+pub struct DraftAppeal {
+    /// `forvaltningsbesvar` or `laglighetsprovning`.
+    pub route: &'static str,
+    /// `förvaltningsbesvär` or `laglighetsprövning`.
+    pub route_sv: &'static str,
+    /// The court, e.g. `förvaltningsrätten`.
+    pub to: String,
+    /// The provision giving the route, as the glossary writes it (`16 kap. 3 § SoL`).
+    pub basis: String,
+    /// The same, written out (`16 kap. 3 § socialtjänstlagen (2001:453)`).
+    pub basis_long: String,
+    /// Where the glossary says this is stated.
+    pub source: String,
 }
 
 /// One intervention's draft.
@@ -63,8 +86,12 @@ pub struct DraftIntervention {
     pub target_group: String,
     /// `beviljas`, `avslag` or `utredning_ofullstandig`.
     pub outcome: &'static str,
-    /// Heading of the section that lists the criteria.
+    /// Heading of the section that lists the criteria; empty when no section does.
     pub section: String,
+    /// Its decision procedure: its own steps, or the version's.
+    pub steps: Vec<DraftStep>,
+    /// Its legal basis (*lagrum*), each provision written out.
+    pub legal_basis: Vec<String>,
     /// Every criterion (for a grant).
     pub criteria: Vec<DraftCriterion>,
     /// The criteria not met: the decisive circumstances of a rejection.
@@ -82,17 +109,24 @@ pub struct DraftIntervention {
 pub struct DraftCriterion {
     /// The guideline's sentence (Markdown).
     pub text: String,
-    /// The facts it rests on, in plain words (for fact criteria).
+    /// The facts it rests on, in plain words (for fact criteria); empty when none.
     pub facts: String,
-    /// The officer's assessment, when it is one.
-    pub assessment: Option<DraftAssessment>,
+    /// Every assessment its rule reads that the case records, in the order the rule
+    /// reads them (several when a criterion rests on several assessments).
+    pub assessments: Vec<DraftAssessment>,
 }
 
 /// An assessment, quoted as the officer's.
 #[derive(Debug, Serialize)]
 pub struct DraftAssessment {
+    /// The question assessed (the fact's question, without `?`).
+    pub question: String,
+    /// The value assessed, in words (`ja`, `nej`, `2`).
+    pub value: String,
     /// Who assessed.
     pub by: String,
+    /// When, `YYYY-MM-DD`, if recorded.
+    pub date: Option<String>,
     /// Their motivation.
     pub motivation: Option<String>,
 }
@@ -117,7 +151,7 @@ pub struct DraftPeriod {
     pub until: String,
     /// `2 år`, `4 månader`.
     pub length: String,
-    /// The guideline's sentence on the period (Markdown).
+    /// The guideline's sentence on the period (Markdown); empty when it names none.
     pub basis: String,
     /// Months added on särskilda skäl.
     pub extended_months: u32,
@@ -134,33 +168,64 @@ pub struct DraftDuty {
     pub uncertain: bool,
 }
 
-/// `4 kap. 2 § SoL` → `4 kap. 2 § socialtjänstlagen (2001:453)`, from the glossary.
-fn long_provision(engine: &Engine<'_>, provision: &str) -> String {
-    for law in &engine.policy.glossary.laws {
-        if let Some(head) = provision.strip_suffix(law.abbreviation.value.as_str()) {
-            return format!(
-                "{head}{} ({})",
-                law.name.value.to_lowercase(),
-                law.sfs.value
-            );
-        }
+/// A provision as cited (`4 kap. 2 § SoL`): written out with the law in force on
+/// `date` (`4 kap. 2 § socialtjänstlagen (2001:453)`), and that law with the provision
+/// alone (`4 kap. 2 §`) when the last word names a glossary law.
+fn cite<'p>(
+    policy: &'p crate::model::Policy,
+    provision: &str,
+    date: jiff::civil::Date,
+) -> (String, Option<(&'p crate::model::Law, String)>) {
+    let written = provision.trim();
+    let Some((head, word)) = written.rsplit_once(char::is_whitespace) else {
+        return (written.to_string(), None);
+    };
+    match policy.glossary.law_on(word, date) {
+        Some(law) => (
+            format!("{} {}", head.trim_end(), law.long_name()),
+            Some((law, head.trim_end().to_string())),
+        ),
+        None => (written.to_string(), None),
     }
-    provision.to_string()
+}
+
+/// A step as the draft prints it, with its överklagandehänvisning from the glossary.
+fn step(
+    policy: &crate::model::Policy,
+    s: &crate::model::ProcedureStep,
+    date: jiff::civil::Date,
+) -> DraftStep {
+    let (long, law) = cite(policy, &s.provision.value, date);
+    let appeal = law
+        .and_then(|(law, p)| law.provision(&p))
+        .map(|p| DraftAppeal {
+            route: p.appeal.route.value.as_str(),
+            route_sv: p.appeal.route.value.swedish(),
+            to: p.appeal.to.value.clone(),
+            basis: p.appeal.basis.value.clone(),
+            basis_long: cite(policy, &p.appeal.basis.value, date).0,
+            source: p.appeal.source.value.clone(),
+        });
+    DraftStep {
+        provision: s.provision.value.clone(),
+        provision_long: long,
+        outcome: s.outcome.value.as_str(),
+        text: s.text.value.clone(),
+        appeal,
+    }
 }
 
 /// Builds the draft's context.
 pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> DraftContext {
     let v = e.version;
+    let policy = engine.policy;
+    // A citation means the law in force when the version became valid.
+    let date = v.version.valid_from.value;
     let steps: Vec<DraftStep> = v
         .version
         .procedure
         .iter()
-        .map(|s| DraftStep {
-            provision: s.provision.value.clone(),
-            provision_long: long_provision(engine, &s.provision.value),
-            outcome: s.outcome.value.as_str(),
-            text: s.text.value.clone(),
-        })
+        .map(|s| step(policy, s, date))
         .collect();
     let criterion = |k: usize| {
         let c = &v.criteria[k];
@@ -168,8 +233,9 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
             .program
             .facts_read()
             .iter()
+            .filter(|&&slot| case.assessments[slot].is_none())
             .filter_map(|&slot| {
-                let f = &engine.policy.facts[slot];
+                let f = &policy.facts[slot];
                 case.facts[slot].map(|x| {
                     format!(
                         "{}: {}",
@@ -179,15 +245,22 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                 })
             })
             .collect();
-        let assessment = c
+        let assessments = c
             .program
             .facts_read()
             .iter()
-            .find_map(|&slot| case.assessments[slot].as_ref())
-            .map(|a| DraftAssessment {
-                by: a.by.clone(),
-                motivation: a.motivation.clone(),
-            });
+            .filter_map(|&slot| {
+                let a = case.assessments[slot].as_ref()?;
+                let f = &policy.facts[slot];
+                Some(DraftAssessment {
+                    question: f.question.value.trim_end_matches('?').to_string(),
+                    value: case.facts[slot].map_or_else(|| "ej bedömt".into(), |x| display(f, x)),
+                    by: a.by.clone(),
+                    date: a.date.map(|d| d.to_string()),
+                    motivation: a.motivation.clone(),
+                })
+            })
+            .collect();
         DraftCriterion {
             text: c.criterion.text.value.clone(),
             facts: if facts.is_empty() {
@@ -195,9 +268,10 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
             } else {
                 format!("Uppgifter i ärendet: {}.", facts.join("; "))
             },
-            assessment,
+            assessments,
         }
     };
+    let mut cited: Vec<&crate::model::Law> = Vec::new();
     let interventions = e
         .interventions
         .iter()
@@ -206,13 +280,27 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
             let i = ci.intervention;
             let section =
                 crate::eval::report::section(e, r).map_or_else(String::new, |(_, heading)| heading);
-
+            let own: Vec<&crate::model::ProcedureStep> = v.version.steps_of(i);
+            for p in own.iter().map(|s| &s.provision).chain(i.legal_basis.iter()) {
+                if let (_, Some((law, _))) = cite(policy, &p.value, date) {
+                    if !cited.iter().any(|l| std::ptr::eq(*l, law)) {
+                        cited.push(law);
+                    }
+                }
+            }
             let all_missing = intervention_missing(engine, case, e, r);
             DraftIntervention {
                 name: i.name.value.clone(),
                 target_group: i.target_group.value.clone(),
                 outcome: r.outcome.code(),
                 section,
+                steps: own.iter().map(|s| step(policy, s, date)).collect(),
+                legal_basis: i
+                    .legal_basis
+                    .iter()
+                    .map(|b| cite(policy, &b.value, date).0)
+                    .filter(|b| !b.trim().is_empty())
+                    .collect(),
                 criteria: if r.outcome == Outcome::Beviljas {
                     r.criteria.iter().map(|c| criterion(c.index)).collect()
                 } else {
@@ -255,17 +343,13 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
             }
         })
         .collect();
-    let laws: Vec<String> = engine
-        .policy
+    // In glossary order, as before.
+    let laws: Vec<String> = policy
         .glossary
         .laws
         .iter()
-        .filter(|l| {
-            steps
-                .iter()
-                .any(|s| s.provision.ends_with(l.abbreviation.value.as_str()))
-        })
-        .map(|l| format!("{} ({})", l.name.value.to_lowercase(), l.sfs.value))
+        .filter(|l| cited.iter().any(|c| std::ptr::eq(*c, *l)))
+        .map(crate::model::Law::long_name)
         .collect();
     DraftContext {
         generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),

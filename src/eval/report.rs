@@ -230,7 +230,7 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                 "id": i.id.value,
                 "name": i.name.value,
                 "target_group": i.target_group.value,
-                "legal_basis": i.legal_basis.value,
+                "legal_basis": i.legal_basis_text(),
                 "outcome": r.outcome.code(),
                 "section": section(e, r).map(|(id, heading)| json!({"id": id, "heading": heading})),
                 "criteria": criteria,

@@ -8,10 +8,10 @@ use crate::model::{
     RoundingDirection, parse_decimal,
 };
 use crate::model::{
-    AppliesTo, Block, Criterion, CriterionKind, DocKind, Duration, Duty, EnumValue, Fact,
-    FactSource, FactType, Glossary, Guidance, Id, Intervention, Law, Misspelling, ParamData,
-    ParamValue, Parameter, Part, ProcedureStep, Replaces, Role, Section, StepOutcome, Term, Text,
-    Version,
+    Appeal, AppealRoute, AppliesTo, Block, Criterion, CriterionKind, DocKind, Duration, Duty,
+    EnumValue, Fact, FactSource, FactType, Glossary, Guidance, Id, Intervention, Law, Misspelling,
+    ParamData, ParamValue, Parameter, Part, ProcedureStep, Provision, Replaces, Role, Section,
+    StepOutcome, Successor, Term, Text, Version,
 };
 use crate::model::{is_path_safe, is_slug};
 use crate::source::{FileId, Spanned};
@@ -382,7 +382,11 @@ impl Decode for Intervention {
         let id = slug(&mut m, "id", d);
         let name = m.required::<Text>("name", d);
         let target_group = m.required::<Text>("target_group", d);
-        let legal_basis = m.required::<Text>("legal_basis", d);
+        let legal_basis = m.node("legal_basis").and_then(|n| legal_basis(n, d));
+        if m.key_span("legal_basis").is_none() {
+            m.required::<Text>("legal_basis", d);
+        }
+        let procedure = slugs(&mut m, "procedure", d);
         let continues = opt_slug(&mut m, "continues", d);
         let duration = m.optional::<Duration>("duration", d);
         let extension = opt_slug(&mut m, "extension", d);
@@ -403,6 +407,7 @@ impl Decode for Intervention {
             name: name?,
             target_group: target_group?,
             legal_basis: legal_basis?,
+            procedure,
             continues,
             duration,
             extension,
@@ -412,6 +417,34 @@ impl Decode for Intervention {
             duties,
         })
     }
+}
+
+/// `legal_basis`: one provision as text (`4 kap. 2 § SoL`) or a list of them; never
+/// empty, and no entry empty.
+fn legal_basis(node: &Node, d: &mut Diagnostics) -> Option<Vec<Text>> {
+    let empty = |d: &mut Diagnostics, span| {
+        d.push(
+            Diagnostic::error("missing-field", span, "`legal_basis` is empty")
+                .with_label("an intervention is granted under at least one provision")
+                .with_hint("write the provision, e.g. `legal_basis: 4 kap. 2 § SoL`, or a list `[4 kap. 2 § SoL, 9 § LSS]`"),
+        );
+    };
+    let list = match &node.kind {
+        NodeKind::Seq(_) => Vec::<Text>::decode(node, d)?,
+        _ if node.is_null() => Vec::new(),
+        _ => vec![Text::decode(node, d)?],
+    };
+    if list.is_empty() {
+        empty(d, node.span);
+        return None;
+    }
+    for t in &list {
+        if t.value.trim().is_empty() {
+            empty(d, t.span);
+            return None;
+        }
+    }
+    Some(list)
 }
 
 impl Decode for Duration {
@@ -574,11 +607,43 @@ impl Decode for Law {
     const EXPECTED: &'static str = "a law";
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "law", d)?;
+        let m_span_replaced = m.key_span("replaced_by");
         let id = slug(&mut m, "id", d);
         let name = m.required::<Text>("name", d);
         let abbreviation = m.required::<Text>("abbreviation", d);
         let sfs = m.required::<Text>("sfs", d);
+        let valid_from = m.optional::<Spanned<Date>>("valid_from", d);
+        let valid_until = m.optional::<Spanned<Date>>("valid_until", d);
+        let replaced_by = opt_slug(&mut m, "replaced_by", d);
+        let source = m.optional::<Text>("source", d);
+        let successors = m.list::<Successor>("successors", d);
+        let provisions = m.list::<Provision>("provisions", d);
         m.finish(d);
+        if let (Some(from), Some(until)) = (&valid_from, &valid_until) {
+            if until.value < from.value {
+                d.push(
+                    Diagnostic::error(
+                        "date-order",
+                        until.span,
+                        "`valid_until` is before `valid_from`",
+                    )
+                    .with_label(until.value.to_string())
+                    .with_related(from.span, from.value.to_string()),
+                );
+            }
+        }
+        if replaced_by.is_some() && valid_until.is_none() {
+            if let Some(span) = m_span_replaced {
+                d.push(
+                    Diagnostic::error(
+                        "missing-field",
+                        span,
+                        "a law that was replaced needs the day it ended",
+                    )
+                    .with_hint("add `valid_until: YYYY-MM-DD`, the last day the law was in force"),
+                );
+            }
+        }
         if let Some(s) = &sfs {
             let ok = s.split_once(':').is_some_and(|(y, n)| {
                 y.len() == 4
@@ -602,6 +667,74 @@ impl Decode for Law {
             name: name?,
             abbreviation: abbreviation?,
             sfs: sfs?,
+            valid_from,
+            valid_until,
+            replaced_by,
+            source,
+            successors,
+            provisions,
+        })
+    }
+}
+
+impl Decode for Successor {
+    const EXPECTED: &'static str = "a successor provision `{old: …, new: …, source: …}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "successor provision", d)?;
+        let old = m.required::<Text>("old", d);
+        let new = m.required::<Text>("new", d);
+        let source = m.required::<Text>("source", d);
+        let assumption = m.flag("assumption", d);
+        m.finish(d);
+        Some(Successor {
+            old: old?,
+            new: new?,
+            source: source?,
+            assumption,
+        })
+    }
+}
+
+impl Decode for Provision {
+    const EXPECTED: &'static str = "a provision `{provision: …, appeal: {…}}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "provision", d)?;
+        let provision = m.required::<Text>("provision", d);
+        let appeal = m.required::<Appeal>("appeal", d);
+        m.finish(d);
+        Some(Provision {
+            provision: provision?,
+            appeal: appeal?,
+        })
+    }
+}
+
+impl Decode for Appeal {
+    const EXPECTED: &'static str = "an appeal route `{route: …, to: …, basis: …, source: …}`";
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "appeal", d)?;
+        let route = m.node("route").filter(|n| !n.is_null()).and_then(|n| {
+            let i = choice(n, "appeal route", &AppealRoute::NAMES, d)?;
+            Some(Spanned::new(
+                [
+                    AppealRoute::Forvaltningsbesvar,
+                    AppealRoute::Laglighetsprovning,
+                ][i],
+                n.span,
+            ))
+        });
+        if m.key_span("route").is_none() {
+            m.required::<String>("route", d);
+        }
+        let to = m.required::<Text>("to", d);
+        let basis = m.required::<Text>("basis", d);
+        let source = m.required::<Text>("source", d);
+        m.finish(d);
+        Some(Appeal {
+            route: route?,
+            to: to?,
+            basis: basis?,
+            source: source?,
         })
     }
 }

@@ -33,12 +33,40 @@ impl Glossary {
         self.roles.iter().find(|r| r.id.value == id)
     }
 
-    /// The law with this abbreviation or name (case-insensitive).
+    /// The first law with this abbreviation or name (case-insensitive), whatever its
+    /// validity. Two laws may share an abbreviation (SoL is both 2001:453 and
+    /// 2025:400): where the date matters, use [`Glossary::law_on`].
     pub fn law_named(&self, name: &str) -> Option<&Law> {
-        self.laws.iter().find(|l| {
-            l.abbreviation.value.eq_ignore_ascii_case(name)
-                || l.name.value.to_lowercase() == name.to_lowercase()
-        })
+        self.laws.iter().find(|l| l.is_named(name))
+    }
+
+    /// Every law with this abbreviation or name (case-insensitive), in glossary order.
+    pub fn laws_named(&self, name: &str) -> Vec<&Law> {
+        self.laws.iter().filter(|l| l.is_named(name)).collect()
+    }
+
+    /// The law a citation by `name` means on `date`: of the laws with this abbreviation
+    /// or name, the one in force on that day; when none is, the one whose validity is
+    /// nearest (the latest that ended before it, else the first). A version's citation
+    /// "4 kap. 2 § SoL" means the law in force on the version's `valid_from`.
+    pub fn law_on(&self, name: &str, date: Date) -> Option<&Law> {
+        let named = self.laws_named(name);
+        named
+            .iter()
+            .find(|l| l.in_force_on(date))
+            .or_else(|| {
+                named
+                    .iter()
+                    .filter(|l| l.valid_until.as_ref().is_some_and(|u| u.value < date))
+                    .max_by_key(|l| l.valid_until.as_ref().map(|u| u.value))
+            })
+            .or_else(|| named.first())
+            .copied()
+    }
+
+    /// The law with this id.
+    pub fn law(&self, id: &str) -> Option<&Law> {
+        self.laws.iter().find(|l| l.id.value == id)
     }
 }
 
@@ -59,7 +87,9 @@ pub struct Term {
     pub source: Option<Text>,
 }
 
-/// A law, cited by abbreviation.
+/// A law, cited by abbreviation, with its validity, what replaced it, and what the
+/// glossary records of its provisions (the appeal route of a decision under each, and
+/// which provision of the replacing law succeeds which), each with its source.
 #[derive(Debug)]
 pub struct Law {
     /// Stable id.
@@ -70,6 +100,130 @@ pub struct Law {
     pub abbreviation: Text,
     /// SFS number, e.g. `2001:453`.
     pub sfs: Text,
+    /// First day in force; `None` when the glossary does not record it.
+    pub valid_from: Option<Spanned<Date>>,
+    /// Last day in force; `None` while the law is in force (or when not recorded).
+    pub valid_until: Option<Spanned<Date>>,
+    /// The id of the law that replaced it (SoL 2001:453 → SoL 2025:400).
+    pub replaced_by: Option<Id>,
+    /// Where the validity and replacement are stated (an SFS, a proposition, a URL).
+    pub source: Option<Text>,
+    /// Provisions of the replacing law that succeed provisions of this one, each with
+    /// the source that states it; a provision without an entry has no recorded successor.
+    pub successors: Vec<Successor>,
+    /// Provisions of this law a decision can rest on, with how such a decision is appealed.
+    pub provisions: Vec<Provision>,
+}
+
+impl Law {
+    /// Whether the law is in force on `date` (an unrecorded start or end is open).
+    pub fn in_force_on(&self, date: Date) -> bool {
+        self.valid_from.as_ref().is_none_or(|f| f.value <= date)
+            && self.valid_until.as_ref().is_none_or(|u| date <= u.value)
+    }
+
+    /// Whether `name` is the law's abbreviation or full name (case-insensitive).
+    pub fn is_named(&self, name: &str) -> bool {
+        self.abbreviation.value.eq_ignore_ascii_case(name)
+            || self.name.value.to_lowercase() == name.to_lowercase()
+    }
+
+    /// `socialtjänstlagen (2001:453)`: the name as a decision writes it, with the SFS number.
+    pub fn long_name(&self) -> String {
+        format!("{} ({})", self.name.value.to_lowercase(), self.sfs.value)
+    }
+
+    /// What the glossary records of `provision` (`4 kap. 1 §`, compared after
+    /// [`normalize_provision`]).
+    pub fn provision(&self, provision: &str) -> Option<&Provision> {
+        let p = normalize_provision(provision);
+        self.provisions
+            .iter()
+            .find(|x| normalize_provision(&x.provision.value) == p)
+    }
+
+    /// The recorded successor of `provision` in the replacing law, if a source states one.
+    pub fn successor_of(&self, provision: &str) -> Option<&Successor> {
+        let p = normalize_provision(provision);
+        self.successors
+            .iter()
+            .find(|x| normalize_provision(&x.old.value) == p)
+    }
+}
+
+/// A provision as written, in one spelling for comparison: whitespace collapsed,
+/// `kap` with its dot, a space before `§` (`4 kap 2§` → `4 kap. 2 §`).
+pub fn normalize_provision(s: &str) -> String {
+    let spaced = s.replace('§', " § ");
+    let words: Vec<&str> = spaced
+        .split_whitespace()
+        .map(|w| if w == "kap" { "kap." } else { w })
+        .collect();
+    words.join(" ")
+}
+
+/// A provision of a replacing law that succeeds one of the replaced law, as a source states it.
+#[derive(Debug)]
+pub struct Successor {
+    /// The provision of the replaced law, e.g. `4 kap. 1 §`.
+    pub old: Text,
+    /// The provision of the replacing law, e.g. `11 kap. 1 §`.
+    pub new: Text,
+    /// Where the correspondence is stated.
+    pub source: Text,
+    /// The source does not state it of the law as enacted (e.g. only of a proposal).
+    pub assumption: bool,
+}
+
+/// A provision a decision can rest on, as the glossary records it.
+#[derive(Debug)]
+pub struct Provision {
+    /// The provision without the law, e.g. `4 kap. 1 §`.
+    pub provision: Text,
+    /// How a decision under it is appealed.
+    pub appeal: Appeal,
+}
+
+/// How a decision under a provision is appealed, and where that is stated.
+#[derive(Debug)]
+pub struct Appeal {
+    /// Förvaltningsbesvär or laglighetsprövning.
+    pub route: Spanned<AppealRoute>,
+    /// The court, e.g. `förvaltningsrätten`.
+    pub to: Text,
+    /// The provision giving the route, e.g. `16 kap. 3 § SoL`, `13 kap. KL`.
+    pub basis: Text,
+    /// Where this is stated (SFS, a court's or JO's decision, a URL).
+    pub source: Text,
+}
+
+/// The way a decision is challenged in court.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppealRoute {
+    /// *Förvaltningsbesvär*: the court tries the decision in full and may change it
+    /// (a law's own appeal provision, e.g. 16 kap. 3 § SoL (2001:453)).
+    Forvaltningsbesvar,
+    /// *Laglighetsprövning* under 13 kap. kommunallagen (2017:725): only whether the
+    /// decision is lawful; it can be quashed, not changed.
+    Laglighetsprovning,
+}
+
+impl AppealRoute {
+    /// As written in the glossary: `forvaltningsbesvar`, `laglighetsprovning`.
+    pub const NAMES: [&'static str; 2] = ["forvaltningsbesvar", "laglighetsprovning"];
+
+    /// As written in the glossary.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// In Swedish: `förvaltningsbesvär`, `laglighetsprövning`.
+    pub fn swedish(self) -> &'static str {
+        match self {
+            AppealRoute::Forvaltningsbesvar => "förvaltningsbesvär",
+            AppealRoute::Laglighetsprovning => "laglighetsprövning",
+        }
+    }
 }
 
 /// Someone who assesses, consults or reports.

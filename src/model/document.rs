@@ -223,6 +223,19 @@ impl Version {
         self.interventions.iter().find(|c| c.id.value == id)
     }
 
+    /// The procedure a decision on `i` follows: the steps its own `procedure` names
+    /// (in that order; an id that names no step is left out, and reported by `check`),
+    /// or else the version's whole `procedure`.
+    pub fn steps_of<'a>(&'a self, i: &Intervention) -> Vec<&'a ProcedureStep> {
+        if i.procedure.is_empty() {
+            return self.procedure.iter().collect();
+        }
+        i.procedure
+            .iter()
+            .filter_map(|id| self.procedure.iter().find(|s| s.id.value == id.value))
+            .collect()
+    }
+
     /// Every section, depth first, with its depth (1 = top level).
     pub fn sections_flat(&self) -> Vec<(usize, &Section)> {
         fn walk<'a>(out: &mut Vec<(usize, &'a Section)>, s: &'a [Section], depth: usize) {
@@ -371,8 +384,12 @@ pub struct Intervention {
     pub name: Text,
     /// The target group, e.g. `personer som tillhör personkrets 1 eller 2 enligt LSS`.
     pub target_group: Text,
-    /// The provision it is granted under, e.g. `4 kap. 2 § SoL`.
-    pub legal_basis: Text,
+    /// The provisions it is granted under (*lagrum*), one or several, each as
+    /// written, e.g. `4 kap. 2 § SoL`; never empty (the decoder requires one).
+    pub legal_basis: Vec<Text>,
+    /// Its own decision procedure: ids of steps of the version's `procedure`, in
+    /// order; empty when the version-wide procedure applies.
+    pub procedure: Vec<Id>,
     /// For a continuation: the intervention it continues.
     pub continues: Option<Id>,
     /// The normal period; `None` when the document states none.
@@ -390,6 +407,17 @@ pub struct Intervention {
     pub extent: Extent,
     /// Duties that apply when the application is rejected.
     pub duties: Vec<Id>,
+}
+
+impl Intervention {
+    /// The legal basis as one line: `4 kap. 2 § SoL`, or `a och b` for several.
+    pub fn legal_basis_text(&self) -> String {
+        let parts: Vec<&str> = self.legal_basis.iter().map(|t| t.value.as_str()).collect();
+        match parts.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} och {last}", rest.join(", ")),
+            _ => parts.concat(),
+        }
+    }
 }
 
 /// A period of a decision.

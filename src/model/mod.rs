@@ -7,8 +7,9 @@ mod extent;
 mod id;
 
 pub use catalog::{
-    EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES, Misspelling, ParamData,
-    ParamValue, Parameter, Role, Term,
+    Appeal, AppealRoute, EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES,
+    Misspelling, ParamData, ParamValue, Parameter, Provision, Role, Successor, Term,
+    normalize_provision,
 };
 pub use document::{
     AppliesTo, Block, Criterion, CriterionKind, DocKind, Document, Duration, Duty, Guidance,

@@ -455,7 +455,7 @@ pub fn document(
                 id: i.id.value.clone(),
                 name: i.name.value.clone(),
                 target_group: i.target_group.value.clone(),
-                legal_basis: i.legal_basis.value.clone(),
+                legal_basis: i.legal_basis_text(),
                 duration: i
                     .duration
                     .as_ref()
