@@ -4,6 +4,7 @@
 mod catalog;
 mod document;
 mod id;
+mod placeholder;
 
 pub use catalog::{
     EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES, Misspelling, ParamData,
@@ -14,6 +15,7 @@ pub use document::{
     Intervention, Part, ProcedureStep, Replaces, Section, Status, StepOutcome, Version,
 };
 pub use id::{is_path_safe, is_slug};
+pub use placeholder::{PlaceholderKind, Resolved};
 
 use crate::source::{Sources, Spanned};
 
