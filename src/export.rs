@@ -136,7 +136,14 @@ pub fn criteria_json(
                 })),
                 "criteria": i.criteria.iter().map(|c| &c.value).collect::<Vec<_>>(),
                 "duties": i.duties.iter().map(|c| &c.value).collect::<Vec<_>>(),
-                "section": section.map(|s| json!({"id": s.id.value, "heading": s.heading.value})),
+                // `number` only in a numbered version, so the output of others is unchanged.
+                "section": section.map(|s| {
+                    let mut o = json!({"id": s.id.value, "heading": s.heading.value});
+                    if let Some(n) = v.section_number(&s.id.value) {
+                        o["number"] = Value::String(n);
+                    }
+                    o
+                }),
             })
         })
         .collect();

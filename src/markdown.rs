@@ -4,16 +4,188 @@
 //!
 //! Text stays text: raw HTML becomes text, images become their description,
 //! and only `#id`, `http(s):` and `mailto:` links survive as links.
+//!
+//! Placeholders `{<kind>: <id>}` (see [`crate::model::PlaceholderKind`]) are found in
+//! the text runs of the tree, after adjacent text has been joined: [`scan_placeholders`]
+//! is the one scanner, used for the tree and for `check` ([`placeholders`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Alignment, Event, Options, Parser, Tag};
 use unicase::UniCase;
 
-/// The Markdown dialect of the policy files: CommonMark plus footnotes and strikethrough.
+use crate::model::PlaceholderKind;
+
+/// The Markdown dialect of the policy files: CommonMark plus footnotes, strikethrough
+/// and GitHub-style tables.
 pub fn options() -> Options {
-    Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES
+}
+
+/// A placeholder as written, `{kind: id}`, found by [`scan_placeholders`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scanned<'a> {
+    /// The word before the colon, as written (it may name no kind).
+    pub kind: &'a str,
+    /// The id after the colon.
+    pub id: &'a str,
+    /// Byte range of the whole placeholder, braces included, in the scanned text.
+    pub range: Range<usize>,
+}
+
+/// Every well-formed placeholder in one run of text: `{`, a kind (ASCII letters and `_`),
+/// `:`, optional spaces, an id (ASCII letters, digits, `-`, `_`), optional spaces, `}`,
+/// all on one line. Anything else (`{{ x }}`, `{ a }`, `{a: b c}`) is not a placeholder
+/// and stays text.
+pub fn scan_placeholders(text: &str) -> Vec<Scanned<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = text[i..].find('{') {
+        let start = i + k;
+        i = start + 1;
+        let mut j = start + 1;
+        let word = |j: &mut usize, ok: fn(u8) -> bool| {
+            let from = *j;
+            while *j < b.len() && ok(b[*j]) {
+                *j += 1;
+            }
+            from..*j
+        };
+        let spaces = |j: &mut usize| {
+            while *j < b.len() && (b[*j] == b' ' || b[*j] == b'\t') {
+                *j += 1;
+            }
+        };
+        let kind = word(&mut j, |c| c.is_ascii_alphabetic() || c == b'_');
+        if kind.is_empty() || b.get(j) != Some(&b':') {
+            continue;
+        }
+        j += 1;
+        spaces(&mut j);
+        let id = word(&mut j, |c| {
+            c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+        });
+        spaces(&mut j);
+        if id.is_empty() || b.get(j) != Some(&b'}') {
+            continue;
+        }
+        out.push(Scanned {
+            kind: &text[kind],
+            id: &text[id],
+            range: start..j + 1,
+        });
+        i = j + 1;
+    }
+    out
+}
+
+/// A placeholder found in the prose of a text block, as `check` reports it: its kind
+/// and id as written, and its byte range in the text (the range of the text run that
+/// holds it, where an escape or entity makes the two differ).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The kind as written.
+    pub kind: String,
+    /// The id as written.
+    pub id: String,
+    /// Byte range in the Markdown source text.
+    pub range: Range<usize>,
+}
+
+/// A run of prose text, as the tree joins it, with where each piece of it came from.
+pub struct TextRun {
+    /// The run's text (escapes and entities resolved).
+    pub text: String,
+    /// Each piece: its offset in `text`, its byte range in the source, and whether the
+    /// piece is the source itself (no escape or entity), so offsets inside it map exactly.
+    pieces: Vec<(usize, Range<usize>, bool)>,
+}
+
+impl TextRun {
+    fn piece(&self, p: usize) -> &(usize, Range<usize>, bool) {
+        let k = self
+            .pieces
+            .partition_point(|(o, _, _)| *o <= p)
+            .saturating_sub(1);
+        &self.pieces[k]
+    }
+
+    /// The source offset of the character at `p` (a byte offset in [`TextRun::text`]);
+    /// inside a piece that is not the source itself, the piece's start.
+    pub fn source_start(&self, p: usize) -> usize {
+        match self.piece(p) {
+            (o, r, true) => (r.start + (p - o)).min(r.end),
+            (_, r, false) => r.start,
+        }
+    }
+
+    /// The source offset just after the text that ends at `p` (exclusive, `p > 0`).
+    pub fn source_end(&self, p: usize) -> usize {
+        match self.piece(p.saturating_sub(1)) {
+            (o, r, true) => (r.start + (p - o)).min(r.end),
+            (_, r, false) => r.end,
+        }
+    }
+}
+
+/// The runs of prose text in a Markdown text, as the tree joins them (adjacent text
+/// events, raw HTML shown as text), without code spans and code blocks. For checks that
+/// read the words a reader sees (placeholders, `avsnitt 4.6 Matlåda`), never code.
+pub fn text_runs(text: &str) -> Vec<TextRun> {
+    let mut runs = Vec::new();
+    let mut run = TextRun {
+        text: String::new(),
+        pieces: Vec::new(),
+    };
+    let mut in_code = false;
+    let flush = |run: &mut TextRun, runs: &mut Vec<TextRun>| {
+        if !run.text.is_empty() {
+            runs.push(std::mem::replace(
+                run,
+                TextRun {
+                    text: String::new(),
+                    pieces: Vec::new(),
+                },
+            ));
+        }
+    };
+    for (e, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => {
+                flush(&mut run, &mut runs);
+                in_code = true;
+            }
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) if !in_code => {
+                let exact = text.get(range.clone()) == Some(t.as_ref());
+                run.pieces.push((run.text.len(), range, exact));
+                run.text.push_str(&t);
+            }
+            _ => flush(&mut run, &mut runs),
+        }
+    }
+    flush(&mut run, &mut runs);
+    runs
+}
+
+/// Every well-formed placeholder (`{kind: id}`, any kind, known or not) in the prose of
+/// a Markdown text, with its byte range in the text; placeholders in code stay text and
+/// are not listed.
+pub fn placeholders(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    for run in text_runs(text) {
+        for s in scan_placeholders(&run.text) {
+            let start = run.source_start(s.range.start);
+            out.push(Found {
+                kind: s.kind.to_string(),
+                id: s.id.to_string(),
+                range: start..run.source_end(s.range.end).max(start),
+            });
+        }
+    }
+    out
 }
 
 /// Text escaped for Markdown: every character that could start markup gets a
@@ -145,6 +317,61 @@ pub enum Block {
     Heading(u8, Vec<Inline>),
     /// A thematic break.
     Rule,
+    /// A GitHub-style table.
+    Table(Table),
+}
+
+/// A table: a header row and body rows, every row with one cell per column (a short
+/// row is padded with empty cells when parsed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Each column's alignment (`:---`, `:---:`, `---:`); its length is the column count.
+    pub align: Vec<Align>,
+    /// The header row's cells (inline Markdown; a cell may be empty).
+    pub head: Vec<Vec<Inline>>,
+    /// The body rows.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// How a table column is aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Not stated (`---`): the writer's default, left.
+    None,
+    /// `:---`.
+    Left,
+    /// `:---:`.
+    Center,
+    /// `---:`.
+    Right,
+}
+
+impl Align {
+    fn of(a: Alignment) -> Align {
+        match a {
+            Alignment::None => Align::None,
+            Alignment::Left => Align::Left,
+            Alignment::Center => Align::Center,
+            Alignment::Right => Align::Right,
+        }
+    }
+}
+
+/// A placeholder `{kind: id}` of a known kind, found in a text run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// What it names.
+    pub kind: PlaceholderKind,
+    /// The id as written.
+    pub id: String,
+}
+
+impl Placeholder {
+    /// The placeholder as written, `{section: matlada}` (what a writer prints when
+    /// nothing resolved it).
+    pub fn source(&self) -> String {
+        format!("{{{}: {}}}", self.kind.name(), self.id)
+    }
 }
 
 /// Inline prose.
@@ -172,6 +399,9 @@ pub enum Inline {
     SoftBreak,
     /// A forced line break.
     HardBreak,
+    /// A placeholder `{kind: id}`, until `render` resolves it (written as it reads in
+    /// the source where nothing does).
+    Placeholder(Placeholder),
 }
 
 /// Where a link goes.
@@ -245,6 +475,14 @@ fn collect_plain(blocks: &[Block], out: &mut String) {
             Block::Quote(b) => collect_plain(b, out),
             Block::Code(c) => out.push_str(c),
             Block::Rule => {}
+            Block::Table(t) => {
+                for row in std::iter::once(&t.head).chain(&t.rows) {
+                    for cell in row {
+                        collect_inline_plain(cell, out);
+                        out.push(' ');
+                    }
+                }
+            }
         }
         out.push(' ');
     }
@@ -265,6 +503,7 @@ pub fn collect_inline_plain(inlines: &[Inline], out: &mut String) {
             }
             Inline::SoftBreak | Inline::HardBreak => out.push(' '),
             Inline::Footnote(_) => {}
+            Inline::Placeholder(p) => out.push_str(&p.source()),
         }
     }
 }
@@ -285,6 +524,12 @@ enum Open {
     Code(String),
     /// A footnote definition: its index in `Walker::defs`.
     FootnoteDef(usize, Vec<Block>),
+    /// A table: alignments, header cells, body rows.
+    Table(Vec<Align>, Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>),
+    /// A table's header row, or a body row: its cells.
+    Row(Vec<Vec<Inline>>),
+    /// A table cell.
+    Cell(Vec<Inline>),
     /// A container nested deeper than [`MAX_NESTING`]: its content joins the one around it.
     Flat,
 }
@@ -351,16 +596,20 @@ impl Walker {
                 self.defs.push((label.into_string(), Vec::new()));
                 Open::FootnoteDef(self.defs.len() - 1, Vec::new())
             }
+            Tag::Table(align) => Open::Table(
+                align.into_iter().map(Align::of).collect(),
+                Vec::new(),
+                Vec::new(),
+            ),
+            Tag::TableHead | Tag::TableRow => Open::Row(Vec::new()),
+            Tag::TableCell => Open::Cell(Vec::new()),
             // A paragraph, or a construct not enabled in `options`: keep its text.
             _ => Open::Para(Vec::new()),
         };
         // An item is one level with its list: it is flattened only together with it (a
         // kept list always holds kept items, and a flattened list's items join what is
         // around it).
-        let nests = !matches!(
-            open,
-            Open::Para(_) | Open::Heading(..) | Open::Code(_) | Open::Item(..)
-        );
+        let nests = nests(&open);
         if nests && self.depth >= MAX_NESTING {
             self.stack.push(Open::Flat);
             return;
@@ -376,15 +625,7 @@ impl Walker {
         if !matches!(open, Open::Flat) {
             self.real.pop();
         }
-        if !matches!(
-            open,
-            Open::Flat
-                | Open::Para(_)
-                | Open::Heading(..)
-                | Open::Code(_)
-                | Open::Item(..)
-                | Open::Root(_)
-        ) {
+        if !matches!(open, Open::Flat | Open::Root(_)) && nests(&open) {
             self.depth -= 1;
         }
         match open {
@@ -414,6 +655,41 @@ impl Walker {
                 }
             }
             Open::FootnoteDef(def, blocks) => self.defs[def].1 = blocks,
+            Open::Cell(i) => match self.top() {
+                Some(Open::Row(cells)) => cells.push(i),
+                _ => i.into_iter().for_each(|x| self.inline(x)),
+            },
+            Open::Row(cells) => match self.top() {
+                // The first row of a table is its header.
+                Some(Open::Table(_, head, rows)) => {
+                    if head.is_empty() {
+                        *head = cells;
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+                _ => cells.into_iter().flatten().for_each(|x| self.inline(x)),
+            },
+            Open::Table(align, mut head, mut rows) => {
+                // One cell per column in every row; a header row with no cell still
+                // has its columns.
+                let n = align.len().max(head.len());
+                head.resize(n, Vec::new());
+                for r in &mut rows {
+                    if r.len() > n {
+                        // Not made by pulldown-cmark; kept as text of the last cell.
+                        let extra: Vec<Inline> = r.drain(n..).flatten().collect();
+                        if let Some(last) = r.last_mut() {
+                            last.push(Inline::Text(" ".into()));
+                            last.extend(extra);
+                        }
+                    }
+                    r.resize(n, Vec::new());
+                }
+                let mut align = align;
+                align.resize(n, Align::None);
+                self.block(Block::Table(Table { align, head, rows }));
+            }
             Open::Root(b) => self.push(Open::Root(b)),
         }
     }
@@ -452,6 +728,7 @@ impl Walker {
             | Open::Strike(i)
             | Open::Link(_, i)
             | Open::Image(i)
+            | Open::Cell(i)
             | Open::Item(_, i) => Some(i),
             _ => None,
         }
@@ -559,10 +836,145 @@ impl Walker {
             .map(|((label, _), d)| d.and_then(|d| number[d]).ok_or_else(|| label.clone()))
             .collect();
         resolve_blocks(&mut blocks, &resolved);
+        visit_inlines(&mut blocks, &mut split_placeholders);
         for n in &mut notes.items[first..] {
             resolve_blocks(n, &resolved);
+            visit_inlines(n, &mut split_placeholders);
         }
         blocks
+    }
+}
+
+/// Whether a container counts towards [`MAX_NESTING`]: quotes, lists, emphasis, links,
+/// footnote definitions. A paragraph, heading, code block, list item (one level with
+/// its list) and the parts of a table (whose cells hold inline content only) do not.
+fn nests(open: &Open) -> bool {
+    !matches!(
+        open,
+        Open::Para(_)
+            | Open::Heading(..)
+            | Open::Code(_)
+            | Open::Item(..)
+            | Open::Table(..)
+            | Open::Row(_)
+            | Open::Cell(_)
+    )
+}
+
+/// Every list of inline content in `blocks`, nested ones (inside emphasis, links …)
+/// before the list that holds them.
+pub fn visit_inlines(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    fn inl(is: &mut Vec<Inline>, f: &mut dyn FnMut(&mut Vec<Inline>)) {
+        for i in is.iter_mut() {
+            if let Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Ins(c)
+            | Inline::Del(c)
+            | Inline::Link(_, c) = i
+            {
+                inl(c, f);
+            }
+        }
+        f(is);
+    }
+    for b in blocks {
+        match b {
+            Block::Para(i) | Block::Heading(_, i) => inl(i, f),
+            Block::List(_, items) => items.iter_mut().for_each(|i| visit_inlines(i, f)),
+            Block::Quote(b) => visit_inlines(b, f),
+            Block::Table(t) => t
+                .head
+                .iter_mut()
+                .chain(t.rows.iter_mut().flatten())
+                .for_each(|c| inl(c, f)),
+            Block::Code(_) | Block::Rule => {}
+        }
+    }
+}
+
+/// Replaces each [`Inline::Placeholder`] in `blocks` with what `f` gives for it (left as
+/// it is where `f` gives `None`); `f` is told whether the placeholder is inside a link,
+/// where what replaces it must not be a link again.
+pub fn replace_placeholders(
+    blocks: &mut [Block],
+    f: &mut dyn FnMut(&Placeholder, bool) -> Option<Vec<Inline>>,
+) {
+    fn inl(
+        is: &mut Vec<Inline>,
+        in_link: bool,
+        f: &mut dyn FnMut(&Placeholder, bool) -> Option<Vec<Inline>>,
+    ) {
+        let mut out = Vec::with_capacity(is.len());
+        for mut i in is.drain(..) {
+            match &mut i {
+                Inline::Placeholder(p) => {
+                    if let Some(with) = f(p, in_link) {
+                        out.extend(with);
+                        continue;
+                    }
+                }
+                Inline::Link(_, c) => inl(c, true, f),
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Ins(c)
+                | Inline::Del(c) => inl(c, in_link, f),
+                _ => {}
+            }
+            out.push(i);
+        }
+        *is = out;
+    }
+    for b in blocks {
+        match b {
+            Block::Para(i) | Block::Heading(_, i) => inl(i, false, f),
+            Block::List(_, items) => items.iter_mut().for_each(|i| replace_placeholders(i, f)),
+            Block::Quote(b) => replace_placeholders(b, f),
+            Block::Table(t) => t
+                .head
+                .iter_mut()
+                .chain(t.rows.iter_mut().flatten())
+                .for_each(|c| inl(c, false, f)),
+            Block::Code(_) | Block::Rule => {}
+        }
+    }
+}
+
+/// Joins adjacent text and makes each placeholder of a known kind an
+/// [`Inline::Placeholder`]; one of an unknown kind stays text (`check` reports it).
+fn split_placeholders(is: &mut Vec<Inline>) {
+    let mut out: Vec<Inline> = Vec::with_capacity(is.len());
+    for i in is.drain(..) {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text(prev)), Inline::Text(t)) => prev.push_str(&t),
+            (_, i) => out.push(i),
+        }
+    }
+    for i in out {
+        let Inline::Text(t) = &i else {
+            is.push(i);
+            continue;
+        };
+        let mut at = 0;
+        for s in scan_placeholders(t) {
+            let Some(kind) = PlaceholderKind::from_name(s.kind) else {
+                continue;
+            };
+            if s.range.start > at {
+                is.push(Inline::Text(t[at..s.range.start].to_string()));
+            }
+            is.push(Inline::Placeholder(Placeholder {
+                kind,
+                id: s.id.to_string(),
+            }));
+            at = s.range.end;
+        }
+        if at == 0 {
+            is.push(i);
+        } else if at < t.len() {
+            is.push(Inline::Text(t[at..].to_string()));
+        }
     }
 }
 
@@ -625,6 +1037,11 @@ pub fn unlink_internal(blocks: &mut [Block]) {
             Block::Para(i) | Block::Heading(_, i) => inl(i),
             Block::List(_, items) => items.iter_mut().for_each(|i| unlink_internal(i)),
             Block::Quote(b) => unlink_internal(b),
+            Block::Table(t) => t
+                .head
+                .iter_mut()
+                .chain(t.rows.iter_mut().flatten())
+                .for_each(inl),
             Block::Code(_) | Block::Rule => {}
         }
     }
@@ -638,6 +1055,11 @@ fn resolve_blocks(blocks: &mut [Block], resolved: &[Result<usize, String>]) {
             Block::Para(i) | Block::Heading(_, i) => resolve_inlines(i, resolved),
             Block::List(_, items) => items.iter_mut().for_each(|i| resolve_blocks(i, resolved)),
             Block::Quote(b) => resolve_blocks(b, resolved),
+            Block::Table(t) => t
+                .head
+                .iter_mut()
+                .chain(t.rows.iter_mut().flatten())
+                .for_each(|c| resolve_inlines(c, resolved)),
             Block::Code(_) | Block::Rule => {}
         }
     }
@@ -728,7 +1150,8 @@ mod tests {
         let Block::Para(i) = &b[0] else { panic!() };
         assert!(matches!(&i[0], Inline::Link(Target::Internal(id), _) if id == "sek"));
         assert!(matches!(&i[2], Inline::Link(Target::External(u), _) if u == "https://x.se"));
-        assert_eq!(i[4], Inline::Text("c".into()));
+        // The filtered link's text joins the text before it.
+        assert_eq!(i[3], Inline::Text(" c".into()));
     }
 
     /// Nesting of quotes, lists and inline containers (emphasis, links …).
@@ -738,6 +1161,13 @@ mod tests {
                 Block::Quote(b) => 1 + depth(b),
                 Block::List(_, items) => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
                 Block::Para(i) | Block::Heading(_, i) => inline_depth(i),
+                Block::Table(t) => t
+                    .head
+                    .iter()
+                    .chain(t.rows.iter().flatten())
+                    .map(|c| inline_depth(c))
+                    .max()
+                    .unwrap_or(0),
                 Block::Code(_) | Block::Rule => 0,
             })
             .max()
@@ -770,6 +1200,12 @@ mod tests {
             format!("> {}x", "- ".repeat(30)),
             format!("Se[^1].\n\n[^1]: {}x", "- ".repeat(30)),
             format!("{}x", "> - ".repeat(30)),
+            // Emphasis nested deep inside a table cell.
+            format!(
+                "| a |\n|---|\n| {}x{} |",
+                "*a ".repeat(20_000),
+                "*".repeat(20_000)
+            ),
         ] {
             let (b, notes) = parse(&text);
             for bs in std::iter::once(&b).chain(&notes.items) {
@@ -802,5 +1238,135 @@ mod tests {
         let (b, _) = parse("- ett\n- två *tre*\n\n1. a\n2. b\n");
         assert!(matches!(&b[0], Block::List(None, items) if items.len() == 2));
         assert!(matches!(&b[1], Block::List(Some(1), items) if items.len() == 2));
+    }
+
+    fn table(s: &str) -> Table {
+        let (b, _) = parse(s);
+        match b.into_iter().find(|b| matches!(b, Block::Table(_))) {
+            Some(Block::Table(t)) => t,
+            other => panic!("no table: {other:?}"),
+        }
+    }
+
+    fn cell_text(c: &[Inline]) -> String {
+        let mut s = String::new();
+        collect_inline_plain(c, &mut s);
+        s
+    }
+
+    #[test]
+    fn tables_keep_alignment_empty_cells_and_inline_markdown() {
+        let t = table(
+            "| Nivå | 1 | 2 |\n|:---|:---:|---:|\n| Antal | 0–2 | |\n| Och | | *53,92 %* |\n| Kort |\n",
+        );
+        assert_eq!(t.align, [Align::Left, Align::Center, Align::Right]);
+        let head: Vec<String> = t.head.iter().map(|c| cell_text(c)).collect();
+        assert_eq!(head, ["Nivå", "1", "2"]);
+        assert_eq!(t.rows.len(), 3);
+        assert!(t.rows.iter().all(|r| r.len() == 3), "{:?}", t.rows);
+        assert_eq!(cell_text(&t.rows[0][1]), "0–2");
+        assert!(t.rows[0][2].is_empty());
+        assert!(t.rows[1][1].is_empty());
+        assert!(matches!(&t.rows[1][2][..], [Inline::Emph(_)]));
+        // A short row is padded, not shifted.
+        assert_eq!(cell_text(&t.rows[2][0]), "Kort");
+        assert!(t.rows[2][1].is_empty() && t.rows[2][2].is_empty());
+        // Columns without a colon are the default.
+        assert_eq!(
+            table("| a | b |\n|---|---|\n| 1 | 2 |").align,
+            [Align::None; 2]
+        );
+    }
+
+    #[test]
+    fn a_table_cell_is_text_not_markup() {
+        let t = table(
+            "| <b>x</b> | #read(\"/etc/passwd\") |\n|---|---|\n| [l](javascript:x) | ![bild](/etc/passwd) |",
+        );
+        assert_eq!(cell_text(&t.head[0]), "<b>x</b>");
+        assert_eq!(cell_text(&t.head[1]), "#read(\"/etc/passwd\")");
+        assert_eq!(cell_text(&t.rows[0][0]), "l");
+        assert_eq!(cell_text(&t.rows[0][1]), "bild");
+        assert!(!format!("{t:?}").contains("Link"));
+    }
+
+    #[test]
+    fn placeholders_are_scanned_only_when_well_formed() {
+        let found: Vec<(&str, &str)> = scan_placeholders(
+            "{section: a} {section:b-2}{ section: c} {section: d e} {{ x }} {sektion: f_1 } {a:} {:b} {x: y",
+        )
+        .into_iter()
+        .map(|s| (s.kind, s.id))
+        .collect();
+        assert_eq!(
+            found,
+            [("section", "a"), ("section", "b-2"), ("sektion", "f_1")]
+        );
+        let s = scan_placeholders("se {section: matlada}.");
+        assert_eq!(s[0].range, 3..21);
+    }
+
+    #[test]
+    fn placeholders_in_the_tree_known_kinds_only_not_in_code() {
+        let (b, n) = parse(
+            "Se {section: a_b} och *{section: c}* men `{section: d}` och {sektion: e}.[^1]\n\n```\n{section: g}\n```\n\n[^1]: I noten {section: f}.\n",
+        );
+        let Block::Para(i) = &b[0] else { panic!() };
+        let ph = |id: &str| {
+            Inline::Placeholder(Placeholder {
+                kind: PlaceholderKind::Section,
+                id: id.into(),
+            })
+        };
+        // `_` splits pulldown-cmark's text events; the tree joins them before scanning.
+        assert_eq!(i[0], Inline::Text("Se ".into()));
+        assert_eq!(i[1], ph("a_b"));
+        assert_eq!(i[3], Inline::Emph(vec![ph("c")]));
+        assert_eq!(i[5], Inline::Code("{section: d}".into()));
+        assert_eq!(i[6], Inline::Text(" och {sektion: e}.".into()));
+        assert!(matches!(&n.items[0][0], Block::Para(x) if x.contains(&ph("f"))));
+        assert_eq!(b[1], Block::Code("{section: g}\n".into()));
+        // Every placeholder in the prose, any kind, at its place in the source; none in code.
+        let text = "Se {section: a_b} och `{section: d}`\\\n{sektion: e} \\*x {section: f}";
+        let found: Vec<(String, &str)> = placeholders(text)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.range]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("section".to_string(), "{section: a_b}"),
+                ("sektion".to_string(), "{sektion: e}"),
+                ("section".to_string(), "{section: f}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_replaced_and_never_nest_links() {
+        let (mut b, _) = parse("Se {section: a} och [länk {section: b}](#c).");
+        replace_placeholders(&mut b, &mut |p, in_link| {
+            let text = vec![Inline::Text(format!("1 {}", p.id))];
+            Some(if in_link {
+                text
+            } else {
+                vec![Inline::Link(Target::Internal(p.id.clone()), text)]
+            })
+        });
+        let Block::Para(i) = &b[0] else { panic!() };
+        assert_eq!(
+            i[1],
+            Inline::Link(
+                Target::Internal("a".into()),
+                vec![Inline::Text("1 a".into())]
+            )
+        );
+        let Inline::Link(_, inner) = &i[3] else {
+            panic!("{i:?}")
+        };
+        assert!(
+            !inner.iter().any(|x| matches!(x, Inline::Link(..))),
+            "{inner:?}"
+        );
     }
 }

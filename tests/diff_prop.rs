@@ -1,6 +1,8 @@
 //! Properties of `diff` over generated versions: a version compared with itself has no
 //! change; an id on one side only is new or repealed; swapping the sides swaps new and
-//! repealed, and keeps the number of changed and moved items.
+//! repealed, and keeps the number of changed and moved items; turning section numbers
+//! on or off changes no section. Bodies hold tables (empty cells included) and
+//! `{section: …}` placeholders.
 
 use proptest::prelude::*;
 use styrdok::diff::{Element, Kind, Side};
@@ -22,6 +24,8 @@ const WORDS: &[&str] = &[
     "*särskilda skäl*",
     "2023-07-01",
     "Dnr 3.1.1-70/2022",
+    "{section: a}",
+    "{section: x}",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -30,6 +34,30 @@ fn text() -> impl Strategy<Value = String> {
         s.push('.');
         s
     })
+}
+
+/// A table of 1–3 columns and 1–3 rows; a cell may be empty.
+fn table() -> impl Strategy<Value = String> {
+    (1usize..4, 1usize..4).prop_flat_map(|(cols, rows)| {
+        prop::collection::vec(
+            prop::collection::vec(prop::option::of(prop::sample::select(WORDS)), cols),
+            rows + 1,
+        )
+        .prop_map(move |cells| {
+            let row = |r: &Vec<Option<&str>>| {
+                let c: Vec<&str> = r.iter().map(|c| c.unwrap_or("")).collect();
+                format!("| {} |\n", c.join(" | "))
+            };
+            let mut t = row(&cells[0]);
+            t.push_str(&format!("|{}\n", ":---:|".repeat(cols)));
+            cells[1..].iter().for_each(|r| t.push_str(&row(r)));
+            t
+        })
+    })
+}
+
+fn block() -> impl Strategy<Value = String> {
+    prop_oneof![3 => text(), 1 => table()]
 }
 
 #[derive(Debug, Clone)]
@@ -47,7 +75,7 @@ fn sections() -> impl Strategy<Value = Vec<Sec>> {
         (
             Just(ids),
             prop::collection::vec(text(), n),
-            prop::collection::vec(prop::collection::vec(text(), 1..3), n),
+            prop::collection::vec(prop::collection::vec(block(), 1..3), n),
             prop::collection::vec(prop::sample::subsequence(vec!["x", "y", "z"], 0..=2), n),
             prop::collection::vec(text(), 3),
         )
@@ -88,12 +116,23 @@ fn criteria() -> impl Strategy<Value = Vec<(&'static str, String)>> {
 }
 
 fn q(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    )
 }
 
-fn version(label: &str, from: &str, secs: &[Sec], crit: &[(&str, String)]) -> String {
+fn version(
+    label: &str,
+    from: &str,
+    secs: &[Sec],
+    crit: &[(&str, String)],
+    numbered: bool,
+) -> String {
     let mut y = format!(
-        "kind: riktlinje\nversion: \"{label}\"\ntitle: T\nissued: {from}\npublisher: P\ncontact: C\ndecided_by: N\ndecision_date: {from}\nvalid_from: {from}\nsections:\n"
+        "kind: riktlinje\nversion: \"{label}\"\ntitle: T\nissued: {from}\npublisher: P\ncontact: C\ndecided_by: N\ndecision_date: {from}\nvalid_from: {from}\nnumbered: {numbered}\nsections:\n"
     );
     if secs.is_empty() {
         y.push_str("  - id: tom\n    heading: Tom\n");
@@ -152,11 +191,12 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn diff_properties(s1 in sections(), s2 in sections(), c1 in criteria(), c2 in criteria()) {
+    fn diff_properties(s1 in sections(), s2 in sections(), c1 in criteria(), c2 in criteria(), n1: bool, n2: bool) {
         let tree = MemoryTree::new("policy")
             .with("facts.yaml", "facts:\n  - id: ok\n    type: bool\n    question: Ok?\n    source: person\n")
-            .with("d/1.yaml", version("1", "2024-01-01", &s1, &c1))
-            .with("d/2.yaml", version("2", "2025-01-01", &s2, &c2));
+            .with("d/1.yaml", version("1", "2024-01-01", &s1, &c1, n1))
+            .with("d/2.yaml", version("2", "2025-01-01", &s2, &c2, n2))
+            .with("d/3.yaml", version("3", "2026-01-01", &s1, &c1, !n1));
         let (policy, diags) = styrdok::load::load(&tree);
         prop_assert!(!diags.has_errors(), "{:?}", diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>());
         let doc = policy.document("d").unwrap();
@@ -192,5 +232,11 @@ proptest! {
         let [bn, bc, br, bm] = back.counts();
         prop_assert_eq!((n, r), (br, bn));
         prop_assert_eq!((c, m), (bc, bm));
+        // The same text with its sections numbered, or no longer: one change of the
+        // cover, none of a section, though every heading and reference prints anew.
+        let v3 = doc.version("3").unwrap();
+        let d = styrdok::diff::diff(side(v1), side(v3));
+        prop_assert!(d.changes.iter().all(|c| c.element == Element::Metadata), "{:?}", d.changes.iter().map(|c| c.place.clone()).collect::<Vec<_>>());
+        prop_assert!(d.changes.iter().any(|c| c.id == "numbered"));
     }
 }

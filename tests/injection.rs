@@ -19,6 +19,15 @@ const LITERALS: &[&str] = &[
     "Kriteriet #read(\"/etc/passwd\") <script>x</script> {{ x }} $y$ @z <w>.",
     "Fotnot #read(\"/etc/passwd\").",
     "Notis #read(\"/etc/passwd\") och <img src=x onerror=alert(1)>.",
+    // A table's cells, and a heading printed by a `{section: …}` placeholder.
+    "Rubrik #read(\"/etc/passwd\")",
+    "<script>cell()</script>",
+    "{{ cell }}",
+    "$x$ @cell <cell>",
+    "#panic(\"cell\")",
+    "]; #eval(\"3\")",
+    "#eval(\"4\")",
+    "#link(\"https://x.example\")[Andra] <andra>",
 ];
 
 #[test]
@@ -110,6 +119,10 @@ fn the_typst_source_holds_user_text_only_in_string_literals() {
         "<label>",
         "{{",
         "{%",
+        "x.example",
+        "@cell",
+        "cell()",
+        "<cell>",
     ] {
         assert!(
             !code.contains(needle),

@@ -29,6 +29,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
             version_ids(v, &mut d);
             refs::check_version(policy, v, &mut d);
             refs::footnotes(policy, v, &mut d);
+            refs::placeholders(policy, v, &mut d);
             text::check_version(policy, v, &mut d);
             rules::check_version(policy, &scope, v, &mut d);
             extent::check_version(policy, v, &mut d);

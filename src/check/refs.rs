@@ -418,6 +418,45 @@ pub(super) fn footnotes(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     }
 }
 
+/// Placeholders `{kind: id}` in the Markdown prose: the kind must be known and the id
+/// must name something of that kind in the same version.
+pub(super) fn placeholders(policy: &Policy, v: &Version, d: &mut Diagnostics) {
+    use crate::model::PlaceholderKind;
+    for t in crate::check::text::markdown_texts(v) {
+        for f in markdown::placeholders(&t.value) {
+            let span = text_span(policy, t, f.range.start, f.range.len());
+            let written = format!("{{{}: {}}}", f.kind, f.id);
+            let Some(kind) = PlaceholderKind::from_name(&f.kind) else {
+                let kinds: Vec<&str> = PlaceholderKind::ALL.iter().map(|k| k.name()).collect();
+                let known = format!("the kinds of placeholder are {}", crate::diag::list(&kinds));
+                let hint = match did_you_mean(&f.kind, kinds.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`? {known}"),
+                    None => known,
+                };
+                d.push(
+                    Diagnostic::error(
+                        "unknown-reference",
+                        span,
+                        format!("unknown kind of placeholder `{}` in `{written}`", f.kind),
+                    )
+                    .with_hint(hint),
+                );
+                continue;
+            };
+            if policy.placeholder(v, kind, &f.id).is_none() {
+                let known = policy.placeholder_ids(v, kind);
+                unknown(
+                    d,
+                    span,
+                    (kind.what(), &format!(" in `{written}`")),
+                    &f.id,
+                    &known,
+                );
+            }
+        }
+    }
+}
+
 /// Internal links `[text](#id)` must name a section or a printed criterion of the
 /// same version.
 fn links(policy: &Policy, t: &Text, anchors: &[&str], criteria: &[&str], d: &mut Diagnostics) {

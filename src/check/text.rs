@@ -50,6 +50,30 @@ pub fn texts(v: &Version) -> Vec<&Text> {
     out
 }
 
+/// Every piece of Markdown prose in a version (where placeholders are resolved): the
+/// notice, text blocks, paragraph parts and passages, criteria, duties, procedure steps
+/// and guidance. Titles, headings and names are plain text.
+pub fn markdown_texts(v: &Version) -> Vec<&Text> {
+    let mut out: Vec<&Text> = v.notice.iter().collect();
+    for (_, s) in v.sections_flat() {
+        for b in &s.body {
+            match b {
+                Block::Text(t) => out.push(t),
+                Block::Paragraph(parts) => out.extend(parts.iter().filter_map(|p| match p {
+                    Part::Text(t) | Part::Passage { text: t, .. } => Some(t),
+                    Part::Ref(_) => None,
+                })),
+                Block::Criteria(_) | Block::Guidance(_) => {}
+            }
+        }
+    }
+    out.extend(v.criteria.iter().map(|c| &c.text));
+    out.extend(v.duties.iter().map(|c| &c.text));
+    out.extend(v.procedure.iter().map(|c| &c.text));
+    out.extend(v.guidance.iter().map(|c| &c.text));
+    out
+}
+
 pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     for t in texts(v) {
         legal_references(policy, t, v.valid_from.value, d);
@@ -57,6 +81,116 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         words(policy, t, d);
     }
     titles(v, d);
+    if v.numbered {
+        let numbered: Vec<(String, &str)> = v
+            .sections_flat()
+            .into_iter()
+            .zip(v.section_numbers())
+            .filter_map(|((_, s), n)| Some((n?, s.heading.value.as_str())))
+            .collect();
+        for t in markdown_texts(v) {
+            section_mentions(policy, &numbered, t, d);
+        }
+    }
+}
+
+/// The byte length of the start of `rest` that reads as `heading`: the same letters in
+/// any case, any run of white space for a space, and no letter or digit right after.
+fn reads_as(rest: &str, heading: &str) -> Option<usize> {
+    let mut r = rest.char_indices().peekable();
+    let mut h = heading.split_whitespace().peekable();
+    let mut end = 0;
+    while let Some(word) = h.next() {
+        for hc in word.chars().flat_map(char::to_lowercase) {
+            let (i, c) = r.next()?;
+            let mut lc = c.to_lowercase();
+            if lc.next() != Some(hc) || lc.next().is_some() {
+                return None;
+            }
+            end = i + c.len_utf8();
+        }
+        if h.peek().is_some() {
+            if !r.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                return None;
+            }
+            while r.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+        }
+    }
+    match r.peek() {
+        Some((_, c)) if c.is_alphanumeric() => None,
+        _ => Some(end),
+    }
+}
+
+/// `avsnitt 4.6 Matlåda` in a numbered version: the number and the heading written after
+/// it must be the same section's. A source defect is reported, never corrected: the
+/// number names another heading (or no section), and a section with the heading has
+/// another number.
+fn section_mentions(policy: &Policy, numbered: &[(String, &str)], t: &Text, d: &mut Diagnostics) {
+    let s = &t.value;
+    for (start, end) in find_words(s, "avsnitt") {
+        let after = &s[end..];
+        let gap = after.len() - after.trim_start().len();
+        if gap == 0 {
+            continue;
+        }
+        let at = end + gap;
+        // The number: digits, with `.` between groups; a `.` after it ends a top-level one.
+        let bytes = s.as_bytes();
+        let mut j = at;
+        while j < s.len()
+            && (bytes[j].is_ascii_digit()
+                || (bytes[j] == b'.' && j + 1 < s.len() && bytes[j + 1].is_ascii_digit() && j > at))
+        {
+            j += 1;
+        }
+        if j == at || !bytes[at].is_ascii_digit() {
+            continue;
+        }
+        let number = &s[at..j];
+        if j < s.len() && bytes[j] == b'.' {
+            j += 1;
+        }
+        if s[j..].chars().next().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let rest_at = j + (s[j..].len() - s[j..].trim_start().len());
+        let rest = &s[rest_at..];
+        let named = numbered.iter().find(|(n, _)| n == number);
+        // The longest heading written after the number.
+        let follows = numbered
+            .iter()
+            .filter_map(|(n, h)| reads_as(rest, h).map(|len| (len, n, *h)))
+            .max_by_key(|(len, _, _)| *len);
+        if let (Some((_, h)), Some(_)) = (named, follows) {
+            if reads_as(rest, h).is_some() {
+                continue;
+            }
+        }
+        let (message, stop) = match (named, follows) {
+            (Some(_), None) => continue,
+            (Some((_, h)), Some((len, m, other))) => (
+                format!("avsnitt {number} heter \"{h}\"; \"{other}\" är avsnitt {m}"),
+                rest_at + len,
+            ),
+            (None, Some((len, m, other))) => (
+                format!("det finns inget avsnitt {number}; \"{other}\" är avsnitt {m}"),
+                rest_at + len,
+            ),
+            (None, None) => (
+                format!("det finns inget avsnitt {number}"),
+                at + number.len(),
+            ),
+        };
+        d.push(
+            Diagnostic::warning(
+                "section-reference",
+                text_span(policy, t, start, stop - start),
+                message,
+            )
+            .with_hint("the adopted text is kept as it is; in the next version write `{section: <id>}`, which prints the section's number and heading"),
+        );
+    }
 }
 
 /// Checks the glossary against itself: a synonym must not also be a preferred term.

@@ -6,7 +6,7 @@
 //! id: a change to the criterion is reported at the criterion, not again in every
 //! section that places it.
 
-use crate::markdown::{self, Block, Footnotes, Inline, Target};
+use crate::markdown::{self, Block, Footnotes, Inline, Placeholder, Table, Target};
 use crate::model::{self, Policy, Version};
 use crate::words::{self, Kind, Seg, Token, style};
 
@@ -15,6 +15,8 @@ const MAX_NOTE_DEPTH: usize = markdown::MAX_FOOTNOTE_DEPTH;
 
 /// Walks the prose tree into tokens.
 struct Walk<'a> {
+    /// The policy and version a placeholder's text is read from (`None`: shown as written).
+    names: Option<(&'a Policy, &'a Version)>,
     out: Vec<Token>,
     /// White space is due before the next token.
     space: bool,
@@ -131,6 +133,46 @@ impl Walk<'_> {
                     self.push(Token::word("]", false));
                 }
                 Inline::SoftBreak | Inline::HardBreak => self.soft_break(),
+                Inline::Placeholder(p) => self.placeholder(p),
+            }
+        }
+    }
+
+    /// A placeholder is one opaque token compared by kind and id, like `{ref: id}`: what
+    /// it prints (a section's number and heading) is derived, so a renumbering or a new
+    /// heading is reported at the section, not at every reference to it.
+    fn placeholder(&mut self, p: &Placeholder) {
+        let text = self
+            .names
+            .and_then(|(policy, v)| policy.placeholder(v, p.kind, &p.id))
+            .map_or_else(|| p.source(), |r| r.text);
+        let space = self.space || self.pending.ends_with(char::is_whitespace);
+        self.flush();
+        self.out.push(Token {
+            text,
+            space,
+            style: 0,
+            link: None,
+            kind: Kind::Opaque(format!("{}:{}", p.kind.name(), p.id)),
+        });
+        self.space = false;
+    }
+
+    /// A table, row by row: each row a paragraph whose cells each start with a `|` token,
+    /// so that a changed cell is a changed word and an emptied cell leaves its `|`.
+    fn table(&mut self, t: &Table, para_ends: bool) {
+        for row in std::iter::once(&t.head).chain(&t.rows) {
+            for (k, cell) in row.iter().enumerate() {
+                self.push(Token::word("|", k > 0));
+                self.space = true;
+                self.inlines(cell, 0, None);
+                self.flush();
+            }
+            self.push(Token::word("|", true));
+            if para_ends {
+                self.brk();
+            } else {
+                self.soft_break();
             }
         }
     }
@@ -144,6 +186,7 @@ impl Walk<'_> {
                 Block::Quote(b) => self.blocks_inline(b),
                 Block::Code(c) => self.text(c, style::CODE, None),
                 Block::Rule => {}
+                Block::Table(t) => self.table(t, false),
             }
             self.soft_break();
         }
@@ -183,6 +226,7 @@ impl Walk<'_> {
                     self.push(Token::word("—", false));
                     self.brk();
                 }
+                Block::Table(t) => self.table(t, true),
             }
         }
     }
@@ -223,8 +267,9 @@ impl Walk<'_> {
     }
 }
 
-fn walk(notes: &Footnotes) -> Walk<'_> {
+fn walk<'a>(notes: &'a Footnotes, names: Option<(&'a Policy, &'a Version)>) -> Walk<'a> {
     Walk {
+        names,
         out: Vec::new(),
         space: false,
         notes,
@@ -240,7 +285,7 @@ fn walk(notes: &Footnotes) -> Walk<'_> {
 pub fn inline(text: &str) -> Vec<Token> {
     let mut notes = Footnotes::default();
     let i = markdown::inline(text, &mut notes);
-    let mut w = walk(&notes);
+    let mut w = walk(&notes, None);
     w.inlines(&i, 0, None);
     w.finish()
 }
@@ -249,7 +294,7 @@ pub fn inline(text: &str) -> Vec<Token> {
 pub fn blocks(text: &str) -> Vec<Token> {
     let mut notes = Footnotes::default();
     let b = markdown::blocks(text, &mut notes);
-    let mut w = walk(&notes);
+    let mut w = walk(&notes, None);
     w.blocks(&b);
     w.finish()
 }
@@ -311,7 +356,7 @@ pub fn section(policy: &Policy, v: &Version, body: &[model::Block]) -> Vec<Token
             ),
         })
         .collect();
-    let mut w = walk(&notes);
+    let mut w = walk(&notes, Some((policy, v)));
     for p in &parsed {
         match p {
             Parsed::Blocks(b) => w.blocks(b),

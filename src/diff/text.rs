@@ -117,6 +117,14 @@ impl<'p> Builder<'p> {
             ),
             ("replaces", "Ersätter", replaces(a), replaces(b)),
             ("applies_to", "Tillämpar", applies(a), applies(b)),
+            // Section numbers are derived: turning them on or off is one change here,
+            // never a changed heading in every section.
+            (
+                "numbered",
+                "Numrerade avsnitt",
+                Some(if a.numbered { "ja" } else { "nej" }.into()),
+                Some(if b.numbered { "ja" } else { "nej" }.into()),
+            ),
         ];
         for (key, label, o, n) in rows {
             let f = Field::value(key, label, o.as_deref(), n.as_deref());

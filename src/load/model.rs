@@ -155,6 +155,7 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     });
     let notice = m.optional::<Text>("notice", d);
     let notes = m.optional::<Text>("notes", d);
+    let numbered = m.flag("numbered", d);
     let sections = m.list::<Section>("sections", d);
     let criteria = m.list::<Criterion>("criteria", d);
     let interventions = m.list::<Intervention>("interventions", d);
@@ -198,6 +199,7 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         applies_to,
         notice,
         notes,
+        numbered,
         sections,
         criteria,
         interventions,

@@ -182,6 +182,9 @@ pub struct Version {
     pub applies_to: Option<AppliesTo>,
     /// A notice printed on the first page (e.g. that the document is an example).
     pub notice: Option<Text>,
+    /// Whether headings carry numbers (`1.`, `2.1`, `2.6.1`; `numbered: true`), as
+    /// Swedish municipal guidelines number them; front sections are never numbered.
+    pub numbered: bool,
     /// Editorial notes for maintainers; never published.
     pub notes: Option<Text>,
     /// The text, as nested sections.
@@ -247,6 +250,62 @@ impl Version {
         let mut out = Vec::new();
         walk(&mut out, &self.sections, 1);
         out
+    }
+
+    /// The number of every section, in the order of [`Version::sections_flat`]: `Some("2.6.1")`
+    /// for a numbered section, `None` for a front section (and its subsections) and for
+    /// every section of a version that is not `numbered`. Top-level sections count `1`,
+    /// `2` …, each level below restarts at 1 under its parent.
+    pub fn section_numbers(&self) -> Vec<Option<String>> {
+        let flat = self.sections_flat();
+        let mut out = Vec::with_capacity(flat.len());
+        // Counters per level (index 0 = level 1); the front section being walked, by level.
+        let mut counters: Vec<u32> = Vec::new();
+        let mut front_at: Option<usize> = None;
+        for (level, s) in flat {
+            if front_at.is_some_and(|l| level <= l) {
+                front_at = None;
+            }
+            if s.front && front_at.is_none() {
+                front_at = Some(level);
+            }
+            if !self.numbered || front_at.is_some() {
+                out.push(None);
+                continue;
+            }
+            counters.resize(level, 0);
+            counters[level - 1] += 1;
+            let n: Vec<String> = counters.iter().map(u32::to_string).collect();
+            out.push(Some(n.join(".")));
+        }
+        out
+    }
+
+    /// The number of one section (see [`Version::section_numbers`]): `Some("4.5")`, or
+    /// `None` when the version is not numbered, the section is front matter, or no
+    /// section has this id.
+    pub fn section_number(&self, id: &str) -> Option<String> {
+        if !self.numbered {
+            return None;
+        }
+        self.sections_flat()
+            .into_iter()
+            .zip(self.section_numbers())
+            .find(|((_, s), _)| s.id.value == id)
+            .and_then(|(_, n)| n)
+    }
+
+    /// A section's heading as a cross-reference prints it: `4.5 Matlåda` in a numbered
+    /// version, `Matlåda` otherwise; `None` when no section has this id.
+    pub fn section_title(&self, id: &str) -> Option<String> {
+        let (_, s) = self
+            .sections_flat()
+            .into_iter()
+            .find(|(_, s)| s.id.value == id)?;
+        Some(match self.section_number(id) {
+            Some(n) => format!("{n} {}", s.heading.value),
+            None => s.heading.value.clone(),
+        })
     }
 
     /// The section whose body lists the criteria of `intervention`.

@@ -5,6 +5,7 @@ mod catalog;
 mod document;
 mod extent;
 mod id;
+mod placeholder;
 
 pub use catalog::{
     Appeal, AppealRoute, EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES,
@@ -20,6 +21,7 @@ pub use extent::{
     RoundingDirection, is_money_unit, parse_decimal,
 };
 pub use id::{is_path_safe, is_slug};
+pub use placeholder::{PlaceholderKind, Resolved};
 
 use crate::source::{Sources, Spanned};
 

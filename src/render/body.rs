@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::markdown::{self, Block, Footnotes, Inline};
+use crate::markdown::{self, Block, Footnotes, Inline, Placeholder, Target};
 use crate::model::{self, Policy, Version};
 
 /// One piece of a section body.
@@ -60,6 +60,26 @@ pub struct Reference {
     pub guidance: Option<Vec<Block>>,
 }
 
+/// What a placeholder prints in the document: its text (`4.5 Matlåda`), as a link to
+/// what it names where it names an element of the document and is not inside a link
+/// already; `None` (printed as written) when it names nothing, which `check` reports.
+fn placeholder(
+    policy: &Policy,
+    v: &Version,
+    p: &Placeholder,
+    in_link: bool,
+) -> Option<Vec<Inline>> {
+    let r = policy.placeholder(v, p.kind, &p.id)?;
+    let text = vec![Inline::Text(r.text)];
+    Some(match r.anchor {
+        // Only a well-formed id becomes a link target (the writers print it as a label).
+        Some(a) if !in_link && model::is_slug(&a, true) => {
+            vec![Inline::Link(Target::Internal(a), text)]
+        }
+        _ => text,
+    })
+}
+
 /// Resolves bodies across one document, keeping anchors unique and footnotes numbered.
 pub struct Resolver<'a> {
     policy: &'a Policy,
@@ -88,14 +108,33 @@ impl<'a> Resolver<'a> {
         self.used.insert(id.to_string()).then(|| id.to_string())
     }
 
-    /// Inline Markdown, with footnotes joining the document's.
+    /// Inline Markdown, with footnotes joining the document's and placeholders resolved.
     pub fn inline(&mut self, text: &str) -> Vec<Inline> {
-        markdown::inline(text, &mut self.notes)
+        let first = self.notes.items.len();
+        let mut i = vec![Block::Para(markdown::inline(text, &mut self.notes))];
+        self.resolve(&mut i, first);
+        match i.pop() {
+            Some(Block::Para(i)) => i,
+            _ => Vec::new(),
+        }
     }
 
-    /// Block Markdown, with footnotes joining the document's.
+    /// Block Markdown, with footnotes joining the document's and placeholders resolved.
     pub fn blocks(&mut self, text: &str) -> Vec<Block> {
-        markdown::blocks(text, &mut self.notes)
+        let first = self.notes.items.len();
+        let mut b = markdown::blocks(text, &mut self.notes);
+        self.resolve(&mut b, first);
+        b
+    }
+
+    /// Resolves the placeholders of `blocks` and of the footnotes from `first` on.
+    fn resolve(&mut self, blocks: &mut [Block], first: usize) {
+        let (policy, version) = (self.policy, self.version);
+        let mut f = |p: &Placeholder, in_link: bool| placeholder(policy, version, p, in_link);
+        markdown::replace_placeholders(blocks, &mut f);
+        for n in &mut self.notes.items[first..] {
+            markdown::replace_placeholders(n, &mut f);
+        }
     }
 
     /// Resolves one section's body.

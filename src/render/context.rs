@@ -173,6 +173,9 @@ pub struct DocumentMeta {
     pub pdf: bool,
     /// File name of the HTML page.
     pub html_file: String,
+    /// Whether the version numbers its sections (`numbered: true`; see
+    /// [`SectionContext::number`]).
+    pub numbered: bool,
 }
 
 /// Another version of the document, with its page.
@@ -281,8 +284,14 @@ pub struct SectionContext {
     pub id: String,
     /// 1 for a top-level section.
     pub level: usize,
-    /// The heading, plain text.
+    /// The heading, plain text, without its number.
     pub heading: String,
+    /// Its number in a version with `numbered: true`, `4.5` or `4` (no trailing dot);
+    /// `None` for a front section and in a version that is not numbered.
+    pub number: Option<String>,
+    /// The number as the heading prints it: `4.` for a top-level section, `4.5` below
+    /// (Swedish municipal style); `None` when `number` is.
+    pub number_label: Option<String>,
     /// Printed before the table of contents.
     pub front: bool,
     /// Where the section is written, `file:line:column` (for messages and comments).
@@ -363,13 +372,23 @@ pub fn document(
     for &k in &order {
         bodies[k] = w.pieces(&pieces[k]);
     }
+    let numbers = v.section_numbers();
     let sections = flat
         .into_iter()
         .zip(bodies)
-        .map(|((level, s, front), body)| SectionContext {
+        .zip(numbers)
+        .map(|(((level, s, front), body), number)| SectionContext {
             id: s.id.value.clone(),
             level,
             heading: s.heading.value.clone(),
+            number_label: number.as_ref().map(|n| {
+                if level == 1 {
+                    format!("{n}.")
+                } else {
+                    n.clone()
+                }
+            }),
+            number,
             front,
             source: policy.sources.locate(s.id.span),
             body,
@@ -445,6 +464,7 @@ pub fn document(
                 Backend::Typst => true,
             },
             html_file: format!("{base}.html"),
+            numbered: v.numbered,
         },
         sections,
         footnotes,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::{Block, Inline, Target};
+use crate::markdown::{Align, Block, Inline, Table, Target};
 use crate::render::body::{Piece, Reference};
 
 /// Escapes text for HTML element content and double-quoted attribute values.
@@ -84,8 +84,59 @@ impl Writer {
                     out.push_str("</code></pre>\n");
                 }
                 Block::Rule => out.push_str("<hr>\n"),
+                Block::Table(t) => self.table(t, out),
             }
         }
+    }
+
+    /// A table inside a container that scrolls sideways on a narrow screen (focusable,
+    /// so a keyboard can scroll it, and named, as a region, after its columns).
+    fn table(&mut self, t: &Table, out: &mut String) {
+        if t.align.is_empty() {
+            return;
+        }
+        let mut columns: Vec<String> = t
+            .head
+            .iter()
+            .map(|c| {
+                let mut s = String::new();
+                crate::markdown::collect_inline_plain(c, &mut s);
+                s.trim().to_string()
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        if columns.len() > 8 {
+            columns.truncate(8);
+            columns.push("…".into());
+        }
+        let name = if columns.is_empty() {
+            "Tabell".to_string()
+        } else {
+            format!("Tabell: {}", columns.join(", "))
+        };
+        out.push_str("<div class=\"tabell\" role=\"region\" tabindex=\"0\" aria-label=\"");
+        escape(&name, out);
+        out.push_str("\">\n<table>\n<thead>\n<tr>");
+        for (k, c) in t.head.iter().enumerate() {
+            out.push_str("<th scope=\"col\"");
+            cell_class(t.align.get(k), c, out);
+            out.push('>');
+            self.inlines(c, out);
+            out.push_str("</th>");
+        }
+        out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in &t.rows {
+            out.push_str("<tr>");
+            for (k, c) in row.iter().enumerate() {
+                out.push_str("<td");
+                cell_class(t.align.get(k), c, out);
+                out.push('>');
+                self.inlines(c, out);
+                out.push_str("</td>");
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
     }
 
     /// A list item of one paragraph is written without `<p>`, as a tight list.
@@ -150,6 +201,8 @@ impl Writer {
                 }
                 Inline::SoftBreak => out.push(' '),
                 Inline::HardBreak => out.push_str("<br>"),
+                // Resolved by `render::body`; one that is not prints as written.
+                Inline::Placeholder(p) => escape(&p.source(), out),
             }
         }
     }
@@ -235,6 +288,27 @@ impl Writer {
     }
 }
 
+/// Cells of at most this many characters never wrap (`kort`): `0–2`, `7 %`, `53,92 %`
+/// stay whole on a phone, where a table is scrolled sideways rather than squeezed.
+const SHORT_CELL: usize = 12;
+
+/// ` class="…"` of a cell: its column's alignment (none for the default, left) and
+/// `kort` for a short cell.
+fn cell_class(a: Option<&Align>, cell: &[Inline], out: &mut String) {
+    let mut text = String::new();
+    crate::markdown::collect_inline_plain(cell, &mut text);
+    let short = !text.trim().is_empty() && text.trim().chars().count() <= SHORT_CELL;
+    let align = match a {
+        Some(Align::Center) => Some("centrerad"),
+        Some(Align::Right) => Some("hogerstalld"),
+        Some(Align::Left | Align::None) | None => None,
+    };
+    let classes: Vec<&str> = align.into_iter().chain(short.then_some("kort")).collect();
+    if !classes.is_empty() {
+        let _ = write!(out, " class=\"{}\"", classes.join(" "));
+    }
+}
+
 /// Writes prose blocks with a fresh [`Writer`].
 pub fn blocks(bs: &[Block], out: &mut String) {
     Writer::new().blocks(bs, out);
@@ -257,6 +331,23 @@ mod tests {
             out,
             "<p>a &lt;b onclick=&quot;x()&quot;&gt;b&lt;/b&gt; {{ x }} {% if %} &amp; <a href=\"https://a.se/?a=1&amp;b=2\">l</a></p>\n\
              <p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        );
+    }
+
+    #[test]
+    fn tables_have_column_headers_and_scroll_in_a_named_region() {
+        let mut notes = crate::markdown::Footnotes::default();
+        let b = crate::markdown::blocks(
+            "| Nivå \"x\" | 1 |\n|---|:-:|\n| <b>Antal beviljade timmar per månad</b> | |",
+            &mut notes,
+        );
+        let mut out = String::new();
+        blocks(&b, &mut out);
+        assert_eq!(
+            out,
+            "<div class=\"tabell\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell: Nivå &quot;x&quot;, 1\">\n\
+             <table>\n<thead>\n<tr><th scope=\"col\" class=\"kort\">Nivå &quot;x&quot;</th><th scope=\"col\" class=\"centrerad kort\">1</th></tr>\n</thead>\n\
+             <tbody>\n<tr><td>&lt;b&gt;Antal beviljade timmar per månad&lt;/b&gt;</td><td class=\"centrerad\"></td></tr>\n</tbody>\n</table>\n</div>\n"
         );
     }
 }

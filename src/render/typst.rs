@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::{Block, Footnotes, Inline, Target};
+use crate::markdown::{Align, Block, Footnotes, Inline, Table, Target};
 use crate::render::body::{Piece, Reference};
 
 /// A Typst string literal, `"…"`, holding exactly `s`.
@@ -126,8 +126,51 @@ impl<'a> Writer<'a> {
                     out.push(')');
                 }
                 Block::Rule => out.push_str("#line(length: 100%)"),
+                Block::Table(t) => self.table(t, out),
             }
         }
+    }
+
+    /// A table: `#table(columns: n, align: (…), table.header(…), …)`. The header row is
+    /// `table.header`, which Typst tags as TH cells (scope column) in the PDF/UA-1
+    /// output; the body cells are TD. The look comes from the template's `set table`.
+    fn table(&mut self, t: &Table, out: &mut String) {
+        if t.align.is_empty() {
+            return;
+        }
+        let _ = write!(out, "#table(columns: {}, align: (", t.align.len());
+        for (k, a) in t.align.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(match a {
+                Align::None | Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
+            });
+        }
+        // A one-element array needs its trailing comma.
+        if t.align.len() == 1 {
+            out.push(',');
+        }
+        out.push_str("), table.header(");
+        for (k, c) in t.head.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push('[');
+            self.inlines(c, out);
+            out.push(']');
+        }
+        out.push(')');
+        for row in &t.rows {
+            for c in row {
+                out.push_str(", [");
+                self.inlines(c, out);
+                out.push(']');
+            }
+        }
+        out.push(')');
     }
 
     /// Writes inline prose.
@@ -162,6 +205,8 @@ impl<'a> Writer<'a> {
                 Inline::Footnote(n) => self.footnote(*n, out),
                 Inline::SoftBreak => out.push_str("#\" \";"),
                 Inline::HardBreak => out.push_str("#linebreak();"),
+                // Resolved by `render::body`; one that is not prints as written.
+                Inline::Placeholder(p) => text(&p.source(), out),
             }
         }
     }
@@ -301,6 +346,25 @@ mod tests {
         assert_eq!(
             out,
             "#\"A\";#footnote[#\"X\";#footnote[#\"Y.\";]<fotnot.2>#\".\";]<fotnot.1>#\" B\";#footnote(<fotnot.2>);#\".\";"
+        );
+    }
+
+    /// A table: the header row in `table.header`, one alignment per column (a lone one
+    /// with the comma that makes it an array), empty cells as empty content, cell text
+    /// as string literals.
+    #[test]
+    fn tables_are_tables_with_a_header() {
+        let mut notes = Footnotes::default();
+        let b = crate::markdown::blocks(
+            "| Nivå | #x |\n|:--|--:|\n| $a$ | |\n\n| En |\n|:-:|\n| b |",
+            &mut notes,
+        );
+        let mut out = String::new();
+        blocks(&b, &notes, &mut out);
+        assert_eq!(
+            out,
+            "#table(columns: 2, align: (left, right), table.header([#\"Nivå\";], [#\"#x\";]), [#\"$a$\";], [])\n\n\
+             #table(columns: 1, align: (center,), table.header([#\"En\";]), [#\"b\";])"
         );
     }
 }
