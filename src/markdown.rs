@@ -461,6 +461,43 @@ pub fn plain(text: &str) -> String {
     out
 }
 
+/// [`plain`] with each placeholder replaced by what it stands for in version `v`
+/// (`{param: maxavgift_andel}` → `0,5392`, `{section: matlada}` → `4.5 Matlåda`); a
+/// placeholder that names nothing stays as written. For explanations, drafts and the
+/// terminal, which print a guideline's sentence as text.
+pub fn plain_in(policy: &crate::model::Policy, v: &crate::model::Version, text: &str) -> String {
+    fn walk(
+        policy: &crate::model::Policy,
+        v: &crate::model::Version,
+        inlines: &[Inline],
+        out: &mut String,
+    ) {
+        for i in inlines {
+            match i {
+                Inline::Placeholder(p) => match policy.placeholder(v, p.kind, &p.id) {
+                    Some(r) => out.push_str(&r.text),
+                    None => out.push_str(&p.source()),
+                },
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Ins(c)
+                | Inline::Del(c)
+                | Inline::Link(_, c) => walk(policy, v, c, out),
+                other => collect_inline_plain(std::slice::from_ref(other), out),
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(
+        policy,
+        v,
+        &inline(text, &mut Footnotes::default()),
+        &mut out,
+    );
+    out
+}
+
 fn plain_of(b: &Block) -> Vec<Inline> {
     let mut s = String::new();
     collect_plain(std::slice::from_ref(b), &mut s);

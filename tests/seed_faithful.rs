@@ -279,7 +279,7 @@ fn the_title_page_is_transcribed() {
         ("Dnr:", v.dnr.as_ref().unwrap().value.clone()),
         ("Utgivningsdatum:", v.issued.value.to_string()),
         ("Utgivare:", v.publisher.value.clone()),
-        ("Kontaktperson:", v.contact.value.clone()),
+        ("Kontaktperson:", v.contact.as_ref().unwrap().value.clone()),
     ] {
         assert!(
             head.contains(&format!("{label} {value}")),

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use crate::check::text::text_span;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
-use crate::model::{Amount, FactType, LevelTable, ParamData, Policy, Quantifier, Version};
+use crate::model::{Amount, FactType, LevelTable, Number, ParamData, Policy, Quantifier, Version};
 use crate::rules::amount::{self, Formula, FormulaScope, Operand};
 use crate::rules::{Program, Scope};
 
@@ -516,5 +516,287 @@ fn fact_unit(fact: &str) -> &'static str {
         " dagar"
     } else {
         ""
+    }
+}
+
+/// A number a sentence states with its unit: `30 timmar`, `18 - 64 år`, `fem
+/// kalenderdagar`, `25 %`. Each value of a range is listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stated {
+    /// The values (two for a range).
+    pub values: Vec<Number>,
+    /// The unit, reduced to its base (`timmar`, `dagar`, `månader`, `år`, `kr`, `procent`).
+    pub unit: &'static str,
+    /// Byte range in the text, from the first digit to the end of the unit.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Swedish number words a guideline writes instead of digits.
+const NUMBER_WORDS: [(&str, i128); 17] = [
+    ("en", 1),
+    ("ett", 1),
+    ("två", 2),
+    ("tre", 3),
+    ("fyra", 4),
+    ("fem", 5),
+    ("sex", 6),
+    ("sju", 7),
+    ("åtta", 8),
+    ("nio", 9),
+    ("tio", 10),
+    ("elva", 11),
+    ("tolv", 12),
+    ("femton", 15),
+    ("tjugo", 20),
+    ("trettio", 30),
+    ("sextio", 60),
+];
+
+/// The base of a unit as written after a number or in a parameter's `unit`
+/// (`timmar/mån` → `timmar`, `kalenderdagar` → `dagar`, `%` → `procent`); `None` for
+/// a word that is no unit (`basbelopp`, `personer`).
+pub fn unit_base(word: &str) -> Option<&'static str> {
+    let w = word.trim().to_lowercase();
+    let w = w.split(['/', ' ']).next().unwrap_or("");
+    Some(match w {
+        "timme" | "timmar" | "timmen" | "tim" | "h" => "timmar",
+        "dag" | "dagar" | "dagen" | "kalenderdag" | "kalenderdagar" | "dygn" => "dagar",
+        "vecka" | "veckor" => "veckor",
+        "månad" | "månader" | "mån" => "månader",
+        "år" => "år",
+        "kr" | "kronor" | "krona" => "kr",
+        "%" | "procent" => "procent",
+        _ => return None,
+    })
+}
+
+/// Every number with a unit that `text` states outside placeholders.
+pub fn stated_numbers(text: &str) -> Vec<Stated> {
+    let skip: Vec<std::ops::Range<usize>> = crate::markdown::scan_placeholders(text)
+        .into_iter()
+        .map(|s| s.range)
+        .collect();
+    // Words with their byte ranges; digit groups `58 800` and decimals `0,5` joined.
+    let mut words: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut i = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if c.is_alphanumeric() || c == '%' {
+            let mut j = i;
+            let digits = c.is_ascii_digit();
+            while j < chars.len() {
+                let ch = chars[j].1;
+                let joins_group = digits
+                    && matches!(ch, ' ' | '\u{a0}' | ',')
+                    && chars.get(j + 1).is_some_and(|x| x.1.is_ascii_digit())
+                    && (ch == ','
+                        || chars[j + 1..]
+                            .iter()
+                            .take_while(|x| x.1.is_ascii_digit())
+                            .count()
+                            == 3);
+                if (digits && ch.is_ascii_digit())
+                    || (!digits && (ch.is_alphanumeric()))
+                    || joins_group
+                    || (c == '%' && j == i)
+                {
+                    j += 1;
+                    if c == '%' {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            let end = chars.get(j).map_or(text.len(), |x| x.0);
+            words.push((text[at..end].to_string(), at..end));
+            i = j.max(i + 1);
+        } else {
+            if matches!(c, '-' | '–') {
+                words.push((c.to_string(), at..at + c.len_utf8()));
+            }
+            i += 1;
+        }
+    }
+    let number = |w: &str| -> Option<Number> {
+        if w.chars().next()?.is_ascii_digit() {
+            let compact: String = w.chars().filter(|c| !matches!(c, ' ' | '\u{a0}')).collect();
+            crate::model::parse_decimal(&compact)
+        } else {
+            let lw = w.to_lowercase();
+            NUMBER_WORDS
+                .iter()
+                .find(|(x, _)| *x == lw)
+                .map(|(_, n)| Number::from_integer(*n))
+        }
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        let (w, r) = &words[k];
+        if skip.iter().any(|s| s.contains(&r.start)) {
+            k += 1;
+            continue;
+        }
+        let Some(first) = number(w) else {
+            k += 1;
+            continue;
+        };
+        let digits = w.starts_with(|c: char| c.is_ascii_digit());
+        let mut values = vec![first];
+        let mut next = k + 1;
+        // A range: `18 - 64`, `18–64`, `2–3`.
+        if let (Some((dash, _)), Some((second, _))) = (words.get(next), words.get(next + 1)) {
+            if (dash == "-" || dash == "–") && second.starts_with(|c: char| c.is_ascii_digit()) {
+                if let Some(n) = number(second) {
+                    values.push(n);
+                    next += 2;
+                }
+            }
+        }
+        let Some((unit_word, ur)) = words.get(next) else {
+            break;
+        };
+        // A number word counts only right before its unit; digits too.
+        match unit_base(unit_word) {
+            Some(unit) if digits || values.len() == 1 => {
+                out.push(Stated {
+                    values,
+                    unit,
+                    range: r.start..ur.end,
+                });
+                k = next + 1;
+            }
+            _ => k += 1,
+        }
+    }
+    out
+}
+
+/// Warns where a criterion's own sentence states a number with a unit that differs from
+/// every value, within the version's validity, of the parameters with that unit its rule
+/// reads (`överstigande 30 timmar` while the rule reads 25 timmar); and where a prose
+/// placeholder prints a parameter whose value changes within the version's validity (the
+/// document prints the value in force when the version takes effect).
+pub fn numbers_in_sentences(
+    policy: &Policy,
+    v: &Version,
+    programs: &[Option<Program>],
+    d: &mut Diagnostics,
+) {
+    if v.incomplete {
+        return;
+    }
+    let until = v.valid_until.as_ref().map(|u| u.value);
+    let overlaps = |x: &crate::model::ParamValue| {
+        until.is_none_or(|u| x.from.value <= u)
+            && x.until
+                .as_ref()
+                .is_none_or(|e| e.value >= v.valid_from.value)
+    };
+    for (c, program) in v.criteria.iter().zip(programs) {
+        let Some(program) = program else { continue };
+        let mut by_unit: Vec<(&'static str, Vec<Number>, &crate::model::Parameter)> = Vec::new();
+        for &slot in program.params_read() {
+            let p = &policy.parameters[slot];
+            let Some(unit) = p.unit.as_ref().and_then(|u| unit_base(&u.value)) else {
+                continue;
+            };
+            let mut vals = Vec::new();
+            for x in p.values.iter().filter(|x| overlaps(x)) {
+                match &x.value.value {
+                    ParamData::Integer(i) => vals.push(Number::from_integer(i128::from(*i))),
+                    ParamData::Number(n) => vals.push(*n),
+                    ParamData::Range { min, max } => {
+                        vals.push(Number::from_integer(i128::from(*min)));
+                        if let Some(m) = max {
+                            vals.push(Number::from_integer(i128::from(*m)));
+                        }
+                    }
+                }
+            }
+            by_unit.push((unit, vals, p));
+        }
+        for s in stated_numbers(&c.text.value) {
+            let same: Vec<&(&str, Vec<Number>, &crate::model::Parameter)> =
+                by_unit.iter().filter(|(u, _, _)| *u == s.unit).collect();
+            if same.is_empty() {
+                continue;
+            }
+            for value in &s.values {
+                if same.iter().any(|(_, vals, _)| vals.contains(value)) {
+                    continue;
+                }
+                let params: Vec<String> = same
+                    .iter()
+                    .map(|(_, _, p)| {
+                        let shown: Vec<String> = p
+                            .values
+                            .iter()
+                            .filter(|x| overlaps(x))
+                            .map(|x| {
+                                crate::sv::param_value(
+                                    &x.value.value,
+                                    p.unit.as_ref().map(|u| u.value.as_str()),
+                                )
+                                .replace('\u{a0}', " ")
+                            })
+                            .collect();
+                        format!("`{}` = {}", p.id.value, shown.join(", "))
+                    })
+                    .collect();
+                let span = text_span(policy, &c.text, s.range.start, s.range.len());
+                let mut diag = Diagnostic::warning(
+                    "number-differs",
+                    span,
+                    format!(
+                        "criterion `{}` says {} but its rule reads {}",
+                        c.id.value,
+                        &c.text.value[s.range.clone()],
+                        params.join(" and ")
+                    ),
+                )
+                .with_hint("the sentence and the rule must say the same; write the number once with `{param: …}` in the sentence");
+                if let Some((_, _, p)) = same.first() {
+                    diag = diag.with_related(p.id.span, "the parameter");
+                }
+                d.push(diag);
+                break;
+            }
+        }
+    }
+    // A placeholder prints the value in force when the version takes effect.
+    for t in crate::check::text::markdown_texts(v) {
+        for f in crate::markdown::placeholders(&t.value) {
+            if f.kind != "param" && f.kind != "number" {
+                continue;
+            }
+            let Some(p) = policy.parameter(&f.id) else {
+                continue;
+            };
+            let later: Vec<&crate::model::ParamValue> = p
+                .values
+                .iter()
+                .filter(|x| {
+                    x.from.value > v.valid_from.value && until.is_none_or(|u| x.from.value <= u)
+                })
+                .collect();
+            if let Some(first) = later.first() {
+                let span = text_span(policy, t, f.range.start, f.range.len());
+                d.push(
+                    Diagnostic::warning(
+                        "param-changes",
+                        span,
+                        format!(
+                            "`{}` prints the value of `{}` on {}, but the parameter changes on {} while version `{}` is in force",
+                            f.kind, p.id.value, v.valid_from.value, first.from.value, v.version.value
+                        ),
+                    )
+                    .with_related(first.from.span, "the later value")
+                    .with_hint("the published text shows one value: cite a number that the version itself fixes, or adopt a new version when it changes"),
+                );
+            }
+        }
     }
 }

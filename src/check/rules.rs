@@ -149,6 +149,7 @@ pub fn compile_version(
 
 pub(super) fn check_version(policy: &Policy, scope: &Scope<'_>, v: &Version, d: &mut Diagnostics) {
     let compiled = compile_version(policy, scope, v, d);
+    super::extent::numbers_in_sentences(policy, v, &compiled.criteria, d);
     // A parameter without a value is reported once per version, at the first rule reading it.
     let mut gaps: Vec<usize> = Vec::new();
     for (c, program) in v.criteria.iter().zip(&compiled.criteria) {

@@ -82,8 +82,44 @@ impl<'p> Builder<'p> {
             (
                 "contact",
                 "Kontaktperson",
-                Some(a.contact.value.clone()),
-                Some(b.contact.value.clone()),
+                text(&a.contact),
+                text(&b.contact),
+            ),
+            (
+                "applies_for",
+                "Dokumentet gäller för",
+                text(&a.applies_for),
+                text(&b.applies_for),
+            ),
+            (
+                "revision_by",
+                "För revidering ansvarar",
+                text(&a.revision_by),
+                text(&b.revision_by),
+            ),
+            (
+                "follow_up_by",
+                "För uppföljning ansvarar",
+                text(&a.follow_up_by),
+                text(&b.follow_up_by),
+            ),
+            (
+                "related_documents",
+                "Relaterade dokument",
+                (!a.related_documents.is_empty()).then(|| {
+                    a.related_documents
+                        .iter()
+                        .map(|t| t.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }),
+                (!b.related_documents.is_empty()).then(|| {
+                    b.related_documents
+                        .iter()
+                        .map(|t| t.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }),
             ),
             (
                 "document_owner",

@@ -236,7 +236,7 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
                 "criteria": criteria,
                 "period": period,
                 "period_individual": i.duration.as_ref().is_some_and(|d| d.individual),
-                "groups": groups_json(v, r),
+                "groups": groups_json(policy, v, r),
                 "extent": r.extent.as_ref().map(|x| extent_json(engine, case, e, x)),
                 "duties": duties,
                 "missing": intervention_missing(engine, case, e, r).iter().map(missing_json).collect::<Vec<_>>(),
@@ -267,12 +267,17 @@ pub fn json(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Value {
 /// Each group of the intervention: its id, quantifier, sentence, result, members (ids
 /// of criteria and groups) and the guideline's words of the members that met it.
 #[allow(clippy::items_after_statements)] // the helper reads best beside its one caller
-fn groups_json(v: &crate::eval::CompiledVersion<'_>, r: &InterventionResult) -> Vec<Value> {
+fn groups_json(
+    policy: &crate::model::Policy,
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &InterventionResult,
+) -> Vec<Value> {
     use crate::eval::extent::CMember;
     let ci = &v.interventions[r.index];
     let groups = crate::eval::extent::groups_of(&ci.intervention.members);
     let mut out = Vec::new();
     fn walk(
+        policy: &crate::model::Policy,
         v: &crate::eval::CompiledVersion<'_>,
         r: &InterventionResult,
         groups: &[&crate::model::Group],
@@ -302,13 +307,13 @@ fn groups_json(v: &crate::eval::CompiledVersion<'_>, r: &InterventionResult) -> 
                     "text": group.text.as_ref().map(|t| &t.value),
                     "result": tri_code(result),
                     "members": ids,
-                    "met_by": if result == Tri::True { met_alternatives(v, r, inner) } else { Vec::new() },
+                    "met_by": if result == Tri::True { met_alternatives(policy, v, r, inner) } else { Vec::new() },
                 }));
-                walk(v, r, groups, inner, out);
+                walk(policy, v, r, groups, inner, out);
             }
         }
     }
-    walk(v, r, &groups, &ci.members, &mut out);
+    walk(policy, v, r, &groups, &ci.members, &mut out);
     out
 }
 
@@ -409,11 +414,11 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                     s,
                     "  Särskilda skäl anges i ärendet, men riktlinjen medger ingen förlängning av denna insats."
                 );
-                write_period(&mut s, r, i, v, case);
+                write_period(&mut s, engine.policy, r, i, v, case);
                 write_extent(&mut s, engine, case, e, r);
             }
             Outcome::Beviljas => {
-                write_period(&mut s, r, i, v, case);
+                write_period(&mut s, engine.policy, r, i, v, case);
                 write_extent(&mut s, engine, case, e, r);
             }
             Outcome::Avslag => {
@@ -426,8 +431,11 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                         } else {
                             ""
                         };
-                        let _ =
-                            writeln!(s, "    – {}{note}", crate::markdown::plain(&d.text.value));
+                        let _ = writeln!(
+                            s,
+                            "    – {}{note}",
+                            crate::markdown::plain_in(engine.policy, v.version, &d.text.value)
+                        );
                     }
                 }
             }
@@ -455,6 +463,7 @@ fn write_members(
 ) {
     use crate::eval::extent::CMember;
     let v = e.version;
+    let policy = engine.policy;
     let groups = crate::eval::extent::groups_of(&v.interventions[r.index].intervention.members);
     let pad = "  ".repeat(depth);
     for m in members {
@@ -468,12 +477,12 @@ fn write_members(
                 let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
                 let sentence = groups.get(*g).and_then(|x| x.text.as_ref()).map_or_else(
                     || format!("{} av följande:", capitalize(&q.swedish())),
-                    |t| crate::markdown::plain(&t.value),
+                    |t| crate::markdown::plain_in(engine.policy, v.version, &t.value),
                 );
                 let _ = writeln!(s, "{pad}{} {sentence}", mark(result));
                 write_members(s, engine, case, e, r, inner, depth + 1);
                 if result == Tri::True && !matches!(q, crate::model::Quantifier::All) {
-                    let met: Vec<String> = met_alternatives(v, r, inner)
+                    let met: Vec<String> = met_alternatives(policy, v, r, inner)
                         .into_iter()
                         .map(|t| format!("”{t}”"))
                         .collect();
@@ -491,6 +500,7 @@ fn write_members(
 /// The guideline's words of the members that are met, in order (a met group by its
 /// sentence, or its met members).
 pub fn met_alternatives(
+    policy: &crate::model::Policy,
     v: &crate::eval::CompiledVersion<'_>,
     r: &InterventionResult,
     members: &[crate::eval::extent::CMember],
@@ -502,15 +512,17 @@ pub fn met_alternatives(
         match m {
             CMember::Criterion(k) => {
                 if let Some(cr) = r.criteria.get(*k).filter(|c| c.result == Tri::True) {
-                    out.push(crate::markdown::plain(
+                    out.push(crate::markdown::plain_in(
+                        policy,
+                        v.version,
                         &v.criteria[cr.index].criterion.text.value,
                     ));
                 }
             }
             CMember::Group(g, _, inner) if r.groups.get(*g) == Some(&Tri::True) => {
                 match groups.get(*g).and_then(|x| x.text.as_ref()) {
-                    Some(t) => out.push(crate::markdown::plain(&t.value)),
-                    None => out.extend(met_alternatives(v, r, inner)),
+                    Some(t) => out.push(crate::markdown::plain_in(policy, v.version, &t.value)),
+                    None => out.extend(met_alternatives(policy, v, r, inner)),
                 }
             }
             CMember::Group(..) => {}
@@ -542,7 +554,7 @@ fn write_criterion(
         s,
         "{pad}{} {}",
         mark(cr.result),
-        crate::markdown::plain(&c.criterion.text.value)
+        crate::markdown::plain_in(engine.policy, v.version, &c.criterion.text.value)
     );
     let mut read = Vec::new();
     for &slot in c.program.facts_read() {
@@ -692,6 +704,7 @@ pub fn level_sentence(
 /// The granted period, in Swedish, with the guideline's sentence on it.
 fn write_period(
     s: &mut String,
+    policy: &crate::model::Policy,
     r: &InterventionResult,
     i: &crate::model::Intervention,
     v: &crate::eval::CompiledVersion<'_>,
@@ -700,7 +713,10 @@ fn write_period(
     let basis = |d: &crate::model::Duration| -> Option<String> {
         let b = d.basis.as_ref()?;
         match v.version.passage(&b.value) {
-            Some(t) => Some(format!("”{}”", crate::markdown::plain(&t.value))),
+            Some(t) => Some(format!(
+                "”{}”",
+                crate::markdown::plain_in(policy, v.version, &t.value)
+            )),
             None => v
                 .version
                 .sections_flat()

@@ -136,13 +136,17 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     let dnr = m.optional::<Text>("dnr", d);
     let issued = m.required("issued", d);
     let publisher = m.required::<Text>("publisher", d);
-    let contact = m.required::<Text>("contact", d);
+    let contact = m.optional::<Text>("contact", d);
     let decided_by = m.optional::<Text>("decided_by", d);
     let decision_date = m.optional("decision_date", d);
     let valid_from = m.required("valid_from", d);
     let valid_until = m.node("valid_until").and_then(|n| valid_until(n, d));
     let replaces = m.node("replaces").and_then(|n| replaces(n, d));
     let document_owner = m.optional::<Text>("document_owner", d);
+    let applies_for = m.optional::<Text>("applies_for", d);
+    let revision_by = m.optional::<Text>("revision_by", d);
+    let follow_up_by = m.optional::<Text>("follow_up_by", d);
+    let related_documents = m.list::<Text>("related_documents", d);
     let applies_to = m.node("applies_to").filter(|n| !n.is_null()).and_then(|n| {
         let mut a = MapReader::new(n, "`applies_to`", d)?;
         let document = slug(&mut a, "document", d);
@@ -175,7 +179,6 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         || title.is_none()
         || issued.is_none()
         || publisher.is_none()
-        || contact.is_none()
         || valid_from.is_none();
     let epoch = Spanned::new(jiff::civil::date(1970, 1, 1), span);
     Some(Version {
@@ -189,13 +192,17 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         dnr,
         issued: issued.unwrap_or_else(|| epoch.clone()),
         publisher: text(publisher),
-        contact: text(contact),
+        contact,
         decided_by,
         decision_date,
         valid_from: valid_from.unwrap_or(epoch),
         valid_until,
         replaces,
         document_owner,
+        applies_for,
+        revision_by,
+        follow_up_by,
+        related_documents,
         applies_to,
         notice,
         notes,

@@ -163,8 +163,8 @@ pub struct Version {
     pub issued: Spanned<Date>,
     /// Utgivare.
     pub publisher: Text,
-    /// Kontaktperson.
-    pub contact: Text,
+    /// Kontaktperson; `None` when the source names none (the cover then prints none).
+    pub contact: Option<Text>,
     /// Beslutad av.
     pub decided_by: Option<Text>,
     /// Beslutsdatum.
@@ -178,6 +178,14 @@ pub struct Version {
     pub replaces: Option<Replaces>,
     /// Dokumentansvarig: who answers for the document, a role or unit.
     pub document_owner: Option<Text>,
+    /// *Dokumentet gäller för*: whom the document binds, e.g. a board.
+    pub applies_for: Option<Text>,
+    /// *För revidering av dokumentet ansvarar*.
+    pub revision_by: Option<Text>,
+    /// *För uppföljning av dokumentet ansvarar*.
+    pub follow_up_by: Option<Text>,
+    /// *Relaterade dokument*, as the cover lists them (empty when it lists none).
+    pub related_documents: Vec<Text>,
     /// For an anvisning: the riktlinje it applies.
     pub applies_to: Option<AppliesTo>,
     /// A notice printed on the first page (e.g. that the document is an example).

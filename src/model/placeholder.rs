@@ -14,16 +14,28 @@ pub enum PlaceholderKind {
     /// `{section: <section-id>}`: a section of the same version, printed as its number
     /// and heading (`4.5 Matlåda`) in a numbered version, its heading otherwise.
     Section,
+    /// `{param: <parameter-id>}`: a parameter's value in force when the version takes
+    /// effect, with its unit, Swedish style (`58 800 kr`, `0,5392`, `18–64 år`, `7 %`).
+    Param,
+    /// `{number: <parameter-id>}`: the same value without its unit (`0–2`, `28`), for a
+    /// table cell or where the text writes the unit in words (`28 procent`).
+    Number,
 }
 
 impl PlaceholderKind {
     /// Every kind, in the order hints list them.
-    pub const ALL: &'static [PlaceholderKind] = &[PlaceholderKind::Section];
+    pub const ALL: &'static [PlaceholderKind] = &[
+        PlaceholderKind::Section,
+        PlaceholderKind::Param,
+        PlaceholderKind::Number,
+    ];
 
     /// The kind as written before the colon: `section`.
     pub fn name(self) -> &'static str {
         match self {
             PlaceholderKind::Section => "section",
+            PlaceholderKind::Param => "param",
+            PlaceholderKind::Number => "number",
         }
     }
 
@@ -36,6 +48,7 @@ impl PlaceholderKind {
     pub fn what(self) -> &'static str {
         match self {
             PlaceholderKind::Section => "section",
+            PlaceholderKind::Param | PlaceholderKind::Number => "parameter",
         }
     }
 }
@@ -59,6 +72,18 @@ impl Policy {
                 text,
                 anchor: Some(id.to_string()),
             }),
+            PlaceholderKind::Param | PlaceholderKind::Number => {
+                let p = self.parameter(id)?;
+                let value = p.value_on(v.valid_from.value)?;
+                let unit = match kind {
+                    PlaceholderKind::Param => p.unit.as_ref().map(|u| u.value.as_str()),
+                    _ => None,
+                };
+                Some(Resolved {
+                    text: crate::sv::param_value(&value.value.value, unit),
+                    anchor: None,
+                })
+            }
         }
     }
 
@@ -69,6 +94,12 @@ impl Policy {
                 .sections_flat()
                 .into_iter()
                 .map(|(_, s)| s.id.value.as_str())
+                .collect(),
+            PlaceholderKind::Param | PlaceholderKind::Number => self
+                .parameters
+                .iter()
+                .filter(|p| p.value_on(v.valid_from.value).is_some())
+                .map(|p| p.id.value.as_str())
                 .collect(),
         }
     }

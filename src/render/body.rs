@@ -45,6 +45,9 @@ pub struct Item {
     pub anchor: String,
     /// The criterion's own id, on the first list item that shows it.
     pub first_anchor: Option<String>,
+    /// For a group of criteria (*något av följande*): its members, printed as a list
+    /// under the group's sentence; empty for a criterion.
+    pub children: Vec<Item>,
 }
 
 /// A quoted criterion with how it is investigated.
@@ -147,19 +150,10 @@ impl<'a> Resolver<'a> {
             model::Block::Text(t) => Piece::Prose(self.blocks(&t.value)),
             model::Block::Criteria(i) => {
                 let v = self.version;
-                let ids: Vec<String> = v
-                    .intervention(&i.value)
-                    .map(|x| x.criteria.iter().map(|c| c.value.clone()).collect())
-                    .unwrap_or_default();
-                let items = ids
-                    .iter()
-                    .filter_map(|c| v.criterion(c))
-                    .map(|c| Item {
-                        text: self.inline(&c.text.value),
-                        anchor: format!("{}.{}", i.value, c.id.value),
-                        first_anchor: self.first(&c.id.value),
-                    })
-                    .collect();
+                let items = match v.intervention(&i.value) {
+                    Some(x) => self.items(&i.value, &x.members),
+                    None => Vec::new(),
+                };
                 Piece::Criteria {
                     intervention: i.value.clone(),
                     items,
@@ -171,6 +165,41 @@ impl<'a> Resolver<'a> {
             }
             model::Block::Guidance(i) => Piece::Guidance(self.guidance(&i.value)),
         }
+    }
+
+    /// The list items of an intervention's members: a criterion is its sentence; a
+    /// group with a sentence is that sentence with its members under it; a group without
+    /// one (its members are placed in the text elsewhere) lists its members in line.
+    fn items(&mut self, intervention: &str, members: &[model::Member]) -> Vec<Item> {
+        let v = self.version;
+        let mut out = Vec::new();
+        for m in members {
+            match m {
+                model::Member::Criterion(id) => {
+                    if let Some(c) = v.criterion(&id.value) {
+                        out.push(Item {
+                            text: self.inline(&c.text.value),
+                            anchor: format!("{intervention}.{}", c.id.value),
+                            first_anchor: self.first(&c.id.value),
+                            children: Vec::new(),
+                        });
+                    }
+                }
+                model::Member::Group(g) => {
+                    let children = self.items(intervention, &g.members);
+                    match &g.text {
+                        Some(t) => out.push(Item {
+                            text: self.inline(&t.value),
+                            anchor: format!("{intervention}.{}", g.id.value),
+                            first_anchor: self.first(&g.id.value),
+                            children,
+                        }),
+                        None => out.extend(children),
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn part(&mut self, p: &model::Part) -> PartOut {

@@ -138,8 +138,8 @@ pub struct DocumentMeta {
     pub issued: String,
     /// Utgivare.
     pub publisher: String,
-    /// Kontaktperson.
-    pub contact: String,
+    /// Kontaktperson, when the source names one.
+    pub contact: Option<String>,
     /// Beslutad av.
     pub decided_by: Option<String>,
     /// Beslutsdatum.
@@ -159,6 +159,14 @@ pub struct DocumentMeta {
     pub replaced_by: Option<VersionLink>,
     /// Dokumentansvarig.
     pub document_owner: Option<String>,
+    /// Dokumentet gäller för.
+    pub applies_for: Option<String>,
+    /// För revidering av dokumentet ansvarar.
+    pub revision_by: Option<String>,
+    /// För uppföljning av dokumentet ansvarar.
+    pub follow_up_by: Option<String>,
+    /// Relaterade dokument (empty: none listed).
+    pub related_documents: Vec<String>,
     /// Where the version stands on the build's date (pages only; `None` without a date).
     pub status: Option<StatusContext>,
     /// The first-page notice, pre-rendered (use `| safe`).
@@ -437,7 +445,15 @@ pub fn document(
             dnr: v.dnr.as_ref().map(|s| s.value.clone()),
             issued: v.issued.value.to_string(),
             publisher: v.publisher.value.clone(),
-            contact: v.contact.value.clone(),
+            contact: v.contact.as_ref().map(|c| c.value.clone()),
+            applies_for: v.applies_for.as_ref().map(|c| c.value.clone()),
+            revision_by: v.revision_by.as_ref().map(|c| c.value.clone()),
+            follow_up_by: v.follow_up_by.as_ref().map(|c| c.value.clone()),
+            related_documents: v
+                .related_documents
+                .iter()
+                .map(|c| c.value.clone())
+                .collect(),
             decided_by: v.decided_by.as_ref().map(|s| s.value.clone()),
             decision_date: v.decision_date.as_ref().map(|d| d.value.to_string()),
             valid_from: v.valid_from.value.to_string(),

@@ -149,6 +149,24 @@ impl Writer {
     }
 
     /// Writes inline prose.
+    /// The items of a criteria list, a group's members as a nested list under its
+    /// sentence.
+    fn criteria_items(&mut self, items: &[crate::render::body::Item], out: &mut String) {
+        for it in items {
+            let _ = write!(out, "<li id=\"{}\">", escaped(&it.anchor));
+            if let Some(first) = &it.first_anchor {
+                let _ = write!(out, "<span id=\"{}\"></span>", escaped(first));
+            }
+            self.inlines(&it.text, out);
+            if !it.children.is_empty() {
+                out.push_str("\n<ul class=\"kriterier-grupp\">\n");
+                self.criteria_items(&it.children, out);
+                out.push_str("</ul>");
+            }
+            out.push_str("</li>\n");
+        }
+    }
+
     pub fn inlines(&mut self, is: &[Inline], out: &mut String) {
         for i in is {
             match i {
@@ -249,14 +267,7 @@ impl Writer {
                         "<ul class=\"kriterier\" data-insats=\"{}\">",
                         escaped(intervention)
                     );
-                    for it in items {
-                        let _ = write!(out, "<li id=\"{}\">", escaped(&it.anchor));
-                        if let Some(first) = &it.first_anchor {
-                            let _ = write!(out, "<span id=\"{}\"></span>", escaped(first));
-                        }
-                        self.inlines(&it.text, out);
-                        out.push_str("</li>\n");
-                    }
+                    self.criteria_items(items, out);
                     out.push_str("</ul>\n");
                 }
                 Piece::Guidance(items) => {

@@ -174,6 +174,27 @@ impl<'a> Writer<'a> {
     }
 
     /// Writes inline prose.
+    /// The items of a criteria list as content arguments, `[a], [b]`; a group is its
+    /// sentence with its members as a nested `kriteriegrupp(..)` list.
+    fn criteria_items(&mut self, items: &[crate::render::body::Item], out: &mut String) {
+        for (j, it) in items.iter().enumerate() {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            out.push('[');
+            self.inlines(&it.text, out);
+            if let Some(first) = &it.first_anchor {
+                let _ = write!(out, "#metadata(none)<{first}>");
+            }
+            if !it.children.is_empty() {
+                out.push_str("#kriteriegrupp(");
+                self.criteria_items(&it.children, out);
+                out.push(')');
+            }
+            out.push(']');
+        }
+    }
+
     pub fn inlines(&mut self, is: &[Inline], out: &mut String) {
         for i in is {
             match i {
@@ -257,17 +278,7 @@ impl<'a> Writer<'a> {
                 }
                 Piece::Criteria { items, .. } => {
                     out.push_str("#kriterier(");
-                    for (j, it) in items.iter().enumerate() {
-                        if j > 0 {
-                            out.push_str(", ");
-                        }
-                        out.push('[');
-                        self.inlines(&it.text, out);
-                        if let Some(first) = &it.first_anchor {
-                            let _ = write!(out, "#metadata(none)<{first}>");
-                        }
-                        out.push(']');
-                    }
+                    self.criteria_items(items, out);
                     out.push(')');
                 }
                 Piece::Guidance(items) => {
