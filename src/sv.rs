@@ -165,6 +165,7 @@ pub fn param_value(data: &ParamData, unit: Option<&str>) -> String {
         ParamData::Number(n) => with_unit(n, unit),
         ParamData::Range { min, max } => {
             let range = match max {
+                Some(max) if max == min => format!("{min}"),
                 Some(max) => format!("{min}–{max}"),
                 None => format!("{min}–"),
             };

@@ -194,7 +194,7 @@ fn html_only_needs_no_typst() {
     );
     // index.html; per version HTML, .typ, criteria.json; a case schema where cases can be
     // tried (not the anvisning); the redline of 2023-07 against 2022-05 (HTML, .typ).
-    assert_eq!(listed.len(), 1 + 3 * 4 + 3 + 2, "{listed:?}");
+    assert_eq!(listed.len(), 1 + 3 * 5 + 4 + 2, "{listed:?}");
     // No page links to a PDF that is not there.
     for f in listed
         .iter()

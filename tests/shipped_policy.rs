@@ -33,7 +33,14 @@ fn shipped_policy_has_no_errors_and_reports_the_seed_defects() {
             ("misspelling", "specialistpsykiatrik"),
         ]
     };
-    let mut expected: Vec<(&str, &str)> = Vec::new();
+    // Botkyrka's fees guideline: its cross-reference "avsnitt 4.6 Matlåda" (twice; 4.6 is
+    // "Leverans av matlåda som insats", Matlåda is 4.5) and its levels table, which places
+    // no one at 6 or 7 days of dagverksamhet a week.
+    let mut expected: Vec<(&str, &str)> = vec![
+        ("section-reference", "avsnitt 4.6 Matlåda"),
+        ("section-reference", "avsnitt 4.6 Matlåda"),
+        ("level-gap", "avgiftsniva_4_dagar"),
+    ];
     expected.extend(defects("\"2022-05\""));
     let mut revision = defects("\"2023-07\"").to_vec();
     // The 2023 revision holds tills vidare, past the day SoL (2001:453) ended
@@ -50,5 +57,5 @@ fn shipped_policy_has_no_errors_and_reports_the_seed_defects() {
     expected.push(("law-ended", "4 kap. 2 § SoL"));
     let got: Vec<(&str, &str)> = warnings.iter().map(|(c, s)| (*c, s.as_str())).collect();
     assert_eq!(got, expected);
-    assert_eq!(policy.documents.len(), 3);
+    assert_eq!(policy.documents.len(), 4);
 }

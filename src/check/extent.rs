@@ -495,7 +495,7 @@ fn check_table(policy: &Policy, v: &Version, t: &LevelTable, d: &mut Diagnostics
                                 "level-gap",
                                 last.3,
                                 format!(
-                                    "no level of `{}` holds `{}` exactly {}{unit}: the highest level, {}, ends at {m}{upto} (on {date})",
+                                    "no level of `{}` holds `{}` exactly {}{unit}: the last level this fact places anyone in, {}, ends at {m}{upto} (on {date})",
                                     t.id.value, f.value, m + 1, last.2.level.value
                                 ),
                             )

@@ -223,15 +223,20 @@ pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         if let Some(c) = &i.continues {
             resolve(d, c, "intervention", &interventions);
         }
-        for basis in i
-            .duration
-            .as_ref()
-            .and_then(|x| x.basis.as_ref())
-            .into_iter()
-            .chain(&i.extension)
-        {
+        if let Some(basis) = i.duration.as_ref().and_then(|x| x.basis.as_ref()) {
+            // A period is stated in a passage, or (a fees guideline) by a whole section.
+            let mut known = passages.clone();
+            known.extend(
+                v.sections_flat()
+                    .into_iter()
+                    .map(|(_, s)| s.id.value.as_str()),
+            );
+            resolve(d, basis, "passage or section", &known);
+        }
+        if let Some(basis) = &i.extension {
             resolve(d, basis, "passage", &passages);
         }
+
         let all_referenced = i
             .criteria
             .iter()

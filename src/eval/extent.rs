@@ -362,7 +362,7 @@ fn show_operand(e: &Values<'_>, op: Operand) -> String {
             match e.value(op) {
                 Some(_) => {
                     let raw = e.case.facts[s].unwrap_or_default();
-                    crate::eval::case::display(f, raw)
+                    format!("{} {}", f.id.value, crate::eval::case::display(f, raw))
                 }
                 None => missing(&f.id.value),
             }
@@ -380,6 +380,10 @@ fn show_operand(e: &Values<'_>, op: Operand) -> String {
         Operand::Amount(k) => {
             let a = &e.version.amounts[k];
             match e.value(op) {
+                // Inside the arithmetic, money is plain kronor; the unit's period is the result's.
+                Some(v) if a.is_money() => {
+                    format!("{} {}", a.name.value.to_lowercase(), crate::sv::money(&v))
+                }
                 Some(v) => format!("{} {}", a.name.value.to_lowercase(), amount_text(a, &v)),
                 None => missing(&a.name.value.to_lowercase()),
             }
@@ -483,8 +487,9 @@ pub fn params_read(
     v: &CompiledVersion<'_>,
     policy: &Policy,
     chain: &[usize],
-    level: Option<&LevelResult>,
+    extent: &ExtentResult,
 ) -> Vec<usize> {
+    let level = extent.level.as_ref();
     let mut out = Vec::new();
     let mut push = |s: usize| {
         if !out.contains(&s) {
@@ -495,10 +500,16 @@ pub fn params_read(
         let Some(Some(c)) = v.amounts.get(k) else {
             continue;
         };
+        // Only the case that applied: the others' values played no part.
+        let Some((_, f)) = extent
+            .amount(k)
+            .and_then(|r| r.case)
+            .and_then(|n| c.cases.get(n))
+        else {
+            continue;
+        };
         let mut ops = Vec::new();
-        for (_, f) in &c.cases {
-            f.operands(&mut ops);
-        }
+        f.operands(&mut ops);
         for op in ops {
             match op {
                 Operand::Param(s) => push(s),

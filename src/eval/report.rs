@@ -627,7 +627,7 @@ fn write_extent(
             }
         }
     }
-    let sources = crate::eval::extent::params_read(v, policy, &shown, x.level.as_ref());
+    let sources = crate::eval::extent::params_read(v, policy, &shown, x);
     if !sources.is_empty() {
         let _ = writeln!(s, "  Värden som använts:");
         for slot in sources {
@@ -646,13 +646,17 @@ fn write_extent(
                         &val.value.value,
                         p.unit.as_ref().map(|u| u.value.as_str())
                     ),
-                    val.reference.value.trim(),
+                    val.reference.value.trim().trim_end_matches('.'),
                     val.from.value
                 );
             }
         }
     }
     for k in &shown {
+        let a = &v.version.amounts[*k];
+        if let Some(t) = &a.assumption {
+            let _ = writeln!(s, "    {}: [antagande: {}]", a.name.value, t.value.trim());
+        }
         if let Some(rd) = &v.version.amounts[*k].rounding {
             if rd.assumption {
                 let _ = writeln!(

@@ -1206,6 +1206,7 @@ impl Decode for Amount {
         let formula = m.optional::<Text>("formula", d);
         let cases = m.list::<AmountCase>("cases", d);
         let rounding = m.optional::<Rounding>("rounding", d);
+        let assumption = m.optional::<Text>("assumption", d);
         let span = m.span();
         m.finish(d);
         let cases = match (formula, cases.is_empty()) {
@@ -1258,6 +1259,7 @@ impl Decode for Amount {
             basis,
             cases,
             rounding,
+            assumption,
         })
     }
 }

@@ -191,6 +191,9 @@ pub struct Amount {
     /// Rounding applied once, to this amount's result; intermediate amounts read by
     /// other formulas stay exact.
     pub rounding: Option<Rounding>,
+    /// What the formula assumes that no source states (e.g. that a table's percentage
+    /// is per month); explanations print it with the arithmetic.
+    pub assumption: Option<Text>,
 }
 
 impl Amount {

@@ -192,7 +192,11 @@ impl Formula {
             }
             Formula::Default(x, d) => match x.eval(env) {
                 Ok(Some(_)) => x.show(env),
-                _ => format!("{} (ej angivet)", d.show(env)),
+                _ => format!(
+                    "{} ej angivet, {}",
+                    x.show(env).replace(" (saknas)", ""),
+                    d.show(env)
+                ),
             },
         }
     }
@@ -565,7 +569,7 @@ mod tests {
         );
         let f = compile("default(inkomst, 0) + 5", &S).unwrap();
         assert_eq!(f.eval(&e).unwrap(), Some(n(5, 1)));
-        assert_eq!(f.show(&e), "0 (ej angivet) + 5");
+        assert_eq!(f.show(&e), "saknas ej angivet, 0 + 5");
         let e = E {
             income: Some(n(-300, 1)),
         };
