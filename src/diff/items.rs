@@ -34,11 +34,13 @@ impl Builder<'_> {
                     i.and_then(|i| duration_text(i.duration.as_ref())),
                     i.and_then(|i| i.extension.as_ref().map(|e| e.value.clone())),
                     i.map(|i| list(&i.criteria)),
+                    i.and_then(|i| groups_text(&i.members)),
+                    i.and_then(|i| extent_text(&i.extent)),
                     i.map(|i| list(&i.duties)),
                 ]
             };
             let (fo, fn_) = (fields(o), fields(n));
-            let names: [(&str, &str); 9] = [
+            let names: [(&str, &str); 11] = [
                 ("name", "Namn"),
                 ("target_group", "Målgrupp"),
                 ("legal_basis", "Lagrum"),
@@ -47,6 +49,8 @@ impl Builder<'_> {
                 ("duration", "Tid"),
                 ("extension", "Förlängning"),
                 ("criteria", "Kriterier"),
+                ("groups", "Grupper av kriterier"),
+                ("extent", "Omfattning"),
                 ("duties", "Informationsplikt"),
             ];
             let all: Vec<Field> = names
@@ -418,9 +422,177 @@ impl Builder<'_> {
     }
 }
 
+/// The groups of an intervention's criteria, as a reviewer reads them:
+/// `något av (a, b, samtliga (c, d))`; `None` without groups.
+fn groups_text(members: &[crate::model::Member]) -> Option<String> {
+    use crate::model::Member;
+    fn member(m: &Member) -> String {
+        match m {
+            Member::Criterion(id) => id.value.clone(),
+            Member::Group(g) => {
+                let inner: Vec<String> = g.members.iter().map(member).collect();
+                let text = g
+                    .text
+                    .as_ref()
+                    .map(|t| format!(" ”{}”", crate::markdown::plain(&t.value)))
+                    .unwrap_or_default();
+                format!(
+                    "{} {}{text} ({})",
+                    g.id.value,
+                    g.quantifier.value.swedish(),
+                    inner.join(", ")
+                )
+            }
+        }
+    }
+    members
+        .iter()
+        .any(|m| matches!(m, Member::Group(_)))
+        .then(|| members.iter().map(member).collect::<Vec<_>>().join(", "))
+}
+
+/// An intervention's extent: `nivå: avgiftsniva; belopp: hemtjanstavgift`.
+fn extent_text(e: &crate::model::Extent) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(l) = &e.level {
+        parts.push(format!("nivå: {}", l.value));
+    }
+    if !e.amounts.is_empty() {
+        let a: Vec<&str> = e.amounts.iter().map(|x| x.value.as_str()).collect();
+        parts.push(format!("belopp: {}", a.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+impl Builder<'_> {
+    /// Level tables and amounts, matched by id: thresholds, values and formulas are
+    /// rules too, and a changed one changes what is charged.
+    pub(super) fn extents(&mut self) {
+        let (a, b) = (self.old.version, self.new.version);
+        for id in ids(
+            a.levels.iter().map(|t| t.id.value.as_str()),
+            b.levels.iter().map(|t| t.id.value.as_str()),
+        ) {
+            let text = |t: Option<&crate::model::LevelTable>| {
+                t.map(|t| {
+                    let rows: Vec<String> = t
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            let when: Vec<String> = r
+                                .when
+                                .iter()
+                                .map(|(f, p)| format!("{} i {}", f.value, p.value))
+                                .collect();
+                            let values: Vec<String> = r
+                                .values
+                                .iter()
+                                .map(|(k, p)| format!("{} = {}", k.value, p.value))
+                                .collect();
+                            format!(
+                                "nivå {}: {}; {}",
+                                r.level.value,
+                                when.join(", "),
+                                values.join(", ")
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "{} efter {}: {}",
+                        t.name.value,
+                        t.by.iter()
+                            .map(|b| b.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        rows.join(" | ")
+                    )
+                })
+            };
+            let (o, n) = (text(a.level_table(id)), text(b.level_table(id)));
+            self.definition(
+                Element::LevelTable,
+                id,
+                format!("Nivåtabell ”{id}”"),
+                "Nivåer",
+                o.as_deref(),
+                n.as_deref(),
+            );
+        }
+        for id in ids(
+            a.amounts.iter().map(|x| x.id.value.as_str()),
+            b.amounts.iter().map(|x| x.id.value.as_str()),
+        ) {
+            let text = |x: Option<&crate::model::Amount>| {
+                x.map(|x| {
+                    let cases: Vec<String> = x
+                        .cases
+                        .iter()
+                        .map(|c| match &c.when {
+                            Some(w) => {
+                                format!("när {}: {}", w.value.trim(), c.formula.value.trim())
+                            }
+                            None => c.formula.value.trim().to_string(),
+                        })
+                        .collect();
+                    let rounding = x
+                        .rounding
+                        .as_ref()
+                        .map(|r| format!("; {}", r.swedish()))
+                        .unwrap_or_default();
+                    format!(
+                        "{} ({}) = {}{rounding}",
+                        x.name.value,
+                        x.unit.value,
+                        cases.join(" | ")
+                    )
+                })
+            };
+            let (o, n) = (text(a.amount(id)), text(b.amount(id)));
+            self.definition(
+                Element::Amount,
+                id,
+                format!("Belopp ”{id}”"),
+                "Beräkning",
+                o.as_deref(),
+                n.as_deref(),
+            );
+        }
+    }
+
+    /// One item given as a single text on each side: new, repealed or changed.
+    fn definition(
+        &mut self,
+        element: Element,
+        id: &str,
+        place: String,
+        label: &'static str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) {
+        let field = Field::value("definition", label, old, new);
+        let (kind, summary) = match (old, new) {
+            (None, Some(_)) => (Kind::New, "ny"),
+            (Some(_), None) => (Kind::Repealed, "upphävs"),
+            (Some(x), Some(y)) if x != y => (Kind::Changed, "ändrad beräkning"),
+            _ => return,
+        };
+        self.push(kind, element, id, place, summary.into(), vec![field]);
+    }
+}
+
 fn duration_text(d: Option<&crate::model::Duration>) -> Option<String> {
     d.map(|d| {
+        if d.individual {
+            let mut s = "prövas i det enskilda fallet".to_string();
+            if let Some(b) = &d.basis {
+                s.push_str(&format!(" (stöd: {})", b.value));
+            }
+            return s;
+        }
         let mut s = crate::sv::duration(d.years, d.months);
+        if d.at_most {
+            s = format!("högst {s}");
+        }
         if let Some(b) = &d.basis {
             s.push_str(&format!(" (stöd: {})", b.value));
         }

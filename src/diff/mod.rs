@@ -96,6 +96,10 @@ pub enum Element {
     Law,
     /// A role the criteria name.
     Role,
+    /// A table of levels chosen by thresholds (*avgiftsnivåer*).
+    LevelTable,
+    /// An amount computed by a formula (*maxavgift*, *avgiftsutrymme*).
+    Amount,
 }
 
 impl Element {
@@ -114,6 +118,8 @@ impl Element {
             Element::Term => "term",
             Element::Law => "law",
             Element::Role => "role",
+            Element::LevelTable => "level_table",
+            Element::Amount => "amount",
         }
     }
 
@@ -132,6 +138,8 @@ impl Element {
             Element::Term => "Begrepp",
             Element::Law => "Lag",
             Element::Role => "Roll",
+            Element::LevelTable => "Nivåtabell",
+            Element::Amount => "Belopp",
         }
     }
 }
@@ -315,6 +323,7 @@ pub fn diff<'p>(old: Side<'p>, new: Side<'p>) -> Diff<'p> {
     d.duties();
     d.steps();
     d.guidance();
+    d.extents();
     d.shared();
     Diff {
         old,
