@@ -6,7 +6,8 @@ use serde_json::{Map, Value, json};
 
 use crate::check::rules::VersionRules;
 use crate::model::{
-    CriterionKind, EnumValue, Fact, FactSource, FactType, ParamData, Parameter, Policy, Version,
+    Amount, CriterionKind, EnumValue, Fact, FactSource, FactType, Group, LevelTable, Member,
+    ParamData, Parameter, Policy, Quantifier, RoundingDirection, Version,
 };
 
 fn enum_json(v: &EnumValue) -> Value {
@@ -16,15 +17,20 @@ fn enum_json(v: &EnumValue) -> Value {
     }
 }
 
-/// The facts a version's rules read (criteria and duty conditions), in dictionary order.
-fn facts_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Fact> {
-    let (facts, _) = crate::identity::read_by(policy, compiled);
+/// The facts a version reads (rules of criteria and duty conditions, amounts, level
+/// tables), in dictionary order.
+fn facts_used<'a>(policy: &'a Policy, v: &Version, compiled: &VersionRules) -> Vec<&'a Fact> {
+    let (facts, _) = crate::identity::read_by(policy, v, compiled);
     facts.into_iter().map(|k| &policy.facts[k]).collect()
 }
 
-/// The parameters a version's rules read (criteria and duty conditions), in order.
-fn parameters_used<'a>(policy: &'a Policy, compiled: &VersionRules) -> Vec<&'a Parameter> {
-    let (_, params) = crate::identity::read_by(policy, compiled);
+/// The parameters a version reads (rules, amounts, level tables), in order.
+fn parameters_used<'a>(
+    policy: &'a Policy,
+    v: &Version,
+    compiled: &VersionRules,
+) -> Vec<&'a Parameter> {
+    let (_, params) = crate::identity::read_by(policy, v, compiled);
     params.into_iter().map(|k| &policy.parameters[k]).collect()
 }
 
@@ -52,6 +58,116 @@ fn fact_json(f: &Fact) -> Value {
         json!(f.evidence.as_ref().map(|e| &e.value)),
     );
     Value::Object(m)
+}
+
+/// A parameter's value: a whole number as a number, an exact decimal as a string with
+/// a point (`"0.5392"`), a range as `{min, max}` (`max` null when open upwards).
+fn param_data_json(d: &ParamData) -> Value {
+    match d {
+        ParamData::Integer(i) => json!(i),
+        ParamData::Range { min, max } => json!({"min": min, "max": max}),
+        ParamData::Number(n) => json!(crate::sv::decimal_point(n)),
+    }
+}
+
+fn member_id(m: &Member) -> &str {
+    match m {
+        Member::Criterion(id) => &id.value,
+        Member::Group(g) => &g.id.value,
+    }
+}
+
+/// A group: `{id, quantifier, at_least, text, members}`.
+fn group_json(g: &Group) -> Value {
+    json!({
+        "id": g.id.value,
+        "quantifier": g.quantifier.value.code(),
+        "at_least": match g.quantifier.value {
+            Quantifier::AtLeast(n) => Some(n),
+            _ => None,
+        },
+        "text": g.text.as_ref().map(|t| &t.value),
+        "members": g.members.iter().map(member_id).collect::<Vec<_>>(),
+    })
+}
+
+/// A level table, each threshold and value with its parameter and the value in force
+/// on the version's `valid_from` (every dated value is under `parameters`).
+fn level_json(policy: &Policy, v: &Version, t: &LevelTable) -> Value {
+    let on = v.valid_from.value;
+    let value_of = |param: &str| {
+        policy
+            .parameter(param)
+            .and_then(|p| p.value_on(on))
+            .map(|x| &x.value.value)
+    };
+    let rows: Vec<Value> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let thresholds: Vec<Value> = r
+                .when
+                .iter()
+                .map(|(fact, param)| {
+                    let (min, max) = match value_of(&param.value) {
+                        Some(ParamData::Range { min, max }) => (Some(*min), *max),
+                        _ => (None, None),
+                    };
+                    json!({"fact": fact.value, "parameter": param.value, "min": min, "max": max})
+                })
+                .collect();
+            let values: Map<String, Value> = r
+                .values
+                .iter()
+                .map(|(name, param)| {
+                    let p = policy.parameter(&param.value);
+                    (
+                        name.value.clone(),
+                        json!({
+                            "parameter": param.value,
+                            "value": value_of(&param.value).map_or(Value::Null, param_data_json),
+                            "unit": p.and_then(|p| p.unit.as_ref()).map(|u| &u.value),
+                        }),
+                    )
+                })
+                .collect();
+            json!({"level": r.level.value, "thresholds": thresholds, "values": values})
+        })
+        .collect();
+    json!({
+        "id": t.id.value,
+        "name": t.name.value,
+        "basis": t.basis.as_ref().map(|b| &b.value),
+        "by": t.by.iter().map(|f| &f.value).collect::<Vec<_>>(),
+        "choose": if t.choose_highest { "highest" } else { "" },
+        "values_on": on.to_string(),
+        "rows": rows,
+    })
+}
+
+/// An amount: `{id, name, unit, basis, cases: [{when, formula}], rounding}`.
+fn amount_json(a: &Amount) -> Value {
+    json!({
+        "id": a.id.value,
+        "name": a.name.value,
+        "unit": a.unit.value,
+        "basis": a.basis.as_ref().map(|b| &b.value),
+        "cases": a.cases.iter().map(|c| json!({
+            "when": c.when.as_ref().map(|w| w.value.trim()),
+            "formula": c.formula.value.trim(),
+        })).collect::<Vec<_>>(),
+        "rounding": a.rounding.as_ref().map(|r| json!({
+            "to": if r.to_krona { "krona" } else { "ore" },
+            "direction": match r.direction {
+                RoundingDirection::Down => "down",
+                RoundingDirection::Nearest => "nearest",
+                RoundingDirection::Up => "up",
+            },
+            "text": r.swedish(),
+            "assumption": r.assumption,
+            "reference": r.reference.value,
+        })),
+    })
 }
 
 /// `criteria.json` of one version, whose rules are `compiled`.
@@ -127,6 +243,8 @@ pub fn criteria_json(
                 "duration": i.duration.as_ref().map(|x| json!({
                     "years": x.years,
                     "months": x.months,
+                    "at_most": x.at_most,
+                    "individual": x.individual,
                     "basis": x.basis.as_ref().map(|b| &b.value),
                     "basis_text": x.basis.as_ref().and_then(|b| v.passage(&b.value)).map(|t| &t.value),
                 })),
@@ -135,6 +253,13 @@ pub fn criteria_json(
                     "basis_text": v.passage(&e.value).map(|t| &t.value),
                 })),
                 "criteria": i.criteria.iter().map(|c| &c.value).collect::<Vec<_>>(),
+                // The criteria as written: ids of criteria and of groups, at the top.
+                "members": i.members.iter().map(member_id).collect::<Vec<_>>(),
+                "groups": crate::eval::extent::groups_of(&i.members).into_iter().map(group_json).collect::<Vec<_>>(),
+                "extent": (i.extent.level.is_some() || !i.extent.amounts.is_empty()).then(|| json!({
+                    "level": i.extent.level.as_ref().map(|l| &l.value),
+                    "amounts": i.extent.amounts.iter().map(|a| &a.value).collect::<Vec<_>>(),
+                })),
                 "duties": i.duties.iter().map(|c| &c.value).collect::<Vec<_>>(),
                 // `number` only in a numbered version, so the output of others is unchanged.
                 "section": section.map(|s| {
@@ -164,11 +289,11 @@ pub fn criteria_json(
             })
         })
         .collect();
-    let facts: Vec<Value> = facts_used(policy, compiled)
+    let facts: Vec<Value> = facts_used(policy, v, compiled)
         .into_iter()
         .map(fact_json)
         .collect();
-    let parameters: Vec<Value> = parameters_used(policy, compiled)
+    let parameters: Vec<Value> = parameters_used(policy, v, compiled)
         .into_iter()
         .map(|p| {
             json!({
@@ -178,17 +303,15 @@ pub fn criteria_json(
                 "values": p.values.iter().map(|x| json!({
                     "from": x.from.value.to_string(),
                     "until": x.until.as_ref().map(|u| u.value.to_string()),
-                    "value": match &x.value.value {
-                        ParamData::Integer(i) => json!(i),
-                        ParamData::Range { min, max } => json!({"min": min, "max": max}),
-                        ParamData::Number(n) => json!(crate::sv::decimal_point(n)),
-                    },
+                    "value": param_data_json(&x.value.value),
                     "reference": x.reference.value,
                     "assumption": x.assumption,
                 })).collect::<Vec<_>>(),
             })
         })
         .collect();
+    let levels: Vec<Value> = v.levels.iter().map(|t| level_json(policy, v, t)).collect();
+    let amounts: Vec<Value> = v.amounts.iter().map(amount_json).collect();
     json!({
         "format": "styrdok/criteria/v1",
         "document": {
@@ -204,6 +327,8 @@ pub fn criteria_json(
         "criteria": criteria,
         "duties": duties,
         "procedure": procedure,
+        "levels": levels,
+        "amounts": amounts,
         "facts": facts,
         "parameters": parameters,
     })
@@ -217,7 +342,7 @@ pub fn case_schema(policy: &Policy, doc_id: &str, v: &Version, compiled: &Versio
     let roles = policy.glossary.role_ids();
     let mut roles_or_null: Vec<Value> = roles.iter().map(|r| json!(r)).collect();
     roles_or_null.push(Value::Null);
-    for f in facts_used(policy, compiled) {
+    for f in facts_used(policy, v, compiled) {
         let value = match &f.ty.value {
             FactType::Bool => json!({"type": "boolean"}),
             FactType::Integer { min, max } => {

@@ -8,12 +8,12 @@
 //! 1. the version's own file, byte for byte;
 //! 2. the hash of the version before it (its appendix of changes compares the two),
 //!    and, for an anvisning, the hash of the riktlinje version it applies;
-//! 3. each fact its rules read, each glossary term and law its text names (a citation
+//! 3. each fact its rules, amounts and level tables read, each glossary term and law its text names (a citation
 //!    means the law of that name in force on the version's `valid_from`, with its
 //!    validity, replacement, successor provisions and appeal routes), each role
 //!    its criteria name, in a canonical form (not the bytes of the shared file, so an
 //!    unrelated entry leaves the hash alone);
-//! 4. each parameter its rules read, with only the values that hold on some day of the
+//! 4. each parameter its rules, amounts and level tables read, with only the values that hold on some day of the
 //!    version's validity (from `valid_from` to the day before its successor starts, or
 //!    its own `valid_until`; open-ended while it holds *tills vidare*).
 //!
@@ -35,9 +35,10 @@ use crate::source::FileId;
 /// The shared entries one version uses, as indices into the policy's lists.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Uses {
-    /// Facts its rules read (criteria and duty conditions), in dictionary order.
+    /// Facts it reads (rules of criteria and duty conditions, amounts, level tables), in
+    /// dictionary order.
     pub facts: Vec<usize>,
-    /// Parameters its rules read, in order.
+    /// Parameters it reads (rules, amounts, level tables), in order.
     pub parameters: Vec<usize>,
     /// Glossary terms whose wording or a synonym its text uses.
     pub terms: Vec<usize>,
@@ -47,14 +48,50 @@ pub struct Uses {
     pub roles: Vec<usize>,
 }
 
-/// The facts and the parameters that a version's compiled rules read (criteria and
-/// duty conditions), as sorted indices into the policy's lists.
-pub fn read_by(policy: &Policy, compiled: &VersionRules) -> (Vec<usize>, Vec<usize>) {
+/// The facts and the parameters that a version reads, as sorted indices into the
+/// policy's lists: its compiled rules (criteria and duty conditions), its amounts (each
+/// case's condition and formula) and its level tables (the facts that choose a level,
+/// the parameters holding thresholds and values).
+pub fn read_by(policy: &Policy, v: &Version, compiled: &VersionRules) -> (Vec<usize>, Vec<usize>) {
+    use crate::rules::amount::Operand;
     let mut facts = vec![false; policy.facts.len()];
     let mut params = vec![false; policy.parameters.len()];
-    for p in compiled.programs() {
+    let amount_conditions = compiled
+        .amounts
+        .iter()
+        .flatten()
+        .flat_map(|a| a.cases.iter().filter_map(|(when, _)| when.as_ref()));
+    for p in compiled.programs().chain(amount_conditions) {
         p.facts_read().iter().for_each(|&s| facts[s] = true);
         p.params_read().iter().for_each(|&s| params[s] = true);
+    }
+    let mut ops = Vec::new();
+    for a in compiled.amounts.iter().flatten() {
+        for (_, f) in &a.cases {
+            f.operands(&mut ops);
+        }
+    }
+    for op in ops {
+        match op {
+            Operand::IntFact(s) | Operand::MoneyFact(s) => facts[s] = true,
+            Operand::Param(s) => params[s] = true,
+            // A level's values are marked with its table below.
+            Operand::Amount(_) | Operand::LevelValue(..) => {}
+        }
+    }
+    let fact_slot = |id: &str| policy.facts.iter().position(|f| f.id.value == id);
+    let param_slot = |id: &str| policy.parameters.iter().position(|p| p.id.value == id);
+    for t in &v.levels {
+        t.by.iter()
+            .filter_map(|f| fact_slot(&f.value))
+            .for_each(|s| facts[s] = true);
+        for r in &t.rows {
+            r.when
+                .iter()
+                .chain(&r.values)
+                .filter_map(|(_, p)| param_slot(&p.value))
+                .for_each(|s| params[s] = true);
+        }
     }
     let set = |b: Vec<bool>| {
         b.iter()
@@ -68,7 +105,7 @@ pub fn read_by(policy: &Policy, compiled: &VersionRules) -> (Vec<usize>, Vec<usi
 
 /// The shared entries `v` uses; `compiled` is its rules as [`compile_version`] gives them.
 pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
-    let (facts, parameters) = read_by(policy, compiled);
+    let (facts, parameters) = read_by(policy, v, compiled);
     let all = texts(v);
     let says = |word: &str| {
         !word.trim().is_empty() && all.iter().any(|t| !find_words(&t.value, word).is_empty())

@@ -498,6 +498,37 @@ pub fn plain_in(policy: &crate::model::Policy, v: &crate::model::Version, text: 
     out
 }
 
+/// `text` as Markdown source with each placeholder replaced by what it stands for in
+/// version `v`, its characters backslash-escaped where CommonMark would read them as
+/// markup; a placeholder that names nothing stays as written. For Markdown that quotes a
+/// guideline's sentence (the decision draft), so the sentence reads as published.
+pub fn resolve_source(
+    policy: &crate::model::Policy,
+    v: &crate::model::Version,
+    text: &str,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in placeholders(text) {
+        let Some(kind) = crate::model::PlaceholderKind::from_name(&f.kind) else {
+            continue;
+        };
+        let Some(r) = policy.placeholder(v, kind, &f.id) else {
+            continue;
+        };
+        out.push_str(&text[at..f.range.start]);
+        for c in r.text.chars() {
+            if c.is_ascii_punctuation() {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        at = f.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 fn plain_of(b: &Block) -> Vec<Inline> {
     let mut s = String::new();
     collect_plain(std::slice::from_ref(b), &mut s);

@@ -141,10 +141,15 @@ fn decimal(n: &Number, places: u32) -> String {
     }
 }
 
-/// An amount of money: `2 642 kr`, `2 642,08 kr` (to the öre; never more decimals).
+/// An amount of money: `2 642 kr`, `2 642,08 kr`, `5 000,50 kr` (whole kronor without
+/// decimals, otherwise always two: to the öre, never more).
 pub fn money(n: &Number) -> String {
     let ore = (n * Number::from_integer(100)).round() / Number::from_integer(100);
-    format!("{}{NUMBER_SPACE}kr", number(&ore))
+    let mut text = number(&ore);
+    if !ore.is_integer() && text.rsplit_once(',').is_some_and(|(_, f)| f.len() == 1) {
+        text.push('0');
+    }
+    format!("{text}{NUMBER_SPACE}kr")
 }
 
 /// A number with its unit as a Swedish text prints it: `58 800 kr`, `53,92 %`,

@@ -103,11 +103,12 @@ fn csv_in_and_out() {
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(
         rows[0],
-        "line,case,document,version,intervention,outcome,not_met,not_established,missing,period_from,period_until,duties,error"
+        "line,case,document,version,intervention,outcome,not_met,not_established,missing,period_from,period_until,duties,error,level,amounts,groups"
     );
+    // A policy without extents or groups leaves the last three columns empty.
     assert_eq!(
         rows[1],
-        "2,c1,stod-arbete-studier,2023-07,lss-insteg,beviljas,,,,2023-09-01,2023-12-31,,"
+        "2,c1,stod-arbete-studier,2023-07,lss-insteg,beviljas,,,,2023-09-01,2023-12-31,,,,,"
     );
     assert!(
         rows[2].starts_with(

@@ -18,7 +18,10 @@ impl<'p> Builder<'p> {
             compile_version(s.policy, &scope(s.policy), s.version, &mut d)
         };
         let (ra, rb) = (rules(old), rules(new));
-        let ((fa, pa), (fb, pb)) = (read_by(old.policy, &ra), read_by(new.policy, &rb));
+        let ((fa, pa), (fb, pb)) = (
+            read_by(old.policy, old.version, &ra),
+            read_by(new.policy, new.version, &rb),
+        );
         // Parameters: the values each version applies within its validity.
         let pid = |s: Side<'p>, k: usize| s.policy.parameters[k].id.value.as_str();
         let a_ids: Vec<&str> = pa.iter().map(|&k| pid(old, k)).collect();

@@ -92,16 +92,71 @@ pub struct DraftIntervention {
     pub steps: Vec<DraftStep>,
     /// Its legal basis (*lagrum*), each provision written out.
     pub legal_basis: Vec<String>,
-    /// Every criterion (for a grant).
+    /// Every criterion outside groups of alternatives (for a grant).
     pub criteria: Vec<DraftCriterion>,
-    /// The criteria not met: the decisive circumstances of a rejection.
+    /// For a grant: each group of alternatives (*något av*, *minst N av*) and the
+    /// alternatives that met it.
+    pub groups: Vec<DraftGroup>,
+    /// The criteria not met that decide a rejection (an alternative of a group that is
+    /// met anyway is not one of them).
     pub not_met: Vec<DraftCriterion>,
+    /// For a rejection: each group of alternatives that is not met.
+    pub not_met_groups: Vec<DraftGroup>,
     /// What is still missing (for an incomplete investigation).
     pub missing: Vec<DraftMissing>,
     /// The granted period.
     pub period: Option<DraftPeriod>,
+    /// The guideline leaves the period to the individual case (`duration: {individual:
+    /// true}`): no period is decided by the guideline.
+    pub period_individual: bool,
+    /// The guideline's sentence on the period when it is left to the individual case
+    /// (Markdown); empty when it names none.
+    pub period_individual_basis: String,
+    /// For a grant with an extent: the level and the decided amounts.
+    pub extent: Option<DraftExtent>,
     /// Duties to inform, on rejection.
     pub duties: Vec<DraftDuty>,
+}
+
+/// A group of alternatives in the motivation.
+#[derive(Debug, Serialize)]
+pub struct DraftGroup {
+    /// The group's sentence (Markdown), or `Något av följande:` made from its quantifier.
+    pub text: String,
+    /// For a grant: the alternatives that met it, in the guideline's words (plain text),
+    /// quoted and joined: `”a” och ”b”`; empty for a rejection.
+    pub met: String,
+    /// The criteria that met it (grant) or that are not met (rejection), with the facts
+    /// and assessments they rest on.
+    pub criteria: Vec<DraftCriterion>,
+}
+
+/// The extent of a grant: the level and each decided amount with its arithmetic.
+#[derive(Debug, Serialize)]
+pub struct DraftExtent {
+    /// How the level was chosen (`Avgiftsnivå 3 (…; den högsta gäller)`); empty
+    /// without a level table.
+    pub level: String,
+    /// The amounts the intervention decides, in order.
+    pub amounts: Vec<DraftAmount>,
+    /// The parameter values the arithmetic used, each with its source:
+    /// `prisbasbelopp = 58 800 kr (…; gäller från 2025-01-01)`.
+    pub sources: Vec<String>,
+}
+
+/// A decided amount.
+#[derive(Debug, Serialize)]
+pub struct DraftAmount {
+    /// Its name (`Hemtjänstavgift`).
+    pub name: String,
+    /// The decided value with its unit (`1 127 kr`); empty when it cannot be computed
+    /// (a fact it needs is missing).
+    pub value: String,
+    /// The arithmetic, one line per amount in its chain, itself last.
+    pub arithmetic: Vec<String>,
+    /// How it is rounded and on what reference (`Avrundat nedåt till hela kronor.
+    /// Antagande: …`); empty without a rounding.
+    pub rounding: String,
 }
 
 /// A criterion in the motivation.
@@ -145,6 +200,8 @@ pub struct DraftMissing {
 /// A granted period.
 #[derive(Debug, Serialize)]
 pub struct DraftPeriod {
+    /// The period is the longest allowed (*högst*), not a fixed one.
+    pub at_most: bool,
     /// First day.
     pub from: String,
     /// Last day.
@@ -215,6 +272,201 @@ fn step(
     }
 }
 
+type Parts = (
+    Vec<DraftCriterion>,
+    Vec<DraftGroup>,
+    Vec<DraftCriterion>,
+    Vec<DraftGroup>,
+);
+
+/// The motivation's criteria as written: for a grant, the criteria outside groups of
+/// alternatives and each group with the alternatives that met it; for a rejection, the
+/// criteria not met that decide it and each group of alternatives not met.
+fn members(
+    policy: &crate::model::Policy,
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &crate::eval::InterventionResult,
+    criterion: &dyn Fn(usize) -> DraftCriterion,
+) -> Parts {
+    use crate::eval::extent::CMember;
+    use crate::model::Quantifier;
+    #[allow(clippy::items_after_statements)]
+    fn walk(
+        policy: &crate::model::Policy,
+        v: &crate::eval::CompiledVersion<'_>,
+        r: &crate::eval::InterventionResult,
+        criterion: &dyn Fn(usize) -> DraftCriterion,
+        members: &[CMember],
+        out: &mut Parts,
+    ) {
+        let ci = &v.interventions[r.index];
+        let granted = r.outcome == Outcome::Beviljas;
+        for m in members {
+            match m {
+                CMember::Criterion(k) => {
+                    let Some(cr) = r.criteria.get(*k) else {
+                        continue;
+                    };
+                    if granted {
+                        out.0.push(criterion(cr.index));
+                    } else if cr.result == Tri::False {
+                        out.2.push(criterion(cr.index));
+                    }
+                }
+                CMember::Group(_, Quantifier::All, inner) => {
+                    walk(policy, v, r, criterion, inner, out);
+                }
+                CMember::Group(g, q, inner) => {
+                    let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
+                    let text = ci
+                        .group_defs
+                        .get(*g)
+                        .and_then(|d| d.text.as_ref())
+                        .map_or_else(
+                            || {
+                                let q = q.swedish();
+                                let mut c = q.chars();
+                                let head: String = c
+                                    .next()
+                                    .map(|f| f.to_uppercase().collect())
+                                    .unwrap_or_default();
+                                format!("{head}{} följande:", c.as_str())
+                            },
+                            |t| crate::markdown::resolve_source(policy, v.version, &t.value),
+                        );
+                    let leaves = |want: Tri| -> Vec<DraftCriterion> {
+                        inner
+                            .iter()
+                            .filter_map(|x| match x {
+                                CMember::Criterion(k) => r.criteria.get(*k),
+                                CMember::Group(..) => None,
+                            })
+                            .filter(|c| c.result == want)
+                            .map(|c| criterion(c.index))
+                            .collect()
+                    };
+                    if granted && result == Tri::True {
+                        let met: Vec<String> =
+                            crate::eval::report::met_alternatives(policy, v, r, inner)
+                                .into_iter()
+                                .map(|t| format!("”{t}”"))
+                                .collect();
+                        out.1.push(DraftGroup {
+                            text,
+                            met: crate::sv::join(&met),
+                            criteria: leaves(Tri::True),
+                        });
+                    } else if !granted && result == Tri::False {
+                        out.3.push(DraftGroup {
+                            text,
+                            met: String::new(),
+                            criteria: leaves(Tri::False),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let mut out = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    walk(
+        policy,
+        v,
+        r,
+        criterion,
+        &v.interventions[r.index].members,
+        &mut out,
+    );
+    out
+}
+
+/// The level and decided amounts of a granted intervention, with the arithmetic of
+/// each and the sources of the values it used.
+fn extent(
+    engine: &Engine<'_>,
+    case: &Case,
+    e: &Evaluation<'_, '_>,
+    r: &crate::eval::InterventionResult,
+) -> Option<DraftExtent> {
+    use crate::eval::extent::{amount_text, arithmetic, chain, params_read};
+    let x = r.extent.as_ref()?;
+    let v = e.version;
+    let policy = engine.policy;
+    let i = v.interventions[r.index].intervention;
+    let mut shown: Vec<usize> = Vec::new();
+    let amounts = i
+        .extent
+        .amounts
+        .iter()
+        .filter_map(|id| {
+            v.version
+                .amounts
+                .iter()
+                .position(|a| a.id.value == id.value)
+        })
+        .map(|k| {
+            let a = &v.version.amounts[k];
+            let steps = chain(v, k);
+            let lines = steps
+                .iter()
+                .filter_map(|&s| arithmetic(v, policy, case, e.date, x, s))
+                .collect();
+            for s in steps {
+                if !shown.contains(&s) {
+                    shown.push(s);
+                }
+            }
+            DraftAmount {
+                name: a.name.value.clone(),
+                value: x
+                    .amount(k)
+                    .and_then(|r| r.value)
+                    .map_or_else(String::new, |n| amount_text(a, &n)),
+                arithmetic: lines,
+                rounding: a.rounding.as_ref().map_or_else(String::new, |rd| {
+                    let how = rd.swedish();
+                    let mut c = how.chars();
+                    let head: String = c
+                        .next()
+                        .map(|f| f.to_uppercase().collect())
+                        .unwrap_or_default();
+                    let reference = rd.reference.value.trim();
+                    if rd.assumption {
+                        format!("{head}{}. Antagande: {reference}", c.as_str())
+                    } else {
+                        format!("{head}{} ({reference}).", c.as_str())
+                    }
+                }),
+            }
+        })
+        .collect();
+    let sources = params_read(v, policy, &shown, x)
+        .into_iter()
+        .filter_map(|slot| {
+            let p = &policy.parameters[slot];
+            let val = p.value_on(e.date)?;
+            Some(format!(
+                "{} = {} ({}; gäller från {}){}",
+                p.id.value,
+                crate::sv::param_value(&val.value.value, p.unit.as_ref().map(|u| u.value.as_str())),
+                val.reference.value.trim().trim_end_matches('.'),
+                val.from.value,
+                if val.assumption {
+                    " [antagande: ingen källa anger värdet]"
+                } else {
+                    ""
+                }
+            ))
+        })
+        .collect();
+    Some(DraftExtent {
+        level: x.level.as_ref().map_or_else(String::new, |l| {
+            crate::eval::report::level_sentence(policy, v, l)
+        }),
+        amounts,
+        sources,
+    })
+}
+
 /// Builds the draft's context.
 pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> DraftContext {
     let v = e.version;
@@ -262,7 +514,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
             })
             .collect();
         DraftCriterion {
-            text: c.criterion.text.value.clone(),
+            text: crate::markdown::resolve_source(policy, v.version, &c.criterion.text.value),
             facts: if facts.is_empty() {
                 String::new()
             } else {
@@ -289,6 +541,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                 }
             }
             let all_missing = intervention_missing(engine, case, e, r);
+            let (criteria, groups, not_met, not_met_groups) = members(policy, v, r, &criterion);
             DraftIntervention {
                 name: i.name.value.clone(),
                 target_group: i.target_group.value.clone(),
@@ -301,17 +554,10 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                     .map(|b| cite(policy, &b.value, date).0)
                     .filter(|b| !b.trim().is_empty())
                     .collect(),
-                criteria: if r.outcome == Outcome::Beviljas {
-                    r.criteria.iter().map(|c| criterion(c.index)).collect()
-                } else {
-                    Vec::new()
-                },
-                not_met: r
-                    .criteria
-                    .iter()
-                    .filter(|c| c.result == Tri::False)
-                    .map(|c| criterion(c.index))
-                    .collect(),
+                criteria,
+                groups,
+                not_met,
+                not_met_groups,
                 missing: all_missing
                     .into_iter()
                     .map(|m| DraftMissing {
@@ -320,7 +566,20 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                         note: m.note,
                     })
                     .collect(),
+                period_individual: r.outcome == Outcome::Beviljas
+                    && i.duration.as_ref().is_some_and(|d| d.individual),
+                period_individual_basis: i
+                    .duration
+                    .as_ref()
+                    .filter(|d| d.individual)
+                    .and_then(|d| d.basis.as_ref())
+                    .and_then(|b| v.version.passage(&b.value))
+                    .map_or_else(String::new, |t| {
+                        crate::markdown::resolve_source(policy, v.version, &t.value)
+                    }),
+                extent: extent(engine, case, e, r),
                 period: r.period.zip(i.duration.as_ref()).map(|(p, d)| DraftPeriod {
+                    at_most: d.at_most,
                     from: p.from.to_string(),
                     until: p.until.to_string(),
                     length: crate::sv::duration(d.years, d.months),
@@ -328,7 +587,9 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                         .basis
                         .as_ref()
                         .and_then(|b| v.version.passage(&b.value))
-                        .map_or_else(String::new, |t| t.value.clone()),
+                        .map_or_else(String::new, |t| {
+                            crate::markdown::resolve_source(policy, v.version, &t.value)
+                        }),
                     extended_months: p.extended_months,
                     extension_reason: case.extension.as_ref().map(|x| x.reason.clone()),
                 }),
@@ -336,7 +597,11 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                     .duties
                     .iter()
                     .map(|(k, t)| DraftDuty {
-                        text: ci.duties[*k].0.text.value.clone(),
+                        text: crate::markdown::resolve_source(
+                            policy,
+                            v.version,
+                            &ci.duties[*k].0.text.value,
+                        ),
                         uncertain: *t == Tri::Unknown,
                     })
                     .collect(),

@@ -445,7 +445,15 @@ pub fn arithmetic(
         amounts: &extent.amounts,
     };
     let shown = f.show(&env);
+    // A formula that is one value (`minimibelopp_ensam`) is its value; "x = x" says nothing.
+    let single = matches!(
+        f,
+        crate::rules::amount::Formula::Name(_) | crate::rules::amount::Formula::Lit(_)
+    );
     Some(match (r.exact, r.value, &r.error) {
+        (Some(x), Some(y), None) if single && x == y => {
+            format!("{}: {}", a.name.value, amount_text(a, &x))
+        }
         (_, _, Some(e)) => format!("{}: {shown}: {e}", a.name.value),
         (Some(x), Some(y), _) if x != y => format!(
             "{}: {shown} = {} ≈ {} ({})",

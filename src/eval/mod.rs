@@ -90,6 +90,9 @@ pub struct CompiledIntervention<'p> {
     pub members: Vec<extent::CMember>,
     /// How many groups the members hold.
     pub groups: usize,
+    /// The groups themselves, depth first (a group's position in
+    /// [`extent::CMember::Group`] indexes this list).
+    pub group_defs: Vec<&'p crate::model::Group>,
     /// Duties on rejection, each with its condition.
     pub duties: Vec<(&'p Duty, Option<Program>)>,
 }
@@ -285,6 +288,7 @@ impl<'p> Engine<'p> {
                         criteria: flat,
                         members,
                         groups,
+                        group_defs: extent::groups_of(&i.members),
                         duties: i
                             .duties
                             .iter()

@@ -30,6 +30,63 @@ pub struct Expectation {
     pub duties: Option<Vec<String>>,
     /// The period, if given.
     pub period: Option<(Date, Date)>,
+    /// The level's name (`3`), if given, and where it is written.
+    pub level: Option<crate::source::Spanned<String>>,
+    /// Amounts the intervention decides, each with its expected exact value.
+    pub amounts: Vec<ExpectedAmount>,
+}
+
+/// An amount a test expects: `hemtjanstavgift: "1 372 kr"`.
+#[derive(Debug)]
+pub struct ExpectedAmount {
+    /// The amount's id.
+    pub id: String,
+    /// The value, exactly.
+    pub value: crate::model::Number,
+    /// The unit written after the number (`kr`), if any; compared with the amount's.
+    pub unit: Option<String>,
+    /// Where the value is written.
+    pub span: Span,
+}
+
+/// An expected amount as a test writes it: `1372`, `1 372`, `1372,00`, `1372.5`,
+/// `1 372 kr`, `-5`; digits may be grouped with spaces (also no-break and thin spaces),
+/// the decimal sign is a comma or a point, and a unit may follow. Returns the exact value
+/// and the unit; `None` when the text is no such number.
+pub fn parse_expected_amount(text: &str) -> Option<(crate::model::Number, Option<String>)> {
+    let t = text.trim();
+    let end = t
+        .char_indices()
+        .find(|(_, c)| {
+            !(c.is_ascii_digit()
+                || matches!(
+                    c,
+                    ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | ',' | '.' | '-'
+                ))
+        })
+        .map_or(t.len(), |(i, _)| i);
+    let (number, unit) = t.split_at(end);
+    let digits: String = number
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'))
+        .collect();
+    // Spaces group digits; they may not split a number from its decimals or sign.
+    let grouped_ok = number
+        .trim_end()
+        .split([' ', '\u{a0}', '\u{202f}', '\u{2009}'])
+        .skip(1)
+        .all(|g| {
+            g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit())
+                || g.len() > 3
+                    && g.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+                    && matches!(g.as_bytes()[3], b',' | b'.')
+        });
+    if !grouped_ok {
+        return None;
+    }
+    let value = crate::model::parse_decimal(&digits)?;
+    let unit = unit.trim();
+    Some((value, (!unit.is_empty()).then(|| unit.to_owned())))
 }
 
 /// One test: a case and what it should give.
@@ -313,6 +370,11 @@ fn decode_expectation(
         p.finish(d);
         Some((from?, until?))
     });
+    let level = m.optional::<crate::model::Text>("level", d);
+    let amounts = m
+        .node("amounts")
+        .map(|n| decode_amounts(n, d))
+        .unwrap_or_default();
     m.finish(d);
     Some(Expectation {
         intervention,
@@ -321,7 +383,49 @@ fn decode_expectation(
         missing,
         duties,
         period,
+        level,
+        amounts,
     })
+}
+
+/// `amounts: {hemtjanstavgift: "1 372 kr", maxavgift: 2642.08}`.
+fn decode_amounts(node: &Node, d: &mut Diagnostics) -> Vec<ExpectedAmount> {
+    let NodeKind::Map(entries) = &node.kind else {
+        if !node.is_null() {
+            crate::load::decode::wrong_type(
+                node,
+                "a mapping from amount id to its value, e.g. `{hemtjanstavgift: \"1 372 kr\"}`",
+                d,
+            );
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in entries {
+        let Some(id) = k.as_scalar().filter(|s| !s.trim().is_empty()) else {
+            crate::load::decode::wrong_type(k, "an amount id", d);
+            continue;
+        };
+        match v.as_scalar().and_then(parse_expected_amount) {
+            Some((value, unit)) => out.push(ExpectedAmount {
+                id: id.to_owned(),
+                value,
+                unit,
+                span: v.span,
+            }),
+            None => d.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    v.span,
+                    format!("the expected `{id}` is not an amount"),
+                )
+                .with_hint(
+                    "write a number, e.g. `1372`, `\"1 372\"`, `\"1372,00\"` or `\"1 372 kr\"`",
+                ),
+            ),
+        }
+    }
+    out
 }
 
 fn set(mut v: Vec<String>) -> Vec<String> {
@@ -453,6 +557,7 @@ pub fn run(engine: &Engine<'_>, sources: &Sources, tests: &[Test]) -> Run {
                     ));
                 }
             }
+            check_extent(&mut failures, sources, engine, &t.case, &e, r, x);
             if let Some((from, until)) = x.period {
                 let got = r.period.map(|p| (p.from, p.until));
                 if got != Some((from, until)) {
@@ -475,6 +580,117 @@ pub fn run(engine: &Engine<'_>, sources: &Sources, tests: &[Test]) -> Run {
         });
     }
     run
+}
+
+/// Compares the expected level and amounts with those of `r`, each failure with the
+/// place of the expectation and, for an amount, its arithmetic.
+fn check_extent(
+    failures: &mut Vec<String>,
+    sources: &Sources,
+    engine: &Engine<'_>,
+    case: &case::Case,
+    e: &crate::eval::Evaluation<'_, '_>,
+    r: &crate::eval::InterventionResult,
+    x: &Expectation,
+) {
+    let v = e.version;
+    let i = v.interventions[r.index].intervention;
+    if let Some(want) = &x.level {
+        let at = sources.locate(want.span);
+        match (&i.extent.level, &r.extent) {
+            (None, _) => failures.push(format!(
+                "`{}`: expected level {} ({at}), but the intervention has no level table",
+                x.intervention, want.value
+            )),
+            (Some(_), None) => failures.push(format!(
+                "`{}`: expected level {} ({at}), got none: the intervention is not granted",
+                x.intervention, want.value
+            )),
+            (Some(_), Some(ext)) => {
+                let got = ext.level.as_ref();
+                let name = got.and_then(|l| {
+                    l.row
+                        .map(|row| v.version.levels[l.table].rows[row].level.value.as_str())
+                });
+                if name != Some(want.value.as_str()) {
+                    let how = got
+                        .map(|l| crate::eval::report::level_sentence(engine.policy, v, l))
+                        .unwrap_or_default();
+                    failures.push(format!(
+                        "`{}`: expected level {} ({at}), got {}\n    {how}",
+                        x.intervention,
+                        want.value,
+                        name.unwrap_or("none")
+                    ));
+                }
+            }
+        }
+    }
+    for want in &x.amounts {
+        let at = sources.locate(want.span);
+        let Some(k) = i
+            .extent
+            .amounts
+            .iter()
+            .any(|a| a.value == want.id)
+            .then(|| v.version.amounts.iter().position(|a| a.id.value == want.id))
+            .flatten()
+        else {
+            let decided: Vec<&str> = i.extent.amounts.iter().map(|a| a.value.as_str()).collect();
+            failures.push(format!(
+                "`{}`: expected amount `{}` ({at}), but the intervention decides {}",
+                x.intervention,
+                want.id,
+                if decided.is_empty() {
+                    "no amount".to_owned()
+                } else {
+                    crate::diag::list(&decided)
+                }
+            ));
+            continue;
+        };
+        let a = &v.version.amounts[k];
+        let shown = crate::eval::extent::amount_text(a, &want.value);
+        if let Some(unit) = &want.unit {
+            let same = unit == a.unit.value.trim()
+                || (a.is_money() && matches!(unit.as_str(), "kr" | "kronor"));
+            if !same {
+                failures.push(format!(
+                    "`{}`: expected `{}` in {unit} ({at}), but it is in {}",
+                    x.intervention, want.id, a.unit.value
+                ));
+                continue;
+            }
+        }
+        let Some(ext) = &r.extent else {
+            failures.push(format!(
+                "`{}`: expected `{}` {shown} ({at}), got none: the intervention is not granted",
+                x.intervention, want.id
+            ));
+            continue;
+        };
+        let got = ext.amount(k).and_then(|g| g.value);
+        if got != Some(want.value) {
+            let mut msg = format!(
+                "`{}`: expected `{}` {shown} ({at}), got {}",
+                x.intervention,
+                want.id,
+                got.map_or_else(
+                    || "none (ej utrett)".to_owned(),
+                    |g| crate::eval::extent::amount_text(a, &g)
+                )
+            );
+            for step in crate::eval::extent::chain(v, k) {
+                if let Some(line) =
+                    crate::eval::extent::arithmetic(v, engine.policy, case, e.date, ext, step)
+                {
+                    msg.push_str("\n    ");
+                    msg.push_str(&line);
+                }
+            }
+            failures.push(msg);
+        }
+    }
 }
 
 /// The coverage table and totals, as text.

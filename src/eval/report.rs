@@ -476,7 +476,12 @@ fn write_members(
             CMember::Group(g, q, inner) => {
                 let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
                 let sentence = groups.get(*g).and_then(|x| x.text.as_ref()).map_or_else(
-                    || format!("{} av följande:", capitalize(&q.swedish())),
+                    || {
+                        // `något av`, `minst 2 av` already end in `av`; `samtliga` does not.
+                        let q = q.swedish();
+                        let av = if q.ends_with(" av") { "" } else { " av" };
+                        format!("{}{av} följande:", capitalize(&q))
+                    },
                     |t| crate::markdown::plain_in(engine.policy, v.version, &t.value),
                 );
                 let _ = writeln!(s, "{pad}{} {sentence}", mark(result));

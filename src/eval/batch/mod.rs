@@ -14,6 +14,7 @@ use jiff::civil::Date;
 
 use crate::eval::Engine;
 pub use read::{Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row};
+pub use write::CSV_COLUMNS;
 use write::Sink;
 
 /// Input and output formats.
@@ -40,6 +41,43 @@ pub struct Summary {
     pub not_met: HashMap<String, u64>,
     /// How often each fact was missing where it decided the outcome, by fact id.
     pub missing: HashMap<String, u64>,
+    /// Granted interventions with a level table, by the level they fall in.
+    pub levels: Vec<LevelCount>,
+}
+
+/// How many granted interventions fell in one level of one level table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelCount {
+    /// The level table's id.
+    pub table: String,
+    /// The level's name (`3`); `None` when no level could be chosen (a fact that
+    /// places the case missing, or no threshold holding its value).
+    pub level: Option<String>,
+    /// The level's position in its table (lowest first), for ordering.
+    pub row: Option<usize>,
+    /// How many.
+    pub count: u64,
+}
+
+impl Summary {
+    /// Counts one granted intervention at `level` of `table` (allocates only the first
+    /// time a level is seen).
+    pub fn count_level(&mut self, table: &str, level: Option<(usize, &str)>) {
+        let found = self.levels.iter_mut().find(|c| {
+            c.table == table
+                && c.row == level.map(|(r, _)| r)
+                && c.level.as_deref() == level.map(|(_, l)| l)
+        });
+        match found {
+            Some(c) => c.count += 1,
+            None => self.levels.push(LevelCount {
+                table: table.to_owned(),
+                level: level.map(|(_, l)| l.to_owned()),
+                row: level.map(|(r, _)| r),
+                count: 1,
+            }),
+        }
+    }
 }
 
 /// Why a batch stopped before its input ended.
@@ -160,5 +198,23 @@ pub fn summary_text(s: &Summary) -> String {
     };
     top("Ej uppfyllda kriterier:", &s.not_met);
     top("Saknade uppgifter i ofullständiga utredningar:", &s.missing);
+    if !s.levels.is_empty() {
+        let mut levels: Vec<&LevelCount> = s.levels.iter().collect();
+        levels.sort_by(|a, b| {
+            (a.table.as_str(), a.row.is_none(), a.row).cmp(&(
+                b.table.as_str(),
+                b.row.is_none(),
+                b.row,
+            ))
+        });
+        t.push_str("Nivåer i beviljade insatser:\n");
+        for c in levels {
+            let level = c.level.as_deref().map_or_else(
+                || "ingen nivå kunde väljas".to_owned(),
+                |l| format!("nivå {l}"),
+            );
+            t.push_str(&format!("  {:>8}  {} {level}\n", c.count, c.table));
+        }
+    }
     t
 }

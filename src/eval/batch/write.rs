@@ -19,7 +19,33 @@ pub(super) struct Sink<'w> {
     not_met: Vec<usize>,
     unknown: Vec<usize>,
     missing: Vec<usize>,
+    /// The CSV cells `amounts` and `groups`, reused from row to row.
+    amounts_cell: String,
+    groups_cell: String,
 }
+
+/// The CSV header: the same columns for every policy, so that a reader can rely on them.
+/// `level`, `amounts` and `groups` come after `error` (added with extents, so the
+/// columns before them keep their places) and are empty for an intervention without an
+/// extent or groups.
+pub const CSV_COLUMNS: [&str; 16] = [
+    "line",
+    "case",
+    "document",
+    "version",
+    "intervention",
+    "outcome",
+    "not_met",
+    "not_established",
+    "missing",
+    "period_from",
+    "period_until",
+    "duties",
+    "error",
+    "level",
+    "amounts",
+    "groups",
+];
 
 impl<'w> Sink<'w> {
     /// A sink writing `format` to `out`; a CSV sink writes its header row now.
@@ -31,23 +57,11 @@ impl<'w> Sink<'w> {
             not_met: Vec::new(),
             unknown: Vec::new(),
             missing: Vec::new(),
+            amounts_cell: String::new(),
+            groups_cell: String::new(),
         };
         if format == Format::Csv {
-            sink.csv_record(&[
-                "line",
-                "case",
-                "document",
-                "version",
-                "intervention",
-                "outcome",
-                "not_met",
-                "not_established",
-                "missing",
-                "period_from",
-                "period_until",
-                "duties",
-                "error",
-            ])?;
+            sink.csv_record(&CSV_COLUMNS)?;
         }
         Ok(sink)
     }
@@ -90,6 +104,9 @@ impl<'w> Sink<'w> {
                     "",
                     "",
                     message,
+                    "",
+                    "",
+                    "",
                 ])
             }
         }
@@ -121,6 +138,13 @@ impl<'w> Sink<'w> {
             let ci = &v.interventions[r.index];
             // Counted in the order of `Outcome::ALL`, which is the declaration order.
             summary.outcomes[r.outcome as usize] += 1;
+            if let Some(l) = r.extent.as_ref().and_then(|x| x.level.as_ref()) {
+                let t = &v.version.levels[l.table];
+                summary.count_level(
+                    &t.id.value,
+                    l.row.map(|row| (row, t.rows[row].level.value.as_str())),
+                );
+            }
             // Indices, into buffers kept between rows.
             self.not_met.clear();
             self.unknown.clear();
@@ -189,6 +213,7 @@ impl<'w> Sink<'w> {
                     }
                     out.push_str(",\"duties\":");
                     push_json_list(&mut out, r.duties.iter().map(duty));
+                    push_extent_json(&mut out, v, r);
                     out.push('}');
                 }
                 Format::Csv => {
@@ -198,6 +223,11 @@ impl<'w> Sink<'w> {
                         (p.from.to_string(), p.until.to_string())
                     });
                     let line = line.to_string();
+                    let level = level_name(v, r).unwrap_or("");
+                    let mut amounts = std::mem::take(&mut self.amounts_cell);
+                    let mut groups = std::mem::take(&mut self.groups_cell);
+                    amounts_csv(&mut amounts, v, r);
+                    groups_csv(&mut groups, v, r);
                     let rec = [
                         line.as_str(),
                         case.id.as_deref().unwrap_or(""),
@@ -212,8 +242,14 @@ impl<'w> Sink<'w> {
                         &until,
                         &join(&mut r.duties.iter().map(duty)),
                         "",
+                        level,
+                        &amounts,
+                        &groups,
                     ];
-                    self.csv_record(&rec)?;
+                    let written = self.csv_record(&rec);
+                    self.amounts_cell = amounts;
+                    self.groups_cell = groups;
+                    written?;
                 }
             }
         }
@@ -227,6 +263,217 @@ impl<'w> Sink<'w> {
         self.buf = out;
         written
     }
+}
+
+/// The name of the level a granted intervention falls in (`3`); `None` without a level
+/// table, when not granted, or when a fact that places the case is missing.
+fn level_name<'v>(
+    v: &'v crate::eval::CompiledVersion<'_>,
+    r: &crate::eval::InterventionResult,
+) -> Option<&'v str> {
+    let l = r.extent.as_ref()?.level.as_ref()?;
+    let row = l.row?;
+    Some(v.version.levels[l.table].rows[row].level.value.as_str())
+}
+
+/// The amounts an intervention decides (its `extent.amounts`), each as (amount, value):
+/// the value `None` when it could not be established.
+fn decided<'v>(
+    v: &'v crate::eval::CompiledVersion<'_>,
+    r: &'v crate::eval::InterventionResult,
+) -> impl Iterator<Item = (&'v crate::model::Amount, Option<crate::model::Number>)> {
+    let i = v.interventions[r.index].intervention;
+    i.extent.amounts.iter().filter_map(move |id| {
+        let k = v
+            .version
+            .amounts
+            .iter()
+            .position(|a| a.id.value == id.value)?;
+        let value = r
+            .extent
+            .as_ref()
+            .and_then(|x| x.amount(k))
+            .and_then(|a| a.value);
+        Some((&v.version.amounts[k], value))
+    })
+}
+
+/// An exact decimal with a point (`2642.08`, `1127`), written without allocating when
+/// it is whole.
+fn push_decimal(out: &mut String, n: &crate::model::Number) {
+    if n.is_integer() {
+        let _ = write!(out, "{}", n.to_integer());
+    } else {
+        out.push_str(&crate::sv::decimal_point(n));
+    }
+}
+
+/// `,"groups":[…]`, `,"level":…` and `,"amounts":[…]` of one intervention, each only
+/// when the intervention has groups, a level table, amounts.
+fn push_extent_json(
+    out: &mut String,
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &crate::eval::InterventionResult,
+) {
+    let ci = &v.interventions[r.index];
+    if ci.groups > 0 {
+        out.push_str(",\"groups\":[");
+        let mut first = true;
+        push_groups_json(out, v, r, &ci.members, &mut first);
+        out.push(']');
+    }
+    let extent = &ci.intervention.extent;
+    if extent.level.is_some() {
+        out.push_str(",\"level\":");
+        push_json_str(out, level_name(v, r));
+    }
+    if !extent.amounts.is_empty() {
+        out.push_str(",\"amounts\":");
+        if r.extent.is_none() {
+            out.push_str("null");
+            return;
+        }
+        out.push('[');
+        for (k, (a, value)) in decided(v, r).enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":");
+            push_json_str(out, Some(&a.id.value));
+            out.push_str(",\"value\":");
+            match value {
+                Some(n) => {
+                    out.push('"');
+                    push_decimal(out, &n);
+                    out.push('"');
+                }
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"unit\":");
+            push_json_str(out, Some(a.unit.value.trim()));
+            out.push('}');
+        }
+        out.push(']');
+    }
+}
+
+/// Each group, depth first: `{"id", "result", "met"}`, `met` the ids of its members
+/// (criteria and groups) that are met.
+fn push_groups_json(
+    out: &mut String,
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &crate::eval::InterventionResult,
+    members: &[crate::eval::extent::CMember],
+    first: &mut bool,
+) {
+    use crate::eval::extent::CMember;
+    for m in members {
+        let CMember::Group(g, _, inner) = m else {
+            continue;
+        };
+        if !*first {
+            out.push(',');
+        }
+        *first = false;
+        let ci = &v.interventions[r.index];
+        out.push_str("{\"id\":");
+        push_json_str(out, ci.group_defs.get(*g).map(|d| d.id.value.as_str()));
+        let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
+        let _ = write!(
+            out,
+            ",\"result\":\"{}\",\"met\":",
+            crate::eval::report::tri_code(result)
+        );
+        push_json_list(out, met_members(v, r, inner));
+        out.push('}');
+        push_groups_json(out, v, r, inner, first);
+    }
+}
+
+/// The ids of the members (criteria and groups) of a group that are met, in order.
+fn met_members<'v>(
+    v: &'v crate::eval::CompiledVersion<'_>,
+    r: &'v crate::eval::InterventionResult,
+    members: &'v [crate::eval::extent::CMember],
+) -> impl Iterator<Item = &'v str> {
+    use crate::eval::extent::CMember;
+    let ci = &v.interventions[r.index];
+    members.iter().filter_map(move |m| match m {
+        CMember::Criterion(k) => r
+            .criteria
+            .get(*k)
+            .filter(|c| c.result == Tri::True)
+            .map(|c| v.criteria[c.index].criterion.id.value.as_str()),
+        CMember::Group(g, ..) => (r.groups.get(*g) == Some(&Tri::True))
+            .then(|| ci.group_defs.get(*g).map(|d| d.id.value.as_str()))
+            .flatten(),
+    })
+}
+
+/// The CSV cell of decided amounts: `hemtjanstavgift=1127 kr`, `;` between amounts;
+/// nothing after `=` when an amount could not be established; empty when not granted.
+fn amounts_csv(
+    cell: &mut String,
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &crate::eval::InterventionResult,
+) {
+    cell.clear();
+    if r.extent.is_none() {
+        return;
+    }
+    for (k, (a, value)) in decided(v, r).enumerate() {
+        if k > 0 {
+            cell.push(';');
+        }
+        cell.push_str(&a.id.value);
+        cell.push('=');
+        if let Some(n) = value {
+            push_decimal(cell, &n);
+            cell.push(' ');
+            cell.push_str(a.unit.value.trim());
+        }
+    }
+}
+
+/// The CSV cell of groups: each group that is met, as `id=` and the ids of its members
+/// that are met, separated by `|`; `;` between groups.
+fn groups_csv(
+    cell: &mut String,
+    v: &crate::eval::CompiledVersion<'_>,
+    r: &crate::eval::InterventionResult,
+) {
+    use crate::eval::extent::CMember;
+    fn walk(
+        cell: &mut String,
+        v: &crate::eval::CompiledVersion<'_>,
+        r: &crate::eval::InterventionResult,
+        members: &[CMember],
+    ) {
+        for m in members {
+            let CMember::Group(g, _, inner) = m else {
+                continue;
+            };
+            if r.groups.get(*g) == Some(&Tri::True) {
+                if !cell.is_empty() {
+                    cell.push(';');
+                }
+                let ci = &v.interventions[r.index];
+                if let Some(d) = ci.group_defs.get(*g) {
+                    cell.push_str(&d.id.value);
+                }
+                cell.push('=');
+                for (k, id) in met_members(v, r, inner).enumerate() {
+                    if k > 0 {
+                        cell.push('|');
+                    }
+                    cell.push_str(id);
+                }
+            }
+            walk(cell, v, r, inner);
+        }
+    }
+    cell.clear();
+    walk(cell, v, r, &v.interventions[r.index].members);
 }
 
 /// A JSON string literal (or `null`), escaped as RFC 8259 requires, without allocating.
