@@ -214,3 +214,59 @@ pub fn decimal_point(n: &Number) -> String {
     let frac = format!("{:0w$}", a % scale, w = places as usize);
     format!("{sign}{}.{}", a / scale, frac.trim_end_matches('0'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_swedish_style() {
+        let nb = NUMBER_SPACE;
+        assert_eq!(number(&Number::from_integer(58_800)), format!("58{nb}800"));
+        assert_eq!(number(&Number::new(5392, 10_000)), "0,5392");
+        assert_eq!(number(&Number::new(264_208, 100)), format!("2{nb}642,08"));
+        assert_eq!(number(&Number::from_integer(-3)), "-3");
+        assert_eq!(number(&Number::new(1, 3)), "≈ 0,3333");
+        assert_eq!(
+            money(&Number::new(264_208, 100)),
+            format!("2{nb}642,08{nb}kr")
+        );
+        assert_eq!(money(&Number::from_integer(662)), format!("662{nb}kr"));
+        assert_eq!(
+            param_value(
+                &ParamData::Range {
+                    min: 18,
+                    max: Some(64)
+                },
+                Some("år")
+            ),
+            format!("18–64{nb}år")
+        );
+        assert_eq!(
+            param_value(&ParamData::Range { min: 50, max: None }, None),
+            "50–"
+        );
+        assert_eq!(
+            param_value(
+                &ParamData::Range {
+                    min: 1,
+                    max: Some(1)
+                },
+                None
+            ),
+            "1"
+        );
+        assert_eq!(
+            param_value(&ParamData::Integer(7), Some("%")),
+            format!("7{nb}%")
+        );
+    }
+
+    #[test]
+    fn machine_formats_keep_every_decimal() {
+        assert_eq!(decimal_point(&Number::new(264_208, 100)), "2642.08");
+        assert_eq!(decimal_point(&Number::new(-1, 8)), "-0.125");
+        assert_eq!(decimal_point(&Number::new(1, 3)), "1/3");
+        assert_eq!(decimal_point(&Number::from_integer(1372)), "1372");
+    }
+}

@@ -308,6 +308,61 @@ pub fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     for t in &v.levels {
         check_table(policy, v, t, d);
     }
+    // What states a table or an amount: a passage or a section of the same version.
+    let mut stated: Vec<&str> = v
+        .sections_flat()
+        .into_iter()
+        .map(|(_, s)| s.id.value.as_str())
+        .collect();
+    for (_, s) in v.sections_flat() {
+        for b in &s.body {
+            if let crate::model::Block::Paragraph(parts) = b {
+                stated.extend(parts.iter().filter_map(|p| match p {
+                    crate::model::Part::Passage { id, .. } => Some(id.value.as_str()),
+                    _ => None,
+                }));
+            }
+        }
+    }
+    let bases = v
+        .levels
+        .iter()
+        .filter_map(|t| t.basis.as_ref())
+        .chain(v.amounts.iter().filter_map(|a| a.basis.as_ref()));
+    for b in bases {
+        if !stated.contains(&b.value.as_str()) {
+            d.push(unknown(b, "section or passage", stated.iter().copied()));
+        }
+    }
+    // A group of alternatives printed by a `criteria:` list needs its own sentence: without
+    // one, its members print as a plain list and the reader cannot see that one is enough.
+    for i in &v.interventions {
+        if v.section_listing(&i.id.value).is_none() {
+            continue;
+        }
+        let mut groups = Vec::new();
+        for m in &i.members {
+            m.groups(&mut groups);
+        }
+        for g in groups {
+            if g.text.is_none() && !matches!(g.quantifier.value, Quantifier::All) {
+                d.push(
+                    Diagnostic::warning(
+                        "group-without-text",
+                        g.id.span,
+                        format!(
+                            "group `{}` ({}) is printed in the list of `{}` without a sentence of its own, so the text does not say that {} is enough",
+                            g.id.value,
+                            g.quantifier.value.swedish(),
+                            i.id.value,
+                            if matches!(g.quantifier.value, Quantifier::Any) { "one".to_owned() } else { "some".to_owned() }
+                        ),
+                    )
+                    .with_hint("give the group `text:` with the guideline's sentence, e.g. `Den enskilde ska uppfylla något av följande:`"),
+                );
+            }
+        }
+    }
 }
 
 fn unknown<'a>(
@@ -798,5 +853,59 @@ pub fn numbers_in_sentences(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(x: i128) -> Number {
+        Number::from_integer(x)
+    }
+
+    #[test]
+    fn numbers_with_units_are_found_in_swedish_sentences() {
+        let s =
+            stated_numbers("överstigande 30 timmar per månad, 18 - 64 år, fem kalenderdagar, 25 %");
+        let got: Vec<(Vec<Number>, &str)> = s.iter().map(|x| (x.values.clone(), x.unit)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (vec![n(30)], "timmar"),
+                (vec![n(18), n(64)], "år"),
+                (vec![n(5)], "dagar"),
+                (vec![n(25)], "procent"),
+            ]
+        );
+        // Grouped thousands and decimals, and where the match is.
+        let s = stated_numbers("högst 58 800 kr och 0,5 procent");
+        assert_eq!(s[0].values, vec![n(58_800)]);
+        assert_eq!(s[0].unit, "kr");
+        assert_eq!(s[1].values, vec![Number::new(1, 2)]);
+        assert_eq!(
+            &"högst 58 800 kr och 0,5 procent"[s[0].range.clone()],
+            "58 800 kr"
+        );
+    }
+
+    #[test]
+    fn words_that_are_no_unit_and_placeholders_are_not_numbers_stated() {
+        assert!(stated_numbers("minst ett basbelopp").is_empty());
+        assert!(stated_numbers("i nivå 3 av 6").is_empty());
+        assert!(stated_numbers("upp till {param: x} per månad").is_empty());
+        assert_eq!(
+            stated_numbers("upp till {param: x} eller 15 timmar").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn units_reduce_to_their_base() {
+        assert_eq!(unit_base("timmar/mån"), Some("timmar"));
+        assert_eq!(unit_base("kalenderdagar"), Some("dagar"));
+        assert_eq!(unit_base("%"), Some("procent"));
+        assert_eq!(unit_base("kr/mån"), Some("kr"));
+        assert_eq!(unit_base("basbelopp"), None);
     }
 }

@@ -180,6 +180,7 @@ pub fn parse_money(s: &str) -> Option<i64> {
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'))
         .collect();
     let (int, frac) = match compact.split_once([',', '.']) {
+        Some((_, "")) => return None,
         Some((a, b)) => (a, b),
         None => (compact.as_str(), ""),
     };
@@ -544,5 +545,31 @@ mod tests {
             encode(&bounded, Raw::Int(11)),
             Err("`antal` must be between 0 and 10, not 11".into())
         );
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::parse_money;
+
+    #[test]
+    fn amounts_are_read_as_people_write_them_in_ore() {
+        assert_eq!(parse_money("12 345"), Some(1_234_500));
+        assert_eq!(parse_money("12 345,50"), Some(1_234_550));
+        assert_eq!(parse_money("12\u{a0}345.5 kr"), Some(1_234_550));
+        assert_eq!(parse_money("-300 kronor"), Some(-30_000));
+        assert_eq!(parse_money("0,05"), Some(5));
+        for bad in [
+            "",
+            "kr",
+            "12,345,6",
+            "1,234",
+            "12 345,555",
+            "tolv",
+            "1e5",
+            "--3",
+        ] {
+            assert_eq!(parse_money(bad), None, "{bad}");
+        }
     }
 }

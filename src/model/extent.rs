@@ -227,6 +227,7 @@ pub fn parse_decimal(s: &str) -> Option<Number> {
         None => (false, t),
     };
     let (int, frac) = match t.split_once([',', '.']) {
+        Some((_, "")) => return None,
         Some((a, b)) => (a, b),
         None => (t, ""),
     };
@@ -243,4 +244,29 @@ pub fn parse_decimal(s: &str) -> Option<Number> {
     };
     let n = Number::new(whole * scale + part, scale);
     Some(if neg { -n } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_read_exactly_as_written() {
+        assert_eq!(parse_decimal("0,5392"), Some(Number::new(5392, 10_000)));
+        assert_eq!(parse_decimal("53.92"), Some(Number::new(5392, 100)));
+        assert_eq!(parse_decimal("-1,5"), Some(Number::new(-3, 2)));
+        assert_eq!(parse_decimal("7"), Some(Number::from_integer(7)));
+        for bad in [
+            "",
+            ",5",
+            "1,2,3",
+            "1e3",
+            "5 %",
+            "0x10",
+            "1.",
+            "12345678901234567890",
+        ] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
+    }
 }
