@@ -124,7 +124,13 @@ pub fn section(e: &Evaluation<'_, '_>, r: &InterventionResult) -> Option<(String
                 .first()
                 .and_then(|c| v.section_placing(&c.value))
         })
-        .map(|s| (s.id.value.clone(), s.heading.value.clone()))
+        .map(|s| {
+            // As the document prints it: `4.1 Avgiftsnivåer` in a numbered version.
+            let title = v
+                .section_title(&s.id.value)
+                .unwrap_or_else(|| s.heading.value.clone());
+            (s.id.value.clone(), title)
+        })
 }
 
 /// The evaluation as JSON (`styrdok/evaluation/v1`).
