@@ -522,3 +522,73 @@ fn draft_snapshot() {
     s.add_filter(r"styrdok \d+\.\d+\.\d+", "styrdok [version]");
     s.bind(|| insta::assert_snapshot!("draft-extent.md", text));
 }
+
+/// A group with its own sentence prints, in both back ends, as that sentence with its
+/// members as a list under it: a nested `<ul>` in the HTML, a nested list in the PDF
+/// (tagged as a list inside the list item), in the order the YAML gives them.
+#[test]
+fn groups_print_as_their_sentence_with_the_members_under_it_in_both_back_ends() {
+    let (dir, o) = common::build(&fixture().join("policy"), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output/avgifter");
+    let version = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let find = |ext: &str| {
+        std::fs::read_dir(&version)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap()
+    };
+    let html = std::fs::read_to_string(find("html")).unwrap();
+    let sentence = html
+        .find("Den enskilde har något av följande behov:")
+        .expect("the group's sentence");
+    let nested = html[sentence..]
+        .find("<ul class=\"kriterier-grupp\">")
+        .expect("its members as a nested list");
+    let first = html[sentence..]
+        .find("<em>personlig omvårdnad</em>")
+        .unwrap();
+    let second = html[sentence..]
+        .find("Den enskilde har behov av service i hemmet.")
+        .unwrap();
+    assert!(
+        nested < first && first < second,
+        "{}",
+        &html[sentence..sentence + 600]
+    );
+    // The group closes before the next criterion of the same list.
+    let close = html[sentence..].find("</ul></li>").unwrap();
+    let next = html[sentence..]
+        .find("Den enskilde är folkbokförd i kommunen.")
+        .unwrap();
+    assert!(second < close && close < next);
+
+    let pdf = find("pdf");
+    let text: String = common::pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Den enskilde har något av följande behov: – Den enskilde har behov av personlig omvårdnad. – Den enskilde har behov av service i hemmet."),
+        "{text}"
+    );
+    // The members are a list tagged inside the criteria list (Typst places a nested
+    // list as a child of the outer `L`, after the item it belongs to).
+    let tags = common::pdf_struct(&pdf);
+    let lines: Vec<&str> = tags.lines().collect();
+    let depth = |l: &str| l.len() - l.trim_start().len();
+    let is_list = |l: &str| l.trim_start().starts_with("L (block)");
+    let nested_list = lines.iter().enumerate().any(|(i, outer)| {
+        is_list(outer)
+            && lines[i + 1..]
+                .iter()
+                .take_while(|l| depth(l) > depth(outer))
+                .any(|l| is_list(l))
+    });
+    assert!(nested_list, "{tags}");
+}
