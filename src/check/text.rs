@@ -27,18 +27,10 @@ pub fn texts(v: &Version) -> Vec<&Text> {
     );
     for (_, s) in v.sections_flat() {
         out.push(&s.heading);
-        for b in &s.body {
-            match b {
-                Block::Text(t) => out.push(t),
-                Block::Paragraph(parts) => out.extend(parts.iter().filter_map(|p| match p {
-                    Part::Text(t) | Part::Passage { text: t, .. } => Some(t),
-                    Part::Ref(_) => None,
-                })),
-                Block::Criteria(_) | Block::Guidance(_) => {}
-            }
-        }
+        body_texts(&s.body, &mut out);
     }
     out.extend(v.criteria.iter().map(|c| &c.text));
+    out.extend(group_texts(v));
     out.extend(v.duties.iter().map(|c| &c.text));
     out.extend(v.procedure.iter().map(|c| &c.text));
     out.extend(v.procedure.iter().map(|c| &c.provision));
@@ -56,22 +48,39 @@ pub fn texts(v: &Version) -> Vec<&Text> {
 pub fn markdown_texts(v: &Version) -> Vec<&Text> {
     let mut out: Vec<&Text> = v.notice.iter().collect();
     for (_, s) in v.sections_flat() {
-        for b in &s.body {
-            match b {
-                Block::Text(t) => out.push(t),
-                Block::Paragraph(parts) => out.extend(parts.iter().filter_map(|p| match p {
-                    Part::Text(t) | Part::Passage { text: t, .. } => Some(t),
-                    Part::Ref(_) => None,
-                })),
-                Block::Criteria(_) | Block::Guidance(_) => {}
-            }
-        }
+        body_texts(&s.body, &mut out);
     }
     out.extend(v.criteria.iter().map(|c| &c.text));
+    out.extend(group_texts(v));
     out.extend(v.duties.iter().map(|c| &c.text));
     out.extend(v.procedure.iter().map(|c| &c.text));
     out.extend(v.guidance.iter().map(|c| &c.text));
     out
+}
+
+/// The prose of a section's own body (not its subsections'), in order.
+fn body_texts<'a>(body: &'a [Block], out: &mut Vec<&'a Text>) {
+    for b in body {
+        match b {
+            Block::Text(t) => out.push(t),
+            Block::Paragraph(parts) => out.extend(parts.iter().filter_map(|p| match p {
+                Part::Text(t) | Part::Passage { text: t, .. } => Some(t),
+                Part::Ref(_) => None,
+            })),
+            Block::Criteria(_) | Block::Guidance(_) => {}
+        }
+    }
+}
+
+/// The own sentences of every group of criteria in `v`, interventions in order.
+fn group_texts(v: &Version) -> Vec<&Text> {
+    let mut groups = Vec::new();
+    for i in &v.interventions {
+        for m in &i.members {
+            m.groups(&mut groups);
+        }
+    }
+    groups.into_iter().filter_map(|g| g.text.as_ref()).collect()
 }
 
 pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {

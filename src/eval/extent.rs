@@ -302,6 +302,15 @@ fn level(policy: &Policy, v: &Version, t: usize, case: &Case, date: Date) -> Lev
     }
 }
 
+/// The value of fact slot `s` in a case, if given (`i64::MIN` marks unknown, as in rules).
+fn fact(case: &Case, s: usize) -> Option<i64> {
+    case.facts
+        .get(s)
+        .copied()
+        .flatten()
+        .filter(|x| *x != i64::MIN)
+}
+
 /// The values formulas read for one case.
 struct Values<'a> {
     policy: &'a Policy,
@@ -315,22 +324,9 @@ struct Values<'a> {
 impl FormulaEnv for Values<'_> {
     fn value(&self, op: Operand) -> Option<Number> {
         match op {
-            Operand::IntFact(s) => self
-                .case
-                .facts
-                .get(s)
-                .copied()
-                .flatten()
-                .filter(|x| *x != i64::MIN)
-                .map(|x| Number::from_integer(i128::from(x))),
-            Operand::MoneyFact(s) => self
-                .case
-                .facts
-                .get(s)
-                .copied()
-                .flatten()
-                .filter(|x| *x != i64::MIN)
-                .map(|x| Number::new(i128::from(x), 100)),
+            // A money fact's slot holds öre.
+            Operand::IntFact(s) => fact(self.case, s).map(|x| Number::from_integer(i128::from(x))),
+            Operand::MoneyFact(s) => fact(self.case, s).map(|x| Number::new(i128::from(x), 100)),
             Operand::Param(s) => param_number(self.policy, s, self.date),
             Operand::Amount(k) => self.amounts.iter().find(|a| a.amount == k)?.value,
             Operand::LevelValue(t, k) => {
