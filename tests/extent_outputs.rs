@@ -592,3 +592,62 @@ fn groups_print_as_their_sentence_with_the_members_under_it_in_both_back_ends() 
     });
     assert!(nested_list, "{tags}");
 }
+
+/// A revision that raises a level's percentage: the diff names the level table, and
+/// `--cases` reports whose fee changes and by how much, in the fees guideline's words.
+/// 2026: 1/12 × 30 % × 59 200 kr = 1 480 kr, where 2025 had 1/12 × 28 % × 58 800 = 1 372.
+#[test]
+fn diff_with_cases_reports_changed_fees() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    copy_dir(&root().join("policy"), &policy);
+    let doc = policy.join("avgifter-vard-och-omsorg");
+    let old = std::fs::read_to_string(doc.join("2025-07.yaml")).unwrap();
+    let new = old
+        .replace("version: \"2025-07\"", "version: \"2026-01\"")
+        .replace("valid_from: 2025-07-01", "valid_from: 2026-01-01")
+        .replace("decision_date: 2025-06-16", "decision_date: 2025-11-20")
+        .replace(
+            "replaces:\n  dnr: \"VON 2021:00134\"",
+            "replaces:\n  version: \"2025-07\"",
+        )
+        .replace("avgiftsniva_3_andel", "avgiftsniva_3_andel_2026");
+    assert_ne!(old, new);
+    std::fs::write(doc.join("2026-01.yaml"), new).unwrap();
+    let params = std::fs::read_to_string(policy.join("parameters.yaml")).unwrap()
+        + "  - id: avgiftsniva_3_andel_2026\n    description: Nivå 3 från 2026.\n    unit: \"%\"\n    values:\n      - {from: 2026-01-01, value: 30, reference: Exempel.}\n";
+    std::fs::write(policy.join("parameters.yaml"), params).unwrap();
+    let tests = doc.join("tests");
+    let o = styrdok(&[
+        "diff",
+        doc.to_str().unwrap(),
+        "--cases",
+        tests.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Nivåtabell ”avgiftsniva”: ändrad beräkning"),
+        "{out}"
+    );
+    assert!(
+        out.contains("hemtjanstavgift: 1\u{a0}372\u{a0}kr/mån → 1\u{a0}480\u{a0}kr/mån"),
+        "{out}"
+    );
+    let o = styrdok(&[
+        "diff",
+        doc.to_str().unwrap(),
+        "--cases",
+        tests.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The five granted fee cases of the policy tests: all change, none changes outcome.
+    assert_eq!(
+        v["impact"]["summary"]["extent_changed"], 5,
+        "{}",
+        v["impact"]["summary"]
+    );
+    assert_eq!(v["impact"]["summary"]["outcome_changed"], 0);
+}

@@ -45,6 +45,11 @@ pub struct Result1 {
     pub duties: Vec<String>,
     /// Ids of every criterion tried (an intervention's list under this version).
     pub criteria: Vec<String>,
+    /// The level granted (its name, e.g. `3`), when the intervention states one.
+    pub level: Option<String>,
+    /// The amounts decided, by id, as text (`1 372 kr/mån`; `ej utrett` when not
+    /// established); empty when the intervention states none or is not granted.
+    pub amounts: Vec<(String, String)>,
 }
 
 /// A case whose result changes for one intervention.
@@ -120,6 +125,8 @@ pub struct Impact {
     pub period_changed: u64,
     /// Results whose duties changed.
     pub duties_changed: u64,
+    /// Results whose level or decided amounts changed (a fee, hours).
+    pub extent_changed: u64,
     /// Criteria responsible, for results whose outcome changed.
     pub responsible: BTreeMap<String, Responsible>,
     /// The first few changed cases, with their explanation.
@@ -131,7 +138,7 @@ impl Impact {
     pub fn sentence(&self) -> String {
         use crate::sv::count;
         format!(
-            "{}, {}: {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt){}.",
+            "{}, {}: {} får ett annat resultat ({} annat utfall, {} andra ej uppfyllda kriterier, {} annan period, {} annan informationsplikt, {} annan nivå eller annat belopp){}.",
             count(self.cases, "ärende", "ärenden"),
             count(self.results, "prövad insats", "prövade insatser"),
             self.changed,
@@ -139,6 +146,7 @@ impl Impact {
             self.not_met_changed,
             self.period_changed,
             self.duties_changed,
+            self.extent_changed,
             if self.unreadable > 0 {
                 format!(
                     "; {} inte läsas",
@@ -196,8 +204,42 @@ fn summarize(v: &CompiledVersion<'_>, r: &InterventionResult) -> Result1 {
         .map(|(k, _)| ci.duties[*k].0.id.value.clone())
         .collect();
     duties.sort();
+    let (level, amounts) = match &r.extent {
+        Some(x) => {
+            let level = x.level.as_ref().map(|l| {
+                let t = &v.version.levels[l.table];
+                l.row.map_or_else(
+                    || "ej utredd".to_string(),
+                    |k| t.rows[k].level.value.clone(),
+                )
+            });
+            let amounts = ci
+                .intervention
+                .extent
+                .amounts
+                .iter()
+                .filter_map(|id| {
+                    let k = v
+                        .version
+                        .amounts
+                        .iter()
+                        .position(|a| a.id.value == id.value)?;
+                    let a = &v.version.amounts[k];
+                    let text = x.amount(k).and_then(|r| r.value).map_or_else(
+                        || "ej utrett".to_string(),
+                        |n| crate::eval::extent::amount_text(a, &n),
+                    );
+                    Some((id.value.clone(), text))
+                })
+                .collect();
+            (level, amounts)
+        }
+        None => (None, Vec::new()),
+    };
     Result1 {
         outcome: Ok(r.outcome),
+        level,
+        amounts,
         not_met: ids(Tri::False),
         not_established: ids(Tri::Unknown),
         period_months,
@@ -224,6 +266,8 @@ fn failed(why: &str) -> Result1 {
         period_months: None,
         duties: Vec::new(),
         criteria: Vec::new(),
+        level: None,
+        amounts: Vec::new(),
     }
 }
 
@@ -328,7 +372,8 @@ impl Acc<'_> {
             let not_met = b.not_met != a.not_met;
             let period = b.period_months != a.period_months;
             let duties = b.duties != a.duties;
-            if !(outcome || not_met || period || duties) {
+            let extent = b.level != a.level || b.amounts != a.amounts;
+            if !(outcome || not_met || period || duties || extent) {
                 continue;
             }
             imp.changed += 1;
@@ -336,6 +381,7 @@ impl Acc<'_> {
             imp.not_met_changed += u64::from(not_met);
             imp.period_changed += u64::from(period);
             imp.duties_changed += u64::from(duties);
+            imp.extent_changed += u64::from(extent);
             // Which criteria's results differ, by id, across both versions' lists.
             let mut ids: Vec<&str> = Vec::new();
             for id in b.criteria.iter().chain(&a.criteria) {
@@ -389,6 +435,27 @@ impl Acc<'_> {
                     m(b.period_months),
                     m(a.period_months)
                 ));
+            }
+            if b.level != a.level {
+                let l = |x: &Option<String>| x.clone().unwrap_or_else(|| "ingen".to_string());
+                lines.push(format!("nivå: {} → {}", l(&b.level), l(&a.level)));
+            }
+            for (id, after) in &a.amounts {
+                let before = b
+                    .amounts
+                    .iter()
+                    .find(|(x, _)| x == id)
+                    .map(|(_, t)| t.as_str());
+                if before != Some(after.as_str()) {
+                    lines.push(format!("{id}: {} → {after}", before.unwrap_or("inget")));
+                }
+            }
+            for (id, before) in b
+                .amounts
+                .iter()
+                .filter(|(x, _)| !a.amounts.iter().any(|(y, _)| y == x))
+            {
+                lines.push(format!("{id}: {before} → inget"));
             }
             for d in a.duties.iter().filter(|d| !b.duties.contains(d)) {
                 lines.push(format!("informationsplikt tillkommer: {d}"));
@@ -507,6 +574,8 @@ fn result_json(r: &Result1) -> Value {
         "not_established": r.not_established,
         "period_months": r.period_months,
         "duties": r.duties,
+        "level": r.level,
+        "amounts": r.amounts.iter().map(|(id, text)| json!({"id": id, "text": text})).collect::<Vec<_>>(),
     })
 }
 
@@ -554,6 +623,7 @@ pub fn summary_json(i: &Impact) -> Value {
         "not_met_changed": i.not_met_changed,
         "period_changed": i.period_changed,
         "duties_changed": i.duties_changed,
+        "extent_changed": i.extent_changed,
         "matrix": matrix,
         "responsible": responsible,
     })
