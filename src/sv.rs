@@ -107,10 +107,11 @@ pub fn number(n: &Number) -> String {
     } else {
         (decimal(&n, 4), true)
     };
+    // Swedish typography writes a minus sign (U+2212), as the arithmetic's operators do.
     format!(
         "{}{}{text}",
         if approx { "≈ " } else { "" },
-        if neg { "-" } else { "" }
+        if neg { "−" } else { "" }
     )
 }
 
@@ -225,7 +226,7 @@ mod tests {
         assert_eq!(number(&Number::from_integer(58_800)), format!("58{nb}800"));
         assert_eq!(number(&Number::new(5392, 10_000)), "0,5392");
         assert_eq!(number(&Number::new(264_208, 100)), format!("2{nb}642,08"));
-        assert_eq!(number(&Number::from_integer(-3)), "-3");
+        assert_eq!(number(&Number::from_integer(-3)), "−3");
         assert_eq!(number(&Number::new(1, 3)), "≈ 0,3333");
         assert_eq!(
             money(&Number::new(264_208, 100)),

@@ -618,7 +618,7 @@ fn the_cover_is_the_yaml_metadata() {
                     .unwrap()
                     .to_string(),
             ),
-            "Dokumentet gäller för" => (text(&v.applies_for), shown("Gäller för")),
+            "Dokumentet gäller för" => (text(&v.scope), shown("Gäller för")),
             "Dokumentet gäller till den" => {
                 assert!(v.valid_until.is_none(), "valid_until: tills vidare");
                 (Some("Tills vidare".to_string()), shown("Giltig till"))

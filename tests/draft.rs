@@ -322,8 +322,13 @@ criteria:
         p.to_str().unwrap(),
         "ansokningsdatum: 2024-03-01\ninsatser: [annat]\nfakta: {folkbokford: false}\n",
     );
-    // No steps: one decision line, no appeal section to fill, and no footer of laws.
+    // No steps: one decision line and no footer of laws; the appeal section is there
+    // (a decision always says how it is appealed) and says the glossary records no route
+    // for the legal basis, instead of leaving the case officer nothing to fill.
     assert!(text.contains("### Beslut\n\nAnsökan avslås.\n"), "{text}");
-    assert!(!text.contains("Hur man överklagar"), "{text}");
+    assert!(
+        text.contains("### Hur man överklagar\n\n1. Ordlistan anger inte hur ett beslut enligt 9 § LSS överklagas"),
+        "{text}"
+    );
     assert!(!text.contains("*Lagrum:"), "{text}");
 }

@@ -94,9 +94,10 @@ fn jsonl_results_carry_groups_the_level_and_the_decided_amounts() {
     assert_eq!(hem(3, 0)["groups"][0]["met"], json!(["avlosning"]));
     assert_eq!(hem(3, 1)["level"], Value::Null);
     assert_eq!(hem(3, 1)["amounts"], Value::Null);
-    // E-5: granted, but the level needs the day-activity fact: the level and the
-    // amount that reads it are not established.
-    assert_eq!(hem(4, 0)["outcome"], "beviljas");
+    // E-5: the criteria are met, but the level needs the day-activity fact (it could
+    // place the case higher): the level and the fee are not established, so there is no
+    // decision yet.
+    assert_eq!(hem(4, 0)["outcome"], "utredning_ofullstandig");
     assert_eq!(hem(4, 0)["level"], Value::Null);
     assert_eq!(
         hem(4, 0)["amounts"],
@@ -106,7 +107,7 @@ fn jsonl_results_carry_groups_the_level_and_the_decided_amounts() {
     // The summary counts the levels of granted interventions; ids only.
     let summary = stderr(&o);
     assert!(
-        summary.contains("Nivåer i beviljade insatser:\n         1  avgiftsniva nivå 3\n         2  avgiftsniva nivå 4\n         1  avgiftsniva ingen nivå kunde väljas\n"),
+        summary.contains("Nivåer i beviljade insatser:\n         1  avgiftsniva nivå 3\n         2  avgiftsniva nivå 4\n"),
         "{summary}"
     );
     assert!(
@@ -643,11 +644,87 @@ fn diff_with_cases_reports_changed_fees() {
         "json",
     ]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    // The five granted fee cases of the policy tests: all change, none changes outcome.
+    // The six granted fees among the policy tests (policy/avgifter-vard-och-omsorg/tests:
+    // five of avgift-hemtjanst, one omsorgsavgift) all change with 2026's prisbasbelopp;
+    // none changes outcome.
     assert_eq!(
-        v["impact"]["summary"]["extent_changed"], 5,
+        v["impact"]["summary"]["extent_changed"], 6,
         "{}",
         v["impact"]["summary"]
     );
     assert_eq!(v["impact"]["summary"]["outcome_changed"], 0);
+}
+
+fn shipped_draft(case: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "case.yaml", case);
+    let out = dir.path().join("beslut.md");
+    let o = styrdok(&[
+        "eval",
+        "--case",
+        f.to_str().unwrap(),
+        "--draft",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::read_to_string(out).unwrap()
+}
+
+/// A fee decision says how it is appealed: the fees guideline names 32 kap. 1 § SoL
+/// (`appeal_under`), whose route the glossary records with the guideline as its source.
+#[test]
+fn a_fee_draft_says_how_the_fee_is_appealed() {
+    let text = shipped_draft(
+        &std::fs::read_to_string(root().join("tests/fixtures/cases/avgift-hemtjanst.yaml"))
+            .unwrap(),
+    );
+    assert!(text.contains("### Hur man överklagar\n\n1. Beslutet enligt 32 kap. 1 § socialtjänstlagen (2025:400) kan överklagas till förvaltningsrätten genom förvaltningsbesvär"), "{text}");
+}
+
+/// The assessments that decided a nested group are in the draft, with who made them and
+/// why, when the group is met and when it is not.
+#[test]
+fn a_draft_shows_the_assessments_inside_nested_groups() {
+    let case = |v: bool| {
+        format!(
+            "arende: T-1\nansokningsdatum: 2025-09-01\ninsatser: [individuellt-tillagg]\nfakta: {{beviljad_matlada: false}}\nbedomningar:\n  behov_hogre_minimibelopp: {{varde: {v}, av: Eva Ek, datum: 2025-08-20, motivering: Specialkost.}}\n  sarskilda_omstandigheter_behov_av_medel: {{varde: {v}, av: Eva Ek}}\n  kostnad_inte_ovasentlig_och_varaktig: {{varde: {v}, av: Eva Ek}}\n"
+        )
+    };
+    let granted = shipped_draft(&case(true));
+    assert!(granted.contains("Ansökan beviljas."), "{granted}");
+    assert!(granted.contains("Specialkost."), "{granted}");
+    assert!(
+        granted.contains(
+            "Kostnaden ska avse ett inte oväsentligt belopp och vara av varaktig karaktär."
+        ),
+        "{granted}"
+    );
+    let rejected = shipped_draft(&case(false));
+    assert!(rejected.contains("Ansökan avslås."), "{rejected}");
+    assert!(rejected.contains("Specialkost."), "{rejected}");
+    assert!(rejected.contains("Detta gäller om den enskilde på grund av särskilda omständigheter har behov av ytterligare medel."), "{rejected}");
+}
+
+/// A case tried after a law the guideline cites ended: the explanation and the draft
+/// say so, naming the law that replaced it.
+#[test]
+fn a_case_after_a_cited_law_ended_is_warned_about() {
+    let case = std::fs::read_to_string(root().join("tests/fixtures/cases/lss-avslag.yaml"))
+        .unwrap()
+        .replace("ansokningsdatum: 2023-09-01", "ansokningsdatum: 2025-09-15");
+    let text = shipped_draft(&case);
+    assert!(text.contains("> **Observera:** Riktlinjen hänvisar till socialtjänstlagen (2001:453), som upphörde att gälla 2025-06-30 och ersattes av socialtjänstlagen (2025:400)"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "case.yaml", &case);
+    let o = styrdok(&["eval", "--case", f.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("Observera: riktlinjen hänvisar till socialtjänstlagen (2001:453)"),
+        "{}",
+        stdout(&o)
+    );
+    // Before the law ended, no warning.
+    let text = shipped_draft(
+        &std::fs::read_to_string(root().join("tests/fixtures/cases/lss-avslag.yaml")).unwrap(),
+    );
+    assert!(!text.contains("Observera"), "{text}");
 }

@@ -86,10 +86,10 @@ impl<'p> Builder<'p> {
                 text(&b.contact),
             ),
             (
-                "applies_for",
+                "scope",
                 "Dokumentet gäller för",
-                text(&a.applies_for),
-                text(&b.applies_for),
+                text(&a.scope),
+                text(&b.scope),
             ),
             (
                 "revision_by",

@@ -175,10 +175,20 @@ pub fn parse_money(s: &str) -> Option<i64> {
         .strip_suffix("kronor")
         .or_else(|| t.strip_suffix("kr"))
         .unwrap_or(t);
-    let compact: String = t
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'))
-        .collect();
+    // Spaces set off groups of three digits before the decimal sign (`12 345,50`), and
+    // nowhere else: `12 34` or `12 345 50` is not an amount.
+    let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}');
+    let t = t.trim_end();
+    let int_part = t.split([',', '.']).next().unwrap_or("");
+    let groups: Vec<&str> = int_part.split(is_space).collect();
+    if groups.len() > 1
+        && (groups.iter().skip(1).any(|g| g.len() != 3)
+            || groups.iter().any(|g| g.is_empty())
+            || groups[0].trim_start_matches('-').len() > 3)
+    {
+        return None;
+    }
+    let compact: String = t.chars().filter(|c| !is_space(*c)).collect();
     let (int, frac) = match compact.split_once([',', '.']) {
         Some((_, "")) => return None,
         Some((a, b)) => (a, b),
@@ -524,6 +534,7 @@ mod tests {
             question: Spanned::new("Hur många?".into(), at),
             source: Spanned::new(FactSource::Person, at),
             evidence: None,
+            label: None,
         }
     }
 
@@ -560,6 +571,9 @@ mod money_tests {
         assert_eq!(parse_money("-300 kronor"), Some(-30_000));
         assert_eq!(parse_money("0,05"), Some(5));
         for bad in [
+            "12 34",
+            "12 345 50",
+            "1234 567",
             "",
             "kr",
             "12,345,6",

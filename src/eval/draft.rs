@@ -31,6 +31,9 @@ pub struct DraftContext {
     /// The laws the draft cites (the interventions' steps and legal bases), with SFS
     /// numbers, e.g. `socialtjänstlagen (2001:453)`; empty when it cites none.
     pub laws: String,
+    /// For each cited law that had ended by the day the case was tried on (the guideline
+    /// still cites it): a warning to the case officer, naming the law that replaced it.
+    pub ended_laws: Vec<String>,
 }
 
 /// The guideline version.
@@ -90,6 +93,10 @@ pub struct DraftIntervention {
     pub section: String,
     /// Its decision procedure: its own steps, or the version's.
     pub steps: Vec<DraftStep>,
+    /// How the decision is appealed, one entry per provision: those of its steps; without
+    /// steps, its `appeal_under` or else each provision of its legal basis. An entry
+    /// without `appeal` says the glossary records no route (the draft says so).
+    pub appeals: Vec<DraftStep>,
     /// Its legal basis (*lagrum*), each provision written out.
     pub legal_basis: Vec<String>,
     /// Every criterion outside groups of alternatives (for a grant).
@@ -252,7 +259,16 @@ fn step(
     s: &crate::model::ProcedureStep,
     date: jiff::civil::Date,
 ) -> DraftStep {
-    let (long, law) = cite(policy, &s.provision.value, date);
+    DraftStep {
+        outcome: s.outcome.value.as_str(),
+        text: s.text.value.clone(),
+        ..appeal_of(policy, &s.provision.value, date)
+    }
+}
+
+/// A provision with its överklagandehänvisning from the glossary (no step text).
+fn appeal_of(policy: &crate::model::Policy, provision: &str, date: jiff::civil::Date) -> DraftStep {
+    let (long, law) = cite(policy, provision, date);
     let appeal = law
         .and_then(|(law, p)| law.provision(&p))
         .map(|p| DraftAppeal {
@@ -264,10 +280,10 @@ fn step(
             source: p.appeal.source.value.clone(),
         });
     DraftStep {
-        provision: s.provision.value.clone(),
+        provision: provision.to_string(),
         provision_long: long,
-        outcome: s.outcome.value.as_str(),
-        text: s.text.value.clone(),
+        outcome: "",
+        text: String::new(),
         appeal,
     }
 }
@@ -334,13 +350,24 @@ fn members(
                             },
                             |t| crate::markdown::resolve_source(policy, v.version, &t.value),
                         );
+                    // Every criterion under the group, nested groups included: the
+                    // assessments that decided it are shown, however deep.
                     let leaves = |want: Tri| -> Vec<DraftCriterion> {
-                        inner
-                            .iter()
-                            .filter_map(|x| match x {
-                                CMember::Criterion(k) => r.criteria.get(*k),
-                                CMember::Group(..) => None,
-                            })
+                        fn collect<'a>(
+                            members: &[CMember],
+                            r: &'a crate::eval::InterventionResult,
+                            out: &mut Vec<&'a crate::eval::CriterionResult>,
+                        ) {
+                            for m in members {
+                                match m {
+                                    CMember::Criterion(k) => out.extend(r.criteria.get(*k)),
+                                    CMember::Group(_, _, inner) => collect(inner, r, out),
+                                }
+                            }
+                        }
+                        let mut all = Vec::new();
+                        collect(inner, r, &mut all);
+                        all.into_iter()
                             .filter(|c| c.result == want)
                             .map(|c| criterion(c.index))
                             .collect()
@@ -548,6 +575,19 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
                 outcome: r.outcome.code(),
                 section,
                 steps: own.iter().map(|s| step(policy, s, date)).collect(),
+                appeals: if own.is_empty() {
+                    match &i.appeal_under {
+                        Some(p) => vec![appeal_of(policy, &p.value, date)],
+                        None => i
+                            .legal_basis
+                            .iter()
+                            .filter(|b| !b.value.trim().is_empty())
+                            .map(|b| appeal_of(policy, &b.value, date))
+                            .collect(),
+                    }
+                } else {
+                    own.iter().map(|s| step(policy, s, date)).collect()
+                },
                 legal_basis: i
                     .legal_basis
                     .iter()
@@ -616,6 +656,17 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
         .filter(|l| cited.iter().any(|c| std::ptr::eq(*c, *l)))
         .map(crate::model::Law::long_name)
         .collect();
+    // A guideline in force after a law it cites ended (check's `law-ended`): the case
+    // officer must not cite the repealed act in a decision without seeing that.
+    let ended_laws: Vec<String> = crate::eval::report::ended_laws(policy, e)
+        .into_iter()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".")
+                .unwrap_or_default()
+        })
+        .collect();
     DraftContext {
         generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
         case: case.id.clone(),
@@ -628,5 +679,6 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
         steps,
         interventions,
         laws: laws.join(", "),
+        ended_laws,
     }
 }

@@ -92,6 +92,22 @@ pub fn combine(
     }
 }
 
+/// The positions (in the intervention's flat list) of the criteria whose result can
+/// still matter: every criterion except those inside a group already decided (a met
+/// *något av* does not wait for its other alternatives). What to investigate next.
+pub fn open_criteria(members: &[CMember], groups: &[Tri], out: &mut Vec<usize>) {
+    for m in members {
+        match m {
+            CMember::Criterion(k) => out.push(*k),
+            CMember::Group(g, _, inner) => {
+                if groups.get(*g).is_none_or(|r| *r == Tri::Unknown) {
+                    open_criteria(inner, groups, out);
+                }
+            }
+        }
+    }
+}
+
 /// Every group of an intervention, depth first (the order of [`CMember::Group`]'s
 /// position and of [`super::InterventionResult::groups`]).
 pub fn groups_of(members: &[Member]) -> Vec<&Group> {
@@ -107,12 +123,16 @@ pub fn groups_of(members: &[Member]) -> Vec<&Group> {
 pub struct LevelResult {
     /// Index into the version's `levels`.
     pub table: usize,
-    /// The chosen row (the highest any fact places the case in); `None` when a fact is
-    /// missing or no fact places the case in any level.
+    /// The chosen row (the highest any fact places the case in); `None` when the level
+    /// is not decided: a missing fact could still place the case higher, a value falls in
+    /// a gap of the table, or no fact places the case in any level.
     pub row: Option<usize>,
     /// Per fact of the table's `by`: its slot, its value if given, and the row it alone
     /// places the case in.
     pub by: Vec<(usize, Option<i64>, Option<usize>)>,
+    /// Facts (slots) whose value falls in a gap of the table: above the lowest threshold
+    /// yet in no level. The text does not decide the level; a person must.
+    pub gaps: Vec<usize>,
 }
 
 /// One computed amount.
@@ -135,6 +155,9 @@ pub struct AmountResult {
 pub struct ExtentResult {
     /// The level, when the intervention states one.
     pub level: Option<LevelResult>,
+    /// Every level table the intervention's level or its amounts' formulas read, chosen
+    /// once (the intervention's own level among them).
+    pub tables: Vec<LevelResult>,
     /// Every amount of the version computed for the case, in the version's order
     /// (those the intervention names are its decision; the others show the way).
     pub amounts: Vec<AmountResult>,
@@ -144,6 +167,72 @@ impl ExtentResult {
     /// The result of amount `k` (index into the version's `amounts`).
     pub fn amount(&self, k: usize) -> Option<&AmountResult> {
         self.amounts.iter().find(|a| a.amount == k)
+    }
+
+    /// Whether what the intervention decides is established: its level is decided and
+    /// every amount it names has a value. A grant whose fee is not worked out is not yet
+    /// a decision.
+    pub fn established(&self, v: &Version, i: &crate::model::Intervention) -> bool {
+        self.level.as_ref().is_none_or(|l| l.row.is_some())
+            && i.extent.amounts.iter().all(|id| {
+                v.amounts
+                    .iter()
+                    .position(|a| a.id.value == id.value)
+                    .and_then(|k| self.amount(k))
+                    .is_some_and(|r| r.value.is_some())
+            })
+    }
+
+    /// The facts (slots) the level and the named amounts needed and the case lacks,
+    /// each once: what to investigate before the extent can be decided.
+    pub fn missing_facts(
+        &self,
+        cv: &CompiledVersion<'_>,
+        i: &crate::model::Intervention,
+        case: &Case,
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut push = |s: usize| {
+            if fact(case, s).is_none() && !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        for l in &self.tables {
+            if l.row.is_none() {
+                l.by.iter()
+                    .filter(|(_, v, _)| v.is_none())
+                    .for_each(|(s, _, _)| push(*s));
+            }
+        }
+        for id in &i.extent.amounts {
+            let Some(k) = cv
+                .version
+                .amounts
+                .iter()
+                .position(|a| a.id.value == id.value)
+            else {
+                continue;
+            };
+            for step in chain(cv, k) {
+                let (Some(r), Some(Some(c))) = (self.amount(step), cv.amounts.get(step)) else {
+                    continue;
+                };
+                if r.value.is_some() {
+                    continue;
+                }
+                let Some((_, f)) = r.case.and_then(|n| c.cases.get(n)) else {
+                    continue;
+                };
+                let mut ops = Vec::new();
+                f.operands(&mut ops);
+                for op in ops {
+                    if let Operand::IntFact(s) | Operand::MoneyFact(s) = op {
+                        push(s);
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -182,6 +271,7 @@ pub fn evaluate(
         }
     }
     if i.extent.amounts.is_empty() {
+        out.tables = out.level.iter().cloned().collect();
         return out;
     }
     // Every level table a formula reads, chosen once.
@@ -199,6 +289,8 @@ pub fn evaluate(
             }
         }
     }
+    out.tables = tables;
+    let tables = &out.tables;
     for &k in &v.amount_order {
         let Some(c) = &v.amounts[k] else { continue };
         let a = &version.amounts[k];
@@ -207,7 +299,7 @@ pub fn evaluate(
             version,
             case,
             date,
-            tables: &tables,
+            tables,
             amounts: &out.amounts,
         };
         let mut r = AmountResult {
@@ -265,40 +357,62 @@ pub fn round(x: &Number, rounding: Option<&Rounding>) -> Number {
 
 fn level(policy: &Policy, v: &Version, t: usize, case: &Case, date: Date) -> LevelResult {
     let table = &v.levels[t];
+    let range = |param: &str| match policy
+        .parameter(param)
+        .and_then(|p| p.value_on(date))
+        .map(|x| &x.value.value)
+    {
+        Some(ParamData::Range { min, max }) => Some((*min, *max)),
+        _ => None,
+    };
     let mut by = Vec::new();
+    let mut gaps = Vec::new();
     let mut chosen: Option<usize> = None;
-    let mut missing = false;
+    // The highest row a missing fact could still place the case in.
+    let mut open: Option<usize> = None;
     for f in &table.by {
         let Some(slot) = policy.facts.iter().position(|x| x.id.value == f.value) else {
             continue;
         };
-        let value = case
-            .facts
-            .get(slot)
-            .copied()
-            .flatten()
-            .filter(|x| *x != i64::MIN);
-        let row = value.and_then(|x| {
-            table.rows.iter().position(|r| {
-                r.when.iter().any(|(fact, param)| {
-                    fact.value == f.value
-                        && matches!(
-                            policy.parameter(&param.value).and_then(|p| p.value_on(date)).map(|x| &x.value.value),
-                            Some(ParamData::Range { min, max }) if x >= *min && max.is_none_or(|m| x <= m)
-                        )
-                })
+        let ranges: Vec<(usize, (i64, Option<i64>))> = table
+            .rows
+            .iter()
+            .enumerate()
+            .flat_map(|(k, r)| {
+                r.when
+                    .iter()
+                    .filter(|(fact, _)| fact.value == f.value)
+                    .filter_map(move |(_, p)| Some((k, range(&p.value)?)))
             })
+            .collect();
+        let value = fact(case, slot);
+        let row = value.and_then(|x| {
+            ranges
+                .iter()
+                .find(|(_, (min, max))| x >= *min && max.is_none_or(|m| x <= m))
+                .map(|(k, _)| *k)
         });
-        missing |= value.is_none();
-        if let Some(r) = row {
-            chosen = Some(chosen.map_or(r, |c| c.max(r)));
+        match (value, row) {
+            (Some(_), Some(r)) => chosen = Some(chosen.map_or(r, |c| c.max(r))),
+            // Above the lowest threshold yet in no level: a gap in the table, which the
+            // text does not decide (below every threshold the fact places no one).
+            (Some(x), None) if ranges.iter().any(|(_, (min, _))| x >= *min) => gaps.push(slot),
+            (None, _) => {
+                if let Some(k) = ranges.iter().map(|(k, _)| *k).max() {
+                    open = Some(open.map_or(k, |o| o.max(k)));
+                }
+            }
+            (Some(_), None) => {}
         }
         by.push((slot, value, row));
     }
+    // Decided when no fact falls in a gap and no missing fact could place it higher.
+    let decided = gaps.is_empty() && open.is_none_or(|o| chosen.is_some_and(|c| c >= o));
     LevelResult {
         table: t,
-        row: if missing { None } else { chosen },
+        row: if decided { chosen } else { None },
         by,
+        gaps,
     }
 }
 
@@ -358,9 +472,13 @@ fn show_operand(e: &Values<'_>, op: Operand) -> String {
             match e.value(op) {
                 Some(_) => {
                     let raw = e.case.facts[s].unwrap_or_default();
-                    format!("{} {}", f.id.value, crate::eval::case::display(f, raw))
+                    format!(
+                        "{} {}",
+                        crate::eval::report::fact_label(f),
+                        crate::eval::case::display(f, raw)
+                    )
                 }
-                None => missing(&f.id.value),
+                None => missing(&crate::eval::report::fact_label(f)),
             }
         }
         Operand::Param(s) => {
@@ -431,13 +549,12 @@ pub fn arithmetic(
     let a = &v.version.amounts[k];
     let c = v.amounts.get(k)?.as_ref()?;
     let (_, f) = c.cases.get(r.case?)?;
-    let tables: Vec<LevelResult> = extent.level.iter().cloned().collect();
     let env = Values {
         policy,
         version: v.version,
         case,
         date,
-        tables: &tables,
+        tables: &extent.tables,
         amounts: &extent.amounts,
     };
     let shown = f.show(&env);
@@ -493,7 +610,6 @@ pub fn params_read(
     chain: &[usize],
     extent: &ExtentResult,
 ) -> Vec<usize> {
-    let level = extent.level.as_ref();
     let mut out = Vec::new();
     let mut push = |s: usize| {
         if !out.contains(&s) {
@@ -519,7 +635,12 @@ pub fn params_read(
                 Operand::Param(s) => push(s),
                 Operand::LevelValue(t, n) => {
                     let table = &v.version.levels[t];
-                    let Some(row) = level.filter(|l| l.table == t).and_then(|l| l.row) else {
+                    let Some(row) = extent
+                        .tables
+                        .iter()
+                        .find(|l| l.table == t)
+                        .and_then(|l| l.row)
+                    else {
                         continue;
                     };
                     let Some(name) = value_names(table).get(n).copied() else {

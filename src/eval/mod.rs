@@ -562,6 +562,14 @@ impl<'p> Engine<'p> {
                 };
                 extent::evaluate(v, self.policy, index, case, params_date, &env)
             });
+            // Granted, but the level or a fee is not worked out: not yet a decision.
+            if out
+                .extent
+                .as_ref()
+                .is_some_and(|x| !x.established(v.version, i))
+            {
+                out.outcome = Outcome::Ofullstandig;
+            }
         }
         Ok(())
     }

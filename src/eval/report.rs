@@ -102,11 +102,42 @@ pub fn intervention_missing(
     r: &InterventionResult,
 ) -> Vec<Missing> {
     let mut all: Vec<Missing> = Vec::new();
-    for cr in r.criteria.iter().filter(|c| c.result == Tri::Unknown) {
+    let mut open = Vec::new();
+    crate::eval::extent::open_criteria(
+        &e.version.interventions[r.index].members,
+        &r.groups,
+        &mut open,
+    );
+    for cr in open
+        .iter()
+        .filter_map(|k| r.criteria.get(*k))
+        .filter(|c| c.result == Tri::Unknown)
+    {
         let c = &e.version.criteria[cr.index];
         for m in missing(engine, case, c, &cr.incomplete, e.date) {
             if !all.iter().any(|x| x.fact == m.fact) {
                 all.push(m);
+            }
+        }
+    }
+    let i = e.version.interventions[r.index].intervention;
+    if let Some(x) = &r.extent {
+        for slot in x.missing_facts(e.version, i, case) {
+            let f = &engine.policy.facts[slot];
+            if !all.iter().any(|m| m.fact == f.id.value) {
+                all.push(Missing {
+                    fact: f.id.value.clone(),
+                    question: f.question.value.clone(),
+                    provided_by: match &f.evidence {
+                        Some(ev) => format!(
+                            "{} ({})",
+                            f.source.value.swedish(),
+                            ev.value.trim_end_matches('.')
+                        ),
+                        None => f.source.value.swedish().into(),
+                    },
+                    note: Some("behövs för att bestämma nivån eller beloppet".into()),
+                });
             }
         }
     }
@@ -399,6 +430,9 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
     if e.date != case.application_date {
         let _ = writeln!(s, "  version och parametrar enligt {}", e.date);
     }
+    for w in ended_laws(engine.policy, e) {
+        let _ = writeln!(s, "  Observera: {w}");
+    }
     for r in &e.interventions {
         let ci = &v.interventions[r.index];
         let i = ci.intervention;
@@ -446,6 +480,13 @@ pub fn human(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> String
                 }
             }
             Outcome::Ofullstandig => {
+                if r.extent.is_some() {
+                    // The criteria are met; the level or an amount is not worked out.
+                    write_extent(&mut s, engine, case, e, r);
+                    for m in intervention_missing(engine, case, e, r) {
+                        let _ = writeln!(s, "  saknas: {} – {}", m.question, m.provided_by);
+                    }
+                }
                 let _ = writeln!(
                     s,
                     "  Inget beslut kan föreslås förrän det som saknas är utrett."
@@ -690,21 +731,38 @@ pub fn level_sentence(
     l: &crate::eval::extent::LevelResult,
 ) -> String {
     let t = &v.version.levels[l.table];
+    // `hemtjänsttimmar per månad 4` with a label, `hemtjanst_timmar_per_manad = 4` without.
+    let label = |slot: usize| {
+        let f = &policy.facts[slot];
+        match &f.label {
+            Some(l) => l.value.clone(),
+            None => format!("{} =", f.id.value),
+        }
+    };
     let parts: Vec<String> =
         l.by.iter()
-            .map(|(slot, value, row)| {
-                let f = &policy.facts[*slot];
-                match (value, row) {
-                    (None, _) => format!("{} saknas", f.id.value),
-                    (Some(x), Some(r)) => {
-                        format!("{} = {x} ger nivå {}", f.id.value, t.rows[*r].level.value)
-                    }
-                    (Some(x), None) => format!("{} = {x} ger ingen nivå", f.id.value),
+            .map(|(slot, value, row)| match (value, row) {
+                (None, _) if l.row.is_some() => format!(
+                    "{} saknas men kan inte ge en högre nivå",
+                    fact_label(&policy.facts[*slot])
+                ),
+                (None, _) => format!("{} saknas", fact_label(&policy.facts[*slot])),
+                (Some(x), Some(r)) => {
+                    format!("{} {x} ger nivå {}", label(*slot), t.rows[*r].level.value)
                 }
+                (Some(x), None) if l.gaps.contains(slot) => format!(
+                    "{} {x} ligger i ett glapp i tabellen, som inte anger någon nivå för värdet",
+                    label(*slot)
+                ),
+                (Some(x), None) => format!("{} {x} ger ingen nivå", label(*slot)),
             })
             .collect();
     let head = match l.row {
         Some(r) => format!("{} {}", t.name.value, t.rows[r].level.value),
+        None if !l.gaps.is_empty() => format!(
+            "{}: kan inte bestämmas enligt riktlinjen; beslutas i det enskilda fallet",
+            t.name.value
+        ),
         None if l.by.iter().any(|(_, v, _)| v.is_none()) => format!("{}: ej utredd", t.name.value),
         None => format!("{}: ingen nivå", t.name.value),
     };
@@ -714,6 +772,55 @@ pub fn level_sentence(
         ""
     };
     format!("{head} ({}{rule})", parts.join(", "))
+}
+
+/// The laws that the interventions tried cite (legal basis, own procedure steps) and
+/// that had ended by the day the case was tried on, each once: `socialtjänstlagen
+/// (2001:453) upphörde att gälla 2025-06-30 och ersattes av socialtjänstlagen (2025:400)`.
+pub fn ended_laws(policy: &crate::model::Policy, e: &Evaluation<'_, '_>) -> Vec<String> {
+    let v = e.version.version;
+    let mut seen: Vec<&crate::model::Law> = Vec::new();
+    for r in &e.interventions {
+        let i = e.version.interventions[r.index].intervention;
+        let texts = i
+            .legal_basis
+            .iter()
+            .chain(v.steps_of(i).into_iter().map(|s| &s.provision));
+        for t in texts {
+            for c in crate::check::text::law_citations(policy, &t.value) {
+                let Some(law) = policy.glossary.law_on(&c.word, v.valid_from.value) else {
+                    continue;
+                };
+                let ended = law.valid_until.as_ref().is_some_and(|u| e.date > u.value);
+                if ended && !seen.iter().any(|l| std::ptr::eq(*l, law)) {
+                    seen.push(law);
+                }
+            }
+        }
+    }
+    seen.iter()
+        .map(|l| {
+            let by = l
+                .replaced_by
+                .as_ref()
+                .and_then(|id| policy.glossary.law(&id.value))
+                .map(|n| format!(" och ersattes av {}", n.long_name()))
+                .unwrap_or_default();
+            format!(
+                "riktlinjen hänvisar till {}, som upphörde att gälla {}{by}; kontrollera lagrummet innan beslut fattas",
+                l.long_name(),
+                l.valid_until.as_ref().map(|u| u.value.to_string()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// A fact as an explanation names it: its `label` (`hemtjänsttimmar per månad`), or its
+/// id where it has none.
+pub fn fact_label(f: &crate::model::Fact) -> String {
+    f.label
+        .as_ref()
+        .map_or_else(|| f.id.value.clone(), |l| l.value.clone())
 }
 
 /// The granted period, in Swedish, with the guideline's sentence on it.

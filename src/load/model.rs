@@ -143,7 +143,7 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     let valid_until = m.node("valid_until").and_then(|n| valid_until(n, d));
     let replaces = m.node("replaces").and_then(|n| replaces(n, d));
     let document_owner = m.optional::<Text>("document_owner", d);
-    let applies_for = m.optional::<Text>("applies_for", d);
+    let scope = m.optional::<Text>("scope", d);
     let revision_by = m.optional::<Text>("revision_by", d);
     let follow_up_by = m.optional::<Text>("follow_up_by", d);
     let related_documents = m.list::<Text>("related_documents", d);
@@ -199,7 +199,7 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
         valid_until,
         replaces,
         document_owner,
-        applies_for,
+        scope,
         revision_by,
         follow_up_by,
         related_documents,
@@ -397,6 +397,7 @@ impl Decode for Intervention {
         }
         let procedure = slugs(&mut m, "procedure", d);
         let continues = opt_slug(&mut m, "continues", d);
+        let appeal_under = m.optional::<Text>("appeal_under", d);
         let duration = m.optional::<Duration>("duration", d);
         let extension = opt_slug(&mut m, "extension", d);
         let members = m.list::<Member>("criteria", d);
@@ -418,6 +419,7 @@ impl Decode for Intervention {
             legal_basis: legal_basis?,
             procedure,
             continues,
+            appeal_under,
             duration,
             extension,
             criteria,
@@ -820,6 +822,7 @@ impl Decode for Fact {
             m.required::<String>("source", d);
         }
         let evidence = m.optional::<Text>("evidence", d);
+        let label = m.optional::<Text>("label", d);
         let ty = ty.and_then(|(i, span)| {
             let t = match i {
                 0 => FactType::Bool,
@@ -861,6 +864,7 @@ impl Decode for Fact {
             id: id?,
             ty: ty?,
             question: question?,
+            label,
             source: source?,
             evidence,
         })

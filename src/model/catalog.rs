@@ -253,6 +253,9 @@ pub struct Fact {
     pub ty: Spanned<FactType>,
     /// The question a case officer asks, in Swedish.
     pub question: Text,
+    /// A short name for explanations and drafts (`hemtjänsttimmar per månad`); the id
+    /// is shown where there is none.
+    pub label: Option<Text>,
     /// Who or what provides the answer.
     pub source: Spanned<FactSource>,
     /// Evidence that establishes it (e.g. `läkarintyg`), in Swedish.

@@ -179,7 +179,7 @@ pub struct Version {
     /// Dokumentansvarig: who answers for the document, a role or unit.
     pub document_owner: Option<Text>,
     /// *Dokumentet gäller för*: whom the document binds, e.g. a board.
-    pub applies_for: Option<Text>,
+    pub scope: Option<Text>,
     /// *För revidering av dokumentet ansvarar*.
     pub revision_by: Option<Text>,
     /// *För uppföljning av dokumentet ansvarar*.
@@ -459,6 +459,10 @@ pub struct Intervention {
     pub procedure: Vec<Id>,
     /// For a continuation: the intervention it continues.
     pub continues: Option<Id>,
+    /// The provision a decision on it is appealed under, where that is not a provision
+    /// of its legal basis or procedure (a fee decision: `32 kap. 1 § SoL`); its appeal
+    /// route comes from the glossary.
+    pub appeal_under: Option<Text>,
     /// The normal period; `None` when the document states none.
     pub duration: Option<Duration>,
     /// When the period may be extended, as a passage id (`särskilda skäl`).

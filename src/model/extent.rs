@@ -131,9 +131,10 @@ pub struct LevelRow {
 /// How an amount is rounded, once, after it has been computed exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoundingDirection {
-    /// Towards zero (*nedåt*).
+    /// Towards zero (*nedåt*; for the amounts of a fee, never negative, the same as
+    /// down).
     Down,
-    /// To the nearest; halves away from zero (*till närmaste*).
+    /// To the nearest; a half goes away from zero (*till närmaste*: 0,50 kr → 1 kr).
     Nearest,
     /// Away from zero (*uppåt*).
     Up,
@@ -157,19 +158,13 @@ pub struct Rounding {
 impl Rounding {
     /// In Swedish: `avrundat nedåt till hela kronor`.
     pub fn swedish(&self) -> String {
-        let dir = match self.direction {
-            RoundingDirection::Down => "nedåt",
-            RoundingDirection::Nearest => "till närmaste",
-            RoundingDirection::Up => "uppåt",
-        };
-        let unit = if self.to_krona {
-            "hela kronor"
-        } else {
-            "hela ören"
-        };
-        match self.direction {
-            RoundingDirection::Nearest => format!("avrundat till närmaste {}", &unit[5..]),
-            _ => format!("avrundat {dir} till {unit}"),
+        match (self.direction, self.to_krona) {
+            (RoundingDirection::Nearest, true) => "avrundat till närmaste hela krona".to_owned(),
+            (RoundingDirection::Nearest, false) => "avrundat till närmaste öre".to_owned(),
+            (RoundingDirection::Down, true) => "avrundat nedåt till hela kronor".to_owned(),
+            (RoundingDirection::Down, false) => "avrundat nedåt till hela ören".to_owned(),
+            (RoundingDirection::Up, true) => "avrundat uppåt till hela kronor".to_owned(),
+            (RoundingDirection::Up, false) => "avrundat uppåt till hela ören".to_owned(),
         }
     }
 }

@@ -160,7 +160,7 @@ pub struct DocumentMeta {
     /// Dokumentansvarig.
     pub document_owner: Option<String>,
     /// Dokumentet gäller för.
-    pub applies_for: Option<String>,
+    pub scope: Option<String>,
     /// För revidering av dokumentet ansvarar.
     pub revision_by: Option<String>,
     /// För uppföljning av dokumentet ansvarar.
@@ -446,7 +446,7 @@ pub fn document(
             issued: v.issued.value.to_string(),
             publisher: v.publisher.value.clone(),
             contact: v.contact.as_ref().map(|c| c.value.clone()),
-            applies_for: v.applies_for.as_ref().map(|c| c.value.clone()),
+            scope: v.scope.as_ref().map(|c| c.value.clone()),
             revision_by: v.revision_by.as_ref().map(|c| c.value.clone()),
             follow_up_by: v.follow_up_by.as_ref().map(|c| c.value.clone()),
             related_documents: v

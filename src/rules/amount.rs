@@ -301,6 +301,15 @@ fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, RuleError> {
             while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
                 i += 1;
             }
+            // `0,5` between a number and a digit is a Swedish decimal, not two arguments:
+            // refuse it rather than read `max(0,5, x)` as `max(0, 5, x)`.
+            if b.get(i) == Some(&b',') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                return Err(err(
+                    start..i + 2,
+                    &format!("`{}` looks like a decimal written with a comma", &src[start..=i + 1]),
+                    Some("write decimals with a point in formulas (`0.5`), and put a space after a comma between arguments".to_owned()),
+                ));
+            }
             let text = &src[start..i];
             let n = crate::model::parse_decimal(text).ok_or_else(|| {
                 err(
@@ -617,6 +626,7 @@ mod tests {
             ("1 ÷ 2", 2..4, "cannot appear"),
             ("1 2", 2..3, "expected an operator"),
             ("1.2.3", 0..5, "not a number"),
+            ("max(0,5, x)", 4..7, "decimal written with a comma"),
         ];
         for (src, range, msg) in cases {
             let e = compile(src, &S).unwrap_err();
