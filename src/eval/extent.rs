@@ -10,8 +10,9 @@ use crate::model::{
     Amount, Group, Member, Number, ParamData, Policy, Quantifier, Rounding, RoundingDirection,
     Version,
 };
-use crate::rules::amount::{FormulaEnv, Operand};
+use crate::rules::amount::{ArithError, FormulaEnv, Operand};
 use crate::rules::{Env, Tri};
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, Signed, Zero};
 
 use super::CompiledVersion;
 
@@ -228,7 +229,10 @@ pub fn evaluate(
             match f.eval(&fenv) {
                 Ok(x) => {
                     r.exact = x;
-                    r.value = x.map(|x| round(&x, a.rounding.as_ref()));
+                    match x.map(|x| round(&x, a.rounding.as_ref())).transpose() {
+                        Ok(value) => r.value = value,
+                        Err(e) => r.error = Some(e.to_string()),
+                    }
                 }
                 Err(e) => r.error = Some(e.to_string()),
             }
@@ -241,26 +245,33 @@ pub fn evaluate(
 }
 
 /// Rounds once, as the amount states; without a rounding, money keeps its öre.
-pub fn round(x: &Number, rounding: Option<&Rounding>) -> Number {
-    let Some(r) = rounding else { return *x };
+///
+/// # Errors
+/// [`ArithError::Overflow`] when the value in öre, or the rounded value, is beyond
+/// 128-bit exact arithmetic: never a wrapped or truncated number.
+pub fn round(x: &Number, rounding: Option<&Rounding>) -> Result<Number, ArithError> {
+    let Some(r) = rounding else { return Ok(*x) };
     let unit = if r.to_krona {
         Number::from_integer(1)
     } else {
         Number::new(1, 100)
     };
-    let q = x / unit;
-    let q = match r.direction {
-        RoundingDirection::Down => q.trunc(),
-        RoundingDirection::Up => {
-            if q.is_integer() {
-                q
-            } else {
-                q.trunc() + Number::from_integer(q.numer().signum())
-            }
-        }
-        RoundingDirection::Nearest => q.round(),
+    let q = x.checked_div(&unit).ok_or(ArithError::Overflow)?;
+    // `trunc` and `fract` divide and take the remainder: they cannot overflow.
+    let (whole, part) = (q.trunc(), q.fract());
+    let away = match r.direction {
+        RoundingDirection::Down => false,
+        RoundingDirection::Up => !part.is_zero(),
+        RoundingDirection::Nearest => part.abs() >= Number::new(1, 2),
     };
-    q * unit
+    let q = if away {
+        whole
+            .checked_add(&Number::from_integer(q.numer().signum()))
+            .ok_or(ArithError::Overflow)?
+    } else {
+        whole
+    };
+    crate::rules::amount::fit(q.checked_mul(&unit).ok_or(ArithError::Overflow)?)
 }
 
 fn level(policy: &Policy, v: &Version, t: usize, case: &Case, date: Date) -> LevelResult {

@@ -1,0 +1,110 @@
+//! Hostile and careless inputs to groups, levels, amounts, money and placeholders,
+//! each through the real binary on a copy of tests/fixtures/extent edited for the
+//! case: never a panic, a hang or a wrong number; bad input is a located error.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_dir, root, stderr, stdout, styrdok};
+
+/// A copy of the extent fixture, with each `(file, old, new)` edit applied once.
+fn fixture(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/extent"), dir.path());
+    for (file, old, new) in edits {
+        let p = dir.path().join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(old), "{file} has no `{old}`");
+        std::fs::write(&p, text.replacen(old, new, 1)).unwrap();
+    }
+    dir
+}
+
+const VERSION: &str = "policy/avgifter/2025-01.yaml";
+const CASE: &str = "cases/niva-3.yaml";
+const FEE: &str = "formula: max(0, min(avgiftsutrymme, nivatak, maxavgift))";
+
+fn path(dir: &Path, rel: &str) -> String {
+    dir.join(rel).to_str().unwrap().to_owned()
+}
+
+fn policy(dir: &Path) -> String {
+    path(dir, "policy")
+}
+
+/// `styrdok eval --case` of the fixture's level-3 case, in `format`.
+fn eval(dir: &Path, format: &str) -> std::process::Output {
+    styrdok(&[
+        "eval",
+        "--policy",
+        &policy(dir),
+        "--case",
+        &path(dir, CASE),
+        "--format",
+        format,
+    ])
+}
+
+/// The explanation's line for the amount `name`.
+fn line<'a>(out: &'a str, name: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.trim_start().starts_with(&format!("{name}:")))
+        .unwrap_or_else(|| panic!("no line for {name} in\n{out}"))
+}
+
+/// Amounts far beyond any fee (8 factors of 58 800 kr) are exact and print in full,
+/// and a value the 128-bit arithmetic reaches but cannot negate (-2^127) is an
+/// overflow of the case: printing and rounding them once panicked (`attempt to
+/// multiply with overflow` in the money format, `negate with overflow`).
+#[test]
+fn huge_amounts_print_exactly_or_are_an_overflow_never_a_panic() {
+    let pbb8 = ["prisbasbelopp"; 8].join(" * ");
+    let dir = fixture(&[(VERSION, FEE, &format!("formula: {pbb8}"))]);
+    let o = eval(dir.path(), "human");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // 58 800^8 = 142 895 518 493 672 840 232 960 000 000 000 000 000, whole kronor.
+    let out = stdout(&o).replace('\u{a0}', " ");
+    assert!(
+        line(&out, "Hemtjänstavgift")
+            .ends_with("= 142 895 518 493 672 840 232 960 000 000 000 000 000 kr"),
+        "{out}"
+    );
+
+    let half = "576460752303423488 * 576460752303423488 * 256"; // 2^126
+    for formula in [
+        format!("-({half}) - {half}"),
+        format!("-(-({half}) - {half})"),
+        format!("0 / (-({half}) - {half})"),
+    ] {
+        let dir = fixture(&[(VERSION, FEE, &format!("formula: {formula}"))]);
+        let o = eval(dir.path(), "json");
+        assert_eq!(o.status.code(), Some(0), "{formula}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let fee = &v["interventions"][0]["extent"]["amounts"][4];
+        assert_eq!(fee["id"], "hemtjanstavgift");
+        assert_eq!(fee["value"], serde_json::Value::Null, "{formula}");
+        assert_eq!(
+            fee["error"], "talet blir för stort för exakt räkning",
+            "{formula}"
+        );
+    }
+}
+
+/// Rounding to öre multiplies by 100: of a value near 2^127 that overflowed unchecked.
+#[test]
+fn rounding_an_amount_beyond_exact_arithmetic_is_an_overflow() {
+    // 2 × 10^36 kr and a half: exact, but 2 × 10^38 öre is beyond i128.
+    let near = "2 * 100000000000000000 * 100000000000000000 * 100 + 0.5";
+    let dir = fixture(&[
+        (VERSION, FEE, &format!("formula: {near}")),
+        (VERSION, "to: krona", "to: ore"),
+    ]);
+    let o = eval(dir.path(), "json");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let fee = &v["interventions"][0]["extent"]["amounts"][4];
+    assert_eq!(fee["exact"], "2000000000000000000000000000000000000.5");
+    assert_eq!(fee["value"], serde_json::Value::Null);
+    assert_eq!(fee["error"], "talet blir för stort för exakt räkning");
+}
