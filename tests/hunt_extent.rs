@@ -108,3 +108,62 @@ fn rounding_an_amount_beyond_exact_arithmetic_is_an_overflow() {
     assert_eq!(fee["value"], serde_json::Value::Null);
     assert_eq!(fee["error"], "talet blir för stort för exakt räkning");
 }
+
+/// Runs the binary with a 1 MiB stack (`ulimit -s`), so a walk whose depth grows with
+/// the input overflows at a size a test can afford.
+fn styrdok_small_stack(args: &[&str]) -> std::process::Output {
+    let mut script = String::from("ulimit -s 1024 && exec \"$0\"");
+    for k in 1..=args.len() {
+        script.push_str(&format!(" \"${{{k}}}\""));
+    }
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_styrdok"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Thousands of amounts, each reading the one before: the order of computation (in
+/// `check`) and an amount's chain (in the explanation) were recursive walks, one frame
+/// per amount, and overflowed the stack (abort, no message).
+#[test]
+fn a_long_chain_of_amounts_overflows_no_stack() {
+    const N: usize = 3000;
+    let mut amounts = String::new();
+    for k in 0..N {
+        let prev = if k == 0 {
+            "maxavgift".to_owned()
+        } else {
+            format!("x{}", k - 1)
+        };
+        amounts.push_str(&format!(
+            "  - id: x{k}\n    name: X{k}\n    unit: kr\n    formula: {prev} + 1\n"
+        ));
+    }
+    let fee = format!("formula: max(0, min(avgiftsutrymme, nivatak, x{}))", N - 1);
+    let dir = fixture(&[(VERSION, FEE, &fee)]);
+    let file = dir.path().join(VERSION);
+    let text = std::fs::read_to_string(&file).unwrap() + &amounts;
+    std::fs::write(&file, text).unwrap();
+
+    let o = styrdok_small_stack(&["check", &policy(dir.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = styrdok_small_stack(&[
+        "eval",
+        "--policy",
+        &policy(dir.path()),
+        "--case",
+        &path(dir.path(), CASE),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // x2999 = maxavgift + 3 000 = 5 642,08 kr; nivåtak 1 127 kr is still the least.
+    let out = stdout(&o).replace('\u{a0}', " ");
+    assert!(
+        line(&out, "Hemtjänstavgift").contains("x2999 5 642,08 kr")
+            && line(&out, "Hemtjänstavgift").ends_with("= 1 127 kr"),
+        "{out}"
+    );
+}

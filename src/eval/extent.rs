@@ -481,22 +481,30 @@ pub fn arithmetic(
     })
 }
 
-/// The amounts `k` depends on (itself last), in the order they are computed.
-#[allow(clippy::items_after_statements)] // the helper reads best beside its one caller
+/// The amounts `k` depends on (itself last), in the order they are computed. With an
+/// explicit stack: a chain of thousands of amounts overflowed a recursive walk.
 pub fn chain(v: &CompiledVersion<'_>, k: usize) -> Vec<usize> {
     let mut out = Vec::new();
-    fn walk(v: &CompiledVersion<'_>, k: usize, out: &mut Vec<usize>) {
-        if out.contains(&k) {
-            return;
-        }
-        if let Some(Some(c)) = v.amounts.get(k) {
-            for &r in &c.reads {
-                walk(v, r, out);
+    let mut seen = vec![false; v.amounts.len().max(k + 1)];
+    seen[k] = true;
+    // (amount, the next of its reads to visit)
+    let mut stack = vec![(k, 0usize)];
+    while let Some((a, next)) = stack.last_mut() {
+        let reads = match v.amounts.get(*a) {
+            Some(Some(c)) => &c.reads[..],
+            _ => &[],
+        };
+        if let Some(&r) = reads.get(*next) {
+            *next += 1;
+            if !seen[r] {
+                seen[r] = true;
+                stack.push((r, 0));
             }
+        } else {
+            out.push(*a);
+            stack.pop();
         }
-        out.push(k);
     }
-    walk(v, k, &mut out);
     out
 }
 
