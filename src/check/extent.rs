@@ -848,7 +848,11 @@ pub fn numbers_in_sentences(
             if f.kind != "param" && f.kind != "number" {
                 continue;
             }
-            let Some(p) = policy.parameter(&f.id) else {
+            // Without a value on `valid_from` it prints nothing (refs reports that).
+            let Some(p) = policy
+                .parameter(&f.id)
+                .filter(|p| p.value_on(v.valid_from.value).is_some())
+            else {
                 continue;
             };
             let later: Vec<&crate::model::ParamValue> = p
