@@ -234,3 +234,65 @@ fn a_placeholder_of_a_parameter_without_a_value_yet_says_so() {
         )]
     );
 }
+
+/// A money parameter (`unit: kr`) is read by rules in whole öre. One with more
+/// decimals (`"0,5392"` given `kr` by mistake) or beyond what a money fact may hold
+/// (10^17 kr: 10^19 öre overflows i64) passed `check` and was then silently *ej
+/// utrett* in every rule that read it, while formulas computed with it; an integer
+/// parameter of i64::MIN read as missing, that being the rules' mark of unknown.
+/// Each is now an error at the value.
+#[test]
+fn parameter_values_rules_cannot_read_are_errors() {
+    for (value, unit, message) in [
+        (
+            "\"0,5392\"",
+            "kr",
+            "parameter `x`: 0,5392 kr is not a sum of money this tool counts (whole öre, below 1 000 000 000 000 kr)",
+        ),
+        (
+            "100000000000000000",
+            "kr",
+            "parameter `x`: 100000000000000000 kr is beyond the sums of money this tool counts (below 1 000 000 000 000 kr, either sign)",
+        ),
+        (
+            "-1000000000000",
+            "kr",
+            "parameter `x`: -1000000000000 kr is beyond the sums of money this tool counts (below 1 000 000 000 000 kr, either sign)",
+        ),
+        (
+            "-9223372036854775808",
+            "timmar",
+            "parameter `x`: -9223372036854775808 is beyond the whole numbers rules read",
+        ),
+        (
+            "{min: -9223372036854775808, max: 5}",
+            "timmar",
+            "parameter `x`: a range starting at -9223372036854775808 is beyond the whole numbers rules read",
+        ),
+    ] {
+        let param = format!(
+            "parameters:\n  - id: x\n    description: X.\n    unit: {unit}\n    values:\n      - {{from: 2025-01-01, value: {value}, reference: R.}}\n"
+        );
+        let dir = fixture(&[("policy/parameters.yaml", "parameters:\n", &param)]);
+        let o = styrdok(&["check", "--format", "json", &policy(dir.path())]);
+        assert_eq!(o.status.code(), Some(1), "{value}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let errors: Vec<(&str, u64)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| (d["message"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(errors, [(message, 6)], "{value}");
+    }
+    // Two decimals in kronor, and the largest sum a money fact holds, are fine.
+    for value in ["\"58800,50\"", "999999999999"] {
+        let param = format!(
+            "parameters:\n  - id: x\n    description: X.\n    unit: kr\n    values:\n      - {{from: 2025-01-01, value: {value}, reference: R.}}\n"
+        );
+        let dir = fixture(&[("policy/parameters.yaml", "parameters:\n", &param)]);
+        let o = styrdok(&["check", &policy(dir.path())]);
+        assert_eq!(o.status.code(), Some(0), "{value}: {}", stdout(&o));
+    }
+}
