@@ -296,3 +296,38 @@ fn parameter_values_rules_cannot_read_are_errors() {
         assert_eq!(o.status.code(), Some(0), "{value}: {}", stdout(&o));
     }
 }
+
+/// Money in a case: spaces were dropped wherever they stood, so `"12 34"` was read as
+/// 1 234 kr and `"1 2345"` as 12 345 kr, while a policy test's expected amount refused
+/// the same text. Spaces now only group thousands; anything else is a located error
+/// of the case file (exit 1), and well-grouped text is read as before.
+#[test]
+fn money_spaces_only_group_thousands() {
+    for bad in ["12 34", "1 2345", "3 0 0"] {
+        let dir = fixture(&[(
+            CASE,
+            "boendekostnad: \"5 000,50\"",
+            &format!("boendekostnad: \"{bad}\""),
+        )]);
+        let o = eval(dir.path(), "human");
+        assert_eq!(o.status.code(), Some(1), "{bad}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("`boendekostnad` is an amount in kronor") && err.contains(":19:"),
+            "{bad}: {err}"
+        );
+    }
+    let dir = fixture(&[(
+        CASE,
+        "boendekostnad: \"5 000,50\"",
+        "boendekostnad: \"- 1\u{202f}000 kr\"",
+    )]);
+    let o = eval(dir.path(), "human");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // 15 000 − 6 000 − (−1 000) = 10 000 kr.
+    let out = stdout(&o).replace('\u{a0}', " ");
+    assert!(
+        line(&out, "Avgiftsutrymme").ends_with("boendekostnad -1 000 kr = 10 000 kr"),
+        "{out}"
+    );
+}
