@@ -331,3 +331,38 @@ fn money_spaces_only_group_thousands() {
         "{out}"
     );
 }
+
+/// An amount reading a level table that the intervention's `extent` does not name was
+/// computed with the case's level, but its arithmetic printed the value as missing
+/// ("1/12 × avgiftsniva.andel (saknas) × 58 800 kr = 1 127 kr") and the parameter
+/// behind it was left out of the values used, in the explanation and the draft alike.
+#[test]
+fn a_level_value_read_without_the_extent_naming_its_table_is_shown() {
+    let dir = fixture(&[(
+        VERSION,
+        "extent: {level: avgiftsniva, amounts: [hemtjanstavgift]}",
+        "extent: {amounts: [hemtjanstavgift]}",
+    )]);
+    let draft = dir.path().join("beslut.md");
+    let o = styrdok(&[
+        "eval",
+        "--policy",
+        &policy(dir.path()),
+        "--case",
+        &path(dir.path(), CASE),
+        "--draft",
+        draft.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o).replace('\u{a0}', " ");
+    assert_eq!(
+        line(&out, "Nivåtak").trim(),
+        "Nivåtak: 1/12 × 23 % × 58 800 kr = 1 127 kr"
+    );
+    assert!(out.contains("niva_3_andel = 23 % (Nivåtabellen"), "{out}");
+    let md = std::fs::read_to_string(&draft)
+        .unwrap()
+        .replace('\u{a0}', " ");
+    assert!(!md.contains("saknas"), "{md}");
+    assert!(md.contains("1/12 × 23 % × 58 800 kr"), "{md}");
+}

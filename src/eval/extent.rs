@@ -136,6 +136,9 @@ pub struct AmountResult {
 pub struct ExtentResult {
     /// The level, when the intervention states one.
     pub level: Option<LevelResult>,
+    /// Every level table a formula reads, as chosen for the case (with [`Self::level`]
+    /// when its table is read): the explanation shows each value it used from these.
+    pub tables: Vec<LevelResult>,
     /// Every amount of the version computed for the case, in the version's order
     /// (those the intervention names are its decision; the others show the way).
     pub amounts: Vec<AmountResult>,
@@ -200,6 +203,7 @@ pub fn evaluate(
             }
         }
     }
+    out.tables.clone_from(&tables);
     for &k in &v.amount_order {
         let Some(c) = &v.amounts[k] else { continue };
         let a = &version.amounts[k];
@@ -446,13 +450,12 @@ pub fn arithmetic(
     let a = &v.version.amounts[k];
     let c = v.amounts.get(k)?.as_ref()?;
     let (_, f) = c.cases.get(r.case?)?;
-    let tables: Vec<LevelResult> = extent.level.iter().cloned().collect();
     let env = Values {
         policy,
         version: v.version,
         case,
         date,
-        tables: &tables,
+        tables: &extent.tables,
         amounts: &extent.amounts,
     };
     let shown = f.show(&env);
@@ -516,7 +519,6 @@ pub fn params_read(
     chain: &[usize],
     extent: &ExtentResult,
 ) -> Vec<usize> {
-    let level = extent.level.as_ref();
     let mut out = Vec::new();
     let mut push = |s: usize| {
         if !out.contains(&s) {
@@ -542,7 +544,12 @@ pub fn params_read(
                 Operand::Param(s) => push(s),
                 Operand::LevelValue(t, n) => {
                     let table = &v.version.levels[t];
-                    let Some(row) = level.filter(|l| l.table == t).and_then(|l| l.row) else {
+                    let Some(row) = extent
+                        .tables
+                        .iter()
+                        .find(|l| l.table == t)
+                        .and_then(|l| l.row)
+                    else {
                         continue;
                     };
                     let Some(name) = value_names(table).get(n).copied() else {
