@@ -366,3 +366,50 @@ fn a_level_value_read_without_the_extent_naming_its_table_is_shown() {
     assert!(!md.contains("saknas"), "{md}");
     assert!(md.contains("1/12 × 23 % × 58 800 kr"), "{md}");
 }
+
+/// A parameter's `unit` is placed, resolved, into sentences. One holding line breaks
+/// (`"kr\n\n# Rubrik"`) ended the criterion's list item in the decision draft and
+/// started new Markdown blocks after it; one holding an escape sequence reached the
+/// terminal. What a placeholder stands for is now one line: controls become spaces.
+#[test]
+fn a_resolved_placeholder_is_one_line_in_the_draft_and_the_terminal() {
+    let dir = fixture(&[
+        (
+            "policy/parameters.yaml",
+            "parameters:\n",
+            "parameters:\n  - id: u\n    description: U.\n    unit: \"kr\\n\\n# Rubrik\\n\\n| a |\\e[31m\"\n    values:\n      - {from: 2025-01-01, value: 5, reference: R.}\n",
+        ),
+        (
+            VERSION,
+            "text: Den enskilde är folkbokförd i kommunen.",
+            "text: 'Den enskilde är folkbokförd i kommunen {param: u}.'",
+        ),
+    ]);
+    let draft = dir.path().join("beslut.md");
+    let o = styrdok(&[
+        "eval",
+        "--policy",
+        &policy(dir.path()),
+        "--case",
+        &path(dir.path(), CASE),
+        "--draft",
+        draft.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.contains("folkbokförd i kommunen 5\u{a0}kr  # Rubrik  | a | [31m."),
+        "{out}"
+    );
+    let md = std::fs::read_to_string(&draft).unwrap();
+    let item = md
+        .lines()
+        .find(|l| l.contains("folkbokförd i kommunen 5"))
+        .unwrap();
+    assert!(
+        item.starts_with("- ") && item.contains(r"\# Rubrik  \| a \| \[31m. Uppgifter i ärendet"),
+        "{md}"
+    );
+    assert!(!md.lines().any(|l| l.starts_with("\\# Rubrik")), "{md}");
+}
