@@ -2,8 +2,6 @@
 //! explanation of a case, the decision draft and the diff. One place, so the same
 //! thing is always said the same way.
 
-use num_traits::Signed;
-
 use crate::model::{CriterionKind, Number, ParamData, Policy};
 
 /// A role's title from the glossary (`handläggare på stadsdelsnämnd`), or its id when
@@ -90,67 +88,120 @@ pub fn duration(years: u32, months: u32) -> String {
 pub const NUMBER_SPACE: char = '\u{a0}';
 
 /// An exact number Swedish style: `58 800`, `0,5392`, `2 642,08`, `-3`. A number
-/// with no finite decimal expansion (`1/3`) is shown to four decimals after `≈`.
-/// Groups of three digits are set off by [`NUMBER_SPACE`] from 1 000 upwards.
+/// with no finite decimal expansion (`1/3`), or one longer than 18 decimals, is shown
+/// to four decimals after `≈`. Groups of three digits are set off by [`NUMBER_SPACE`]
+/// from 1 000 upwards. Total: any ratio of two `i128` prints, none overflows.
 pub fn number(n: &Number) -> String {
-    let (neg, n) = (n < &Number::from_integer(0), n.abs());
-    // Terminating decimals have a denominator of only 2s and 5s.
-    let mut den = *n.denom();
+    let (text, approx) = match decimal_places(n) {
+        Some(p) if p <= 18 => (decimal(n, p), false),
+        _ => (decimal(n, 4), true),
+    };
+    format!("{}{text}", if approx { "≈ " } else { "" })
+}
+
+/// How many decimals `n` has written out in full; `None` when it has no finite
+/// decimal expansion (its denominator has a prime factor other than 2 and 5).
+fn decimal_places(n: &Number) -> Option<usize> {
+    let mut den = n.denom().unsigned_abs();
+    let (mut twos, mut fives) = (0usize, 0usize);
     while den % 2 == 0 {
         den /= 2;
+        twos += 1;
     }
     while den % 5 == 0 {
         den /= 5;
+        fives += 1;
     }
-    let (text, approx) = if den == 1 {
-        (decimal(&n, 18), false)
-    } else {
-        (decimal(&n, 4), true)
-    };
-    // Swedish typography writes a minus sign (U+2212), as the arithmetic's operators do.
-    format!(
-        "{}{}{text}",
-        if approx { "≈ " } else { "" },
-        if neg { "−" } else { "" }
-    )
+    (den == 1).then_some(twos.max(fives))
 }
 
-/// `n` (not negative) with at most `places` decimals, rounded half away from zero,
-/// trailing zeros dropped, comma as the decimal sign and grouped thousands.
-fn decimal(n: &Number, places: u32) -> String {
-    let scale = 10i128.pow(places);
-    let scaled = (n * Number::from_integer(scale)).round().to_integer();
-    let (int, mut frac) = (
-        scaled / scale,
-        format!("{:0w$}", scaled % scale, w = places as usize),
-    );
-    while frac.ends_with('0') {
+/// `|n|` to `places` decimals, rounded half away from zero: the whole part and the
+/// decimal digits. Long division on the remainder, which stays below the denominator,
+/// so nothing overflows whatever `n` is.
+fn fixed(n: &Number, places: usize) -> (u128, Vec<u8>) {
+    let den = n.denom().unsigned_abs();
+    let num = n.numer().unsigned_abs();
+    let (mut int, mut rem) = (num / den, num % den);
+    let mut digits = Vec::with_capacity(places);
+    for _ in 0..places {
+        // rem × 10 = digit × den + rem', as ten additions modulo den: each sum is
+        // below 2 × den ≤ 2^128, so it fits where rem × 10 might not.
+        let (mut digit, mut acc) = (0u8, 0u128);
+        for _ in 0..10 {
+            if rem >= den - acc {
+                acc = rem - (den - acc);
+                digit += 1;
+            } else {
+                acc += rem;
+            }
+        }
+        digits.push(digit);
+        rem = acc;
+    }
+    // Half or more of the last place left over (rem × 2 ≥ den): round away from zero.
+    if rem > 0 && rem >= den - rem {
+        let mut k = digits.len();
+        loop {
+            if k == 0 {
+                int += 1;
+                break;
+            }
+            k -= 1;
+            if digits[k] == 9 {
+                digits[k] = 0;
+            } else {
+                digits[k] += 1;
+                break;
+            }
+        }
+    }
+    (int, digits)
+}
+
+/// `n` with at most `places` decimals, rounded half away from zero, trailing zeros
+/// dropped, comma as the decimal sign and grouped thousands; no sign when it rounds
+/// to zero.
+fn decimal(n: &Number, places: usize) -> String {
+    let (int, mut frac) = fixed(n, places);
+    while frac.last() == Some(&0) {
         frac.pop();
     }
+    signed(n, int, &frac, ',', true)
+}
+
+/// The sign (when `n` is negative and the digits are not all zero), the whole part,
+/// grouped by threes when `group`, and the decimals after `point`, if any.
+fn signed(n: &Number, int: u128, frac: &[u8], point: char, group: bool) -> String {
     let digits = int.to_string();
-    let mut grouped = String::new();
+    let mut out = String::with_capacity(digits.len() * 2 + frac.len() + 2);
+    if *n.numer() < 0 && (int != 0 || frac.iter().any(|d| *d != 0)) {
+        // Text for people takes the minus sign (U+2212), as the arithmetic's operators
+        // do; machine formats the ASCII hyphen-minus.
+        out.push(if group { '−' } else { '-' });
+    }
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            grouped.push(NUMBER_SPACE);
+        if group && k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(NUMBER_SPACE);
         }
-        grouped.push(c);
+        out.push(c);
     }
-    if frac.is_empty() {
-        grouped
-    } else {
-        format!("{grouped},{frac}")
+    if !frac.is_empty() {
+        out.push(point);
+        out.extend(frac.iter().map(|d| char::from(b'0' + d)));
     }
+    out
 }
 
 /// An amount of money: `2 642 kr`, `2 642,08 kr`, `5 000,50 kr` (whole kronor without
 /// decimals, otherwise always two: to the öre, never more).
 pub fn money(n: &Number) -> String {
-    let ore = (n * Number::from_integer(100)).round() / Number::from_integer(100);
-    let mut text = number(&ore);
-    if !ore.is_integer() && text.rsplit_once(',').is_some_and(|(_, f)| f.len() == 1) {
-        text.push('0');
-    }
-    format!("{text}{NUMBER_SPACE}kr")
+    let (int, frac) = fixed(n, 2);
+    let frac: &[u8] = if frac.iter().all(|d| *d == 0) {
+        &[]
+    } else {
+        &frac
+    };
+    format!("{}{NUMBER_SPACE}kr", signed(n, int, frac, ',', true))
 }
 
 /// A number with its unit as a Swedish text prints it: `58 800 kr`, `53,92 %`,
@@ -190,30 +241,12 @@ pub fn decimal_point(n: &Number) -> String {
     if n.is_integer() {
         return n.to_integer().to_string();
     }
-    let mut den = *n.denom();
-    let mut places = 0u32;
-    while den % 10 == 0 || den % 2 == 0 || den % 5 == 0 {
-        if den % 10 == 0 {
-            den /= 10;
-        } else if den % 2 == 0 {
-            den /= 2;
-        } else {
-            den /= 5;
-        }
-        places += 1;
-        if places > 36 {
-            break;
-        }
-    }
-    if den != 1 {
+    let Some(places) = decimal_places(n) else {
         return format!("{}/{}", n.numer(), n.denom());
-    }
-    let scale = 10i128.pow(places);
-    let scaled = (n * Number::from_integer(scale)).to_integer();
-    let sign = if scaled < 0 { "-" } else { "" };
-    let a = scaled.abs();
-    let frac = format!("{:0w$}", a % scale, w = places as usize);
-    format!("{sign}{}.{}", a / scale, frac.trim_end_matches('0'))
+    };
+    // Exactly `places` decimals: nothing is left over to round.
+    let (int, frac) = fixed(n, places);
+    signed(n, int, &frac, '.', false)
 }
 
 #[cfg(test)]
@@ -269,5 +302,50 @@ mod tests {
         assert_eq!(decimal_point(&Number::new(-1, 8)), "-0.125");
         assert_eq!(decimal_point(&Number::new(1, 3)), "1/3");
         assert_eq!(decimal_point(&Number::from_integer(1372)), "1372");
+        assert_eq!(decimal_point(&Number::new(1, 1 << 40)).len(), 42);
+    }
+
+    /// Whatever ratio an amount reaches, it prints: no multiplication by a power of ten
+    /// overflows, no sign is lost, and a number is never rounded without `≈`.
+    #[test]
+    fn extreme_numbers_print_without_overflow() {
+        let nb = NUMBER_SPACE;
+        let max = i128::MAX;
+        let huge = Number::from_integer(max);
+        let text = number(&huge);
+        assert_eq!(text.replace(nb, ""), max.to_string());
+        assert_eq!(
+            money(&huge).replace(nb, ""),
+            format!("{max}kr"),
+            "whole kronor"
+        );
+        assert_eq!(decimal_point(&huge), max.to_string());
+        let neg = Number::from_integer(-max);
+        assert_eq!(number(&neg).replace(nb, ""), format!("−{max}"));
+        // A numerator and a denominator both near 2^127: 1,0000…
+        let near_one = Number::new(max - 1, max);
+        assert_eq!(number(&near_one), "≈ 1");
+        assert_eq!(money(&near_one), format!("1{nb}kr"));
+        // A huge numerator over a decimal denominator, 170 141 183 460 469 231 731,687…
+        let big_frac = Number::new(max, 1_000_000_000_000_000_000);
+        assert_eq!(
+            number(&big_frac),
+            format!("170{nb}141{nb}183{nb}460{nb}469{nb}231{nb}731,687303715884105727")
+        );
+        assert_eq!(
+            money(&big_frac),
+            format!("170{nb}141{nb}183{nb}460{nb}469{nb}231{nb}731,69{nb}kr")
+        );
+        assert_eq!(
+            decimal_point(&-big_frac),
+            "-170141183460469231731.687303715884105727"
+        );
+        // More than 18 decimals is shown rounded, and says so.
+        assert_eq!(number(&Number::new(1, 1 << 70)), "≈ 0");
+        assert_eq!(number(&Number::new(-1, 3)), "≈ −0,3333");
+        assert_eq!(number(&Number::new(-1, 100_000)), "−0,00001");
+        assert_eq!(money(&Number::new(-1, 1000)), format!("0{nb}kr"));
+        assert_eq!(money(&Number::new(-5, 1000)), format!("−0,01{nb}kr"));
+        assert_eq!(money(&Number::new(1, 2)), format!("0,50{nb}kr"));
     }
 }

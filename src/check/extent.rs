@@ -113,7 +113,6 @@ pub fn value_names(t: &LevelTable) -> Vec<&str> {
 /// Compiles every amount of `v`; `None` for one with errors (reported into `d`).
 /// Returns the amounts and the order to compute them in (an amount after those it
 /// reads); amounts in a circle are reported and left out of the order.
-#[allow(clippy::items_after_statements)] // the helper reads best beside its one caller
 pub fn compile_amounts(
     policy: &Policy,
     scope: &Scope<'_>,
@@ -126,20 +125,31 @@ pub fn compile_amounts(
         .enumerate()
         .map(|(k, a)| compile_amount(policy, scope, v, k, a, d))
         .collect();
-    // Depth-first order; a grey node met again is a circle.
-    let mut state = vec![0u8; compiled.len()];
+    let order = amount_order(&compiled, v, d);
+    (compiled, order)
+}
+
+/// The order to compute amounts in: depth first over what each reads, an amount after
+/// its reads; a grey amount met again is a circle. With an explicit stack, since a
+/// version may chain thousands of amounts (each reading the one before) and a
+/// recursive walk overflowed the thread's stack.
+fn amount_order(
+    compiled: &[Option<CompiledAmount>],
+    v: &Version,
+    d: &mut Diagnostics,
+) -> Vec<usize> {
+    const WHITE: u8 = 0;
+    const GREY: u8 = 1;
+    const BLACK: u8 = 2;
+    let mut state = vec![WHITE; compiled.len()];
     let mut order = Vec::new();
-    fn visit(
-        k: usize,
-        compiled: &[Option<CompiledAmount>],
-        state: &mut [u8],
-        order: &mut Vec<usize>,
-        v: &Version,
-        d: &mut Diagnostics,
-    ) -> bool {
-        match state[k] {
-            2 => return true,
-            1 => {
+    // (amount, the next of its reads to visit, whether all visited so far are computable)
+    let mut stack: Vec<(usize, usize, bool)> = Vec::new();
+    // Starts visiting `k`: its result when known at once, `None` when it is pushed.
+    let mut enter =
+        |k: usize, state: &mut [u8], stack: &mut Vec<(usize, usize, bool)>| match state[k] {
+            BLACK => Some(true),
+            GREY => {
                 d.push(
                     Diagnostic::error(
                         "amount-cycle",
@@ -151,29 +161,40 @@ pub fn compile_amounts(
                     )
                     .with_hint("an amount may read only amounts that do not read it back"),
                 );
-                return false;
+                Some(false)
             }
-            _ => {}
-        }
-        let Some(c) = &compiled[k] else {
-            state[k] = 2;
-            return false;
+            _ if compiled[k].is_none() => {
+                state[k] = BLACK;
+                Some(false)
+            }
+            _ => {
+                state[k] = GREY;
+                stack.push((k, 0, true));
+                None
+            }
         };
-        state[k] = 1;
-        let mut ok = true;
-        for &r in &c.reads {
-            ok &= visit(r, compiled, state, order, v, d);
+    for root in 0..compiled.len() {
+        let mut returned = enter(root, &mut state, &mut stack);
+        while let Some((k, next, ok)) = stack.last_mut() {
+            if let Some(r) = returned.take() {
+                *ok &= r;
+            }
+            let reads = compiled[*k].as_ref().map_or(&[][..], |c| &c.reads);
+            if let Some(&r) = reads.get(*next) {
+                *next += 1;
+                returned = enter(r, &mut state, &mut stack);
+            } else {
+                let (k, ok) = (*k, *ok);
+                stack.pop();
+                state[k] = BLACK;
+                if ok {
+                    order.push(k);
+                }
+                returned = Some(ok);
+            }
         }
-        state[k] = 2;
-        if ok {
-            order.push(k);
-        }
-        ok
     }
-    for k in 0..compiled.len() {
-        visit(k, &compiled, &mut state, &mut order, v, d);
-    }
-    (compiled, order)
+    order
 }
 
 fn compile_amount(
@@ -827,7 +848,11 @@ pub fn numbers_in_sentences(
             if f.kind != "param" && f.kind != "number" {
                 continue;
             }
-            let Some(p) = policy.parameter(&f.id) else {
+            // Without a value on `valid_from` it prints nothing (refs reports that).
+            let Some(p) = policy
+                .parameter(&f.id)
+                .filter(|p| p.value_on(v.valid_from.value).is_some())
+            else {
                 continue;
             };
             let later: Vec<&crate::model::ParamValue> = p

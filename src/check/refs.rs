@@ -429,7 +429,9 @@ pub(super) fn placeholders(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     use crate::model::PlaceholderKind;
     for t in crate::check::text::markdown_texts(v) {
         for f in markdown::placeholders(&t.value) {
-            let span = text_span(policy, t, f.range.start, f.range.len());
+            // Mapped only for a diagnostic: the mapping walks the text, so doing it for
+            // every placeholder made a text of many placeholders quadratic.
+            let span = || text_span(policy, t, f.range.start, f.range.len());
             let written = format!("{{{}: {}}}", f.kind, f.id);
             let Some(kind) = PlaceholderKind::from_name(&f.kind) else {
                 let kinds: Vec<&str> = PlaceholderKind::ALL.iter().map(|k| k.name()).collect();
@@ -441,7 +443,7 @@ pub(super) fn placeholders(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                 d.push(
                     Diagnostic::error(
                         "unknown-reference",
-                        span,
+                        span(),
                         format!("unknown kind of placeholder `{}` in `{written}`", f.kind),
                     )
                     .with_hint(hint),
@@ -449,10 +451,27 @@ pub(super) fn placeholders(policy: &Policy, v: &Version, d: &mut Diagnostics) {
                 continue;
             };
             if policy.placeholder(v, kind, &f.id).is_none() {
+                // A parameter that exists but has no value yet is not an unknown name.
+                let valueless =
+                    kind != PlaceholderKind::Section && policy.parameter(&f.id).is_some();
+                if valueless {
+                    d.push(
+                        Diagnostic::error(
+                            "parameter-gap",
+                            span(),
+                            format!(
+                                "parameter `{}` has no value on {}, when version `{}` becomes valid, so `{written}` prints nothing",
+                                f.id, v.valid_from.value, v.version.value
+                            ),
+                        )
+                        .with_hint("the published text prints the value in force on `valid_from`: give the parameter a value from that date"),
+                    );
+                    continue;
+                }
                 let known = policy.placeholder_ids(v, kind);
                 unknown(
                     d,
-                    span,
+                    span(),
                     (kind.what(), &format!(" in `{written}`")),
                     &f.id,
                     &known,

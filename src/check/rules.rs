@@ -5,6 +5,7 @@ use crate::check::text::text_span;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{CriterionKind, FactSource, ParamData, Policy, Text, Version};
 use crate::rules::{self, PTy, Scope, Ty};
+use num_traits::CheckedMul;
 
 /// The names every rule of `policy` may use; slots are indices into
 /// `policy.facts` and `policy.parameters`.
@@ -84,6 +85,22 @@ pub(super) fn check_parameters(policy: &Policy, d: &mut Diagnostics) {
             continue;
         };
         let range = p.is_range();
+        for v in &p.values {
+            if let Some(why) = beyond(p.is_money(), &v.value.value) {
+                d.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        v.value.span,
+                        format!("parameter `{}`: {why}", p.id.value),
+                    )
+                    .with_hint(if p.is_money() {
+                        "money is kronor with at most two decimals, below 1 000 000 000 000 kr; a share of an amount is a parameter without `kr` (or with `%`)"
+                    } else {
+                        "whole numbers go from -9223372036854775807 to 9223372036854775807"
+                    }),
+                );
+            }
+        }
         for v in &p.values[1..] {
             if matches!(v.value.value, ParamData::Range { .. }) != range {
                 d.push(
@@ -97,6 +114,37 @@ pub(super) fn check_parameters(policy: &Policy, d: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+/// Why a parameter's value cannot be read as given, if it cannot: rules read money in
+/// whole öre (a value with more decimals, or beyond [`MAX_ORE`], was silently *ej
+/// utrett* in every rule while formulas read it), and `i64::MIN` is how the rules mark
+/// an unknown value, so a parameter holding it read as missing.
+///
+/// [`MAX_ORE`]: crate::eval::case::MAX_ORE
+fn beyond(money: bool, data: &ParamData) -> Option<String> {
+    use crate::eval::case::MAX_ORE;
+    let ore = |n: crate::model::Number| {
+        let ore = n.checked_mul(&crate::model::Number::from_integer(100))?;
+        (ore.is_integer() && ore.to_integer().unsigned_abs() < u128::from(MAX_ORE.unsigned_abs()))
+            .then_some(())
+    };
+    match data {
+        ParamData::Integer(kr) if money => ore(crate::model::Number::from_integer((*kr).into()))
+            .is_none()
+            .then(|| format!("{kr} kr is beyond the sums of money this tool counts (below 1 000 000 000 000 kr, either sign)")),
+        ParamData::Number(n) if money => ore(*n).is_none().then(|| {
+            format!(
+                "{} kr is not a sum of money this tool counts (whole öre, below 1 000 000 000 000 kr)",
+                crate::sv::number(n).replace(crate::sv::NUMBER_SPACE, " ")
+            )
+        }),
+        ParamData::Integer(i64::MIN) => Some(format!("{} is beyond the whole numbers rules read", i64::MIN)),
+        ParamData::Range { min: i64::MIN, .. } | ParamData::Range { max: Some(i64::MIN), .. } => {
+            Some(format!("a range starting at {} is beyond the whole numbers rules read", i64::MIN))
+        }
+        _ => None,
     }
 }
 

@@ -167,41 +167,37 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
 pub const MAX_ORE: i64 = 100_000_000_000_000;
 
 /// An amount as people write it, in öre: `12 345`, `12 345,50`, `12345.5 kr`, `-300`
-/// (spaces, no-break and thin spaces between digit groups; comma or point; at most two
-/// decimals; an optional `kr` or `kronor`). `None` for anything else.
+/// (spaces, no-break and thin spaces between groups of three digits; comma or point;
+/// at most two decimals; an optional `kr` or `kronor`). `None` for anything else,
+/// including spaces that do not group thousands (`12 34`, `1 2345`): such a text may
+/// be two numbers or a slip for `12,34`, and is not read as 1 234 kr.
 pub fn parse_money(s: &str) -> Option<i64> {
     let t = s.trim();
     let t = t
         .strip_suffix("kronor")
         .or_else(|| t.strip_suffix("kr"))
-        .unwrap_or(t);
-    // Spaces set off groups of three digits before the decimal sign (`12 345,50`), and
-    // nowhere else: `12 34` or `12 345 50` is not an amount.
-    let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}');
-    let t = t.trim_end();
-    let int_part = t.split([',', '.']).next().unwrap_or("");
-    let groups: Vec<&str> = int_part.split(is_space).collect();
-    if groups.len() > 1
-        && (groups.iter().skip(1).any(|g| g.len() != 3)
-            || groups.iter().any(|g| g.is_empty())
-            || groups[0].trim_start_matches('-').len() > 3)
-    {
-        return None;
-    }
-    let compact: String = t.chars().filter(|c| !is_space(*c)).collect();
-    let (int, frac) = match compact.split_once([',', '.']) {
+        .unwrap_or(t)
+        .trim_end();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
+    };
+    let (int, frac) = match t.split_once([',', '.']) {
         Some((_, "")) => return None,
         Some((a, b)) => (a, b),
-        None => (compact.as_str(), ""),
+        None => (t, ""),
     };
     if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (neg, int) = match int.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, int),
+    let groups: Vec<&str> = int.split([' ', '\u{a0}', '\u{202f}', '\u{2009}']).collect();
+    let grouped = match groups.as_slice() {
+        [_] => true,
+        [first, rest @ ..] => (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3),
+        [] => false,
     };
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || int.len() > 15 {
+    let int = groups.concat();
+    if !grouped || int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || int.len() > 15 {
         return None;
     }
     let kr: i64 = int.parse().ok()?;
@@ -570,10 +566,22 @@ mod money_tests {
         assert_eq!(parse_money("12\u{a0}345.5 kr"), Some(1_234_550));
         assert_eq!(parse_money("-300 kronor"), Some(-30_000));
         assert_eq!(parse_money("0,05"), Some(5));
+        assert_eq!(parse_money("1 234 567,89 kr"), Some(123_456_789));
+        assert_eq!(parse_money("1\u{202f}234\u{2009}567"), Some(123_456_700));
+        assert_eq!(parse_money("- 300"), Some(-30_000));
+        assert_eq!(parse_money("-0"), Some(0));
+        assert_eq!(parse_money("999 999 999 999,99"), Some(99_999_999_999_999));
         for bad in [
             "12 34",
+            "1 2345",
             "12 345 50",
+            "3 0 0",
             "1234 567",
+            "12  345",
+            "12 345,5 0",
+            "1 000 000 000 000",
+            "12,3,4",
+            "1.234,50",
             "",
             "kr",
             "12,345,6",

@@ -10,8 +10,9 @@ use crate::model::{
     Amount, Group, Member, Number, ParamData, Policy, Quantifier, Rounding, RoundingDirection,
     Version,
 };
-use crate::rules::amount::{FormulaEnv, Operand};
+use crate::rules::amount::{ArithError, FormulaEnv, Operand};
 use crate::rules::{Env, Tri};
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, Signed, Zero};
 
 use super::CompiledVersion;
 
@@ -156,7 +157,8 @@ pub struct ExtentResult {
     /// The level, when the intervention states one.
     pub level: Option<LevelResult>,
     /// Every level table the intervention's level or its amounts' formulas read, chosen
-    /// once (the intervention's own level among them).
+    /// once for the case (the intervention's own level among them): the explanation shows
+    /// each value it used from these.
     pub tables: Vec<LevelResult>,
     /// Every amount of the version computed for the case, in the version's order
     /// (those the intervention names are its decision; the others show the way).
@@ -320,7 +322,10 @@ pub fn evaluate(
             match f.eval(&fenv) {
                 Ok(x) => {
                     r.exact = x;
-                    r.value = x.map(|x| round(&x, a.rounding.as_ref()));
+                    match x.map(|x| round(&x, a.rounding.as_ref())).transpose() {
+                        Ok(value) => r.value = value,
+                        Err(e) => r.error = Some(e.to_string()),
+                    }
                 }
                 Err(e) => r.error = Some(e.to_string()),
             }
@@ -333,26 +338,33 @@ pub fn evaluate(
 }
 
 /// Rounds once, as the amount states; without a rounding, money keeps its öre.
-pub fn round(x: &Number, rounding: Option<&Rounding>) -> Number {
-    let Some(r) = rounding else { return *x };
+///
+/// # Errors
+/// [`ArithError::Overflow`] when the value in öre, or the rounded value, is beyond
+/// 128-bit exact arithmetic: never a wrapped or truncated number.
+pub fn round(x: &Number, rounding: Option<&Rounding>) -> Result<Number, ArithError> {
+    let Some(r) = rounding else { return Ok(*x) };
     let unit = if r.to_krona {
         Number::from_integer(1)
     } else {
         Number::new(1, 100)
     };
-    let q = x / unit;
-    let q = match r.direction {
-        RoundingDirection::Down => q.trunc(),
-        RoundingDirection::Up => {
-            if q.is_integer() {
-                q
-            } else {
-                q.trunc() + Number::from_integer(q.numer().signum())
-            }
-        }
-        RoundingDirection::Nearest => q.round(),
+    let q = x.checked_div(&unit).ok_or(ArithError::Overflow)?;
+    // `trunc` and `fract` divide and take the remainder: they cannot overflow.
+    let (whole, part) = (q.trunc(), q.fract());
+    let away = match r.direction {
+        RoundingDirection::Down => false,
+        RoundingDirection::Up => !part.is_zero(),
+        RoundingDirection::Nearest => part.abs() >= Number::new(1, 2),
     };
-    q * unit
+    let q = if away {
+        whole
+            .checked_add(&Number::from_integer(q.numer().signum()))
+            .ok_or(ArithError::Overflow)?
+    } else {
+        whole
+    };
+    crate::rules::amount::fit(q.checked_mul(&unit).ok_or(ArithError::Overflow)?)
 }
 
 fn level(policy: &Policy, v: &Version, t: usize, case: &Case, date: Date) -> LevelResult {
@@ -583,22 +595,30 @@ pub fn arithmetic(
     })
 }
 
-/// The amounts `k` depends on (itself last), in the order they are computed.
-#[allow(clippy::items_after_statements)] // the helper reads best beside its one caller
+/// The amounts `k` depends on (itself last), in the order they are computed. With an
+/// explicit stack: a chain of thousands of amounts overflowed a recursive walk.
 pub fn chain(v: &CompiledVersion<'_>, k: usize) -> Vec<usize> {
     let mut out = Vec::new();
-    fn walk(v: &CompiledVersion<'_>, k: usize, out: &mut Vec<usize>) {
-        if out.contains(&k) {
-            return;
-        }
-        if let Some(Some(c)) = v.amounts.get(k) {
-            for &r in &c.reads {
-                walk(v, r, out);
+    let mut seen = vec![false; v.amounts.len().max(k + 1)];
+    seen[k] = true;
+    // (amount, the next of its reads to visit)
+    let mut stack = vec![(k, 0usize)];
+    while let Some((a, next)) = stack.last_mut() {
+        let reads = match v.amounts.get(*a) {
+            Some(Some(c)) => &c.reads[..],
+            _ => &[],
+        };
+        if let Some(&r) = reads.get(*next) {
+            *next += 1;
+            if !seen[r] {
+                seen[r] = true;
+                stack.push((r, 0));
             }
+        } else {
+            out.push(*a);
+            stack.pop();
         }
-        out.push(k);
     }
-    walk(v, k, &mut out);
     out
 }
 

@@ -63,6 +63,22 @@ pub struct Resolved {
     pub anchor: Option<String>,
 }
 
+/// `text` with every line break and other control character (a unit written
+/// `"kr\n\n# Rubrik"`, an escape sequence) as a space: a placeholder stands for a
+/// few words inside a sentence, and a break in them would end the sentence's list
+/// item or table row in the decision draft's Markdown, or reach the terminal.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 impl Policy {
     /// What `{kind: id}` stands for in the prose of `v`; `None` when `id` names nothing
     /// of that kind (`check` reports it as `unknown-reference`).
@@ -80,7 +96,7 @@ impl Policy {
                     _ => None,
                 };
                 Some(Resolved {
-                    text: crate::sv::param_value(&value.value.value, unit),
+                    text: one_line(&crate::sv::param_value(&value.value.value, unit)),
                     anchor: None,
                 })
             }

@@ -131,6 +131,7 @@ impl Formula {
         Ok(match self {
             Formula::Lit(n) => Some(*n),
             Formula::Name(op) => env.value(*op),
+            // Every value is `fit`, so its numerator is never `i128::MIN` and negates.
             Formula::Neg(x) => x.eval(env)?.map(|v| -v),
             Formula::Paren(x) => x.eval(env)?,
             Formula::Bin(op, a, b) => {
@@ -144,7 +145,7 @@ impl Formula {
                     Op::Div if b.is_zero() => return Err(ArithError::DivisionByZero),
                     Op::Div => a.checked_div(&b),
                 };
-                Some(r.ok_or(ArithError::Overflow)?)
+                Some(fit(r.ok_or(ArithError::Overflow)?)?)
             }
             Formula::Min(xs) | Formula::Max(xs) => {
                 let mut acc: Option<Number> = None;
@@ -213,6 +214,21 @@ impl Formula {
             }
             Formula::Min(xs) | Formula::Max(xs) => xs.iter().for_each(|x| x.operands(out)),
         }
+    }
+}
+
+/// `n`, or [`ArithError::Overflow`] when its numerator is `i128::MIN`: a value that
+/// checked arithmetic still produces (`-2^126 - 2^126`) but that cannot be negated,
+/// and on which `num-rational` itself overflows (`0 / n`, the sign of a quotient), so
+/// it is beyond 128-bit exact arithmetic like every other overflow.
+///
+/// # Errors
+/// The numerator is `i128::MIN`.
+pub fn fit(n: Number) -> Result<Number, ArithError> {
+    if *n.numer() == i128::MIN {
+        Err(ArithError::Overflow)
+    } else {
+        Ok(n)
     }
 }
 
@@ -312,13 +328,16 @@ fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, RuleError> {
             }
             let text = &src[start..i];
             let n = crate::model::parse_decimal(text).ok_or_else(|| {
+                let long = text.split('.').any(|part| part.len() > 18);
+                let hint = if long {
+                    "at most 18 digits before and after the point: a larger number belongs in a parameter, or as a product (`58800 * 1000`)"
+                } else {
+                    "write decimals with a point in formulas (`0.5`), or use a parameter"
+                };
                 err(
                     start..i,
                     &format!("`{text}` is not a number"),
-                    Some(
-                        "write decimals with a point in formulas (`0.5`), or use a parameter"
-                            .to_owned(),
-                    ),
+                    Some(hint.to_owned()),
                 )
             })?;
             out.push((Tok::Num(n), start..i));
@@ -647,5 +666,20 @@ mod tests {
             compile(big, &S).unwrap().eval(&e),
             Err(ArithError::Overflow)
         );
+        // -2^127 is reached by checked subtraction alone; it must not be negated,
+        // divided into, or shown, so it is an overflow too.
+        let min = "-(576460752303423488 * 576460752303423488 * 256) - 576460752303423488 * 576460752303423488 * 256";
+        for src in [
+            min.to_owned(),
+            format!("-({min})"),
+            format!("0 / ({min})"),
+            format!("1 / ({min})"),
+        ] {
+            assert_eq!(
+                compile(&src, &S).unwrap().eval(&e),
+                Err(ArithError::Overflow),
+                "{src}"
+            );
+        }
     }
 }
