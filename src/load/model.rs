@@ -1009,13 +1009,15 @@ impl Decode for Member {
         let all = m.node("all");
         let any = m.node("any");
         let at_least = m.optional::<Spanned<u32>>("at_least", d);
+        // Written even when its value did not decode (that is reported where it is).
+        let at_least_written = m.key_span("at_least").is_some();
         let of = m.node("of");
         let span = m.span();
         m.finish(d);
         let given: Vec<&str> = [
             all.map(|_| "all"),
             any.map(|_| "any"),
-            at_least.as_ref().map(|_| "at_least"),
+            at_least_written.then_some("at_least"),
         ]
         .into_iter()
         .flatten()
