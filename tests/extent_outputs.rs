@@ -98,6 +98,12 @@ fn jsonl_results_carry_groups_the_level_and_the_decided_amounts() {
     // place the case higher): the level and the fee are not established, so there is no
     // decision yet.
     assert_eq!(hem(4, 0)["outcome"], "utredning_ofullstandig");
+    // What to investigate: the fact the level needs; not the other alternative of the
+    // group already met by `service`.
+    assert_eq!(
+        hem(4, 0)["missing"],
+        json!(["dagverksamhet_dagar_per_vecka"])
+    );
     assert_eq!(hem(4, 0)["level"], Value::Null);
     assert_eq!(
         hem(4, 0)["amounts"],

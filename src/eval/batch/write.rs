@@ -149,8 +149,16 @@ impl<'w> Sink<'w> {
             self.not_met.clear();
             self.unknown.clear();
             self.missing.clear();
-            for cr in &r.criteria {
+            // With groups: the criteria whose result can still matter (an alternative of
+            // a met group is not asked for). Allocates only for interventions with groups.
+            let open: Option<Vec<usize>> = (!r.groups.is_empty()).then(|| {
+                let mut o = Vec::new();
+                crate::eval::extent::open_criteria(&ci.members, &r.groups, &mut o);
+                o
+            });
+            for (k, cr) in r.criteria.iter().enumerate() {
                 let c = &v.criteria[cr.index];
+                let asked = open.as_ref().is_none_or(|o| o.contains(&k));
                 match cr.result {
                     Tri::False => {
                         self.not_met.push(cr.index);
@@ -158,6 +166,9 @@ impl<'w> Sink<'w> {
                     }
                     Tri::Unknown => {
                         self.unknown.push(cr.index);
+                        if !asked {
+                            continue;
+                        }
                         for &slot in c.program.facts_read() {
                             let incomplete = cr.incomplete.iter().any(|(s, _)| *s == slot);
                             if (case.facts[slot].is_none() || incomplete)
@@ -177,6 +188,17 @@ impl<'w> Sink<'w> {
                         }
                     }
                     Tri::True => {}
+                }
+            }
+            // Granted on its criteria but the level or fee not worked out: the facts those
+            // need (allocates only on this rare path).
+            if r.outcome == Outcome::Ofullstandig {
+                if let Some(x) = &r.extent {
+                    for slot in x.missing_facts(v, ci.intervention, case) {
+                        if !self.missing.contains(&slot) {
+                            self.missing.push(slot);
+                        }
+                    }
                 }
             }
             if r.outcome == Outcome::Ofullstandig {
