@@ -69,6 +69,29 @@ pub(crate) enum Command {
     /// Exit status: 0 printed; 1 the policy has errors, or no guideline in force has the
     /// intervention (or several do: name one with --document); 2 could not run.
     NewCase(NewCaseArgs),
+    /// Start a policy folder: one example guideline, its facts, parameters, glossary and
+    /// policy tests
+    ///
+    /// Writes a riktlinje with a cover, three sections and one intervention with two
+    /// criteria (one of them an assessment), facts.yaml, parameters.yaml, glossary.yaml
+    /// and a policy test file. The content is a placeholder in Swedish ("Exempelkommun"):
+    /// each file says at its top what it is, and the guideline's `notes:` what to replace.
+    /// The folder checks clean, passes `styrdok test` at full coverage and builds. The
+    /// format is described in docs/format.md.
+    ///
+    /// The folder must not exist, or be empty; it is written whole or not at all (staged
+    /// beside it and renamed into place).
+    ///
+    /// Exit status: 0 written; 1 something is in the way (a folder that is not empty, or a
+    /// file): nothing written; 2 could not write.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// The policy folder to create (it must not exist, or be empty)
+    #[arg(default_value = "policy", value_name = "DIR")]
+    pub(crate) path: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

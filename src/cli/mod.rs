@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{BuildArgs, CheckArgs, Cli, Command, EvalArgs, Format, NewCaseArgs, TestArgs};
+use args::{BuildArgs, CheckArgs, Cli, Command, EvalArgs, Format, InitArgs, NewCaseArgs, TestArgs};
 use styrdok::diag::{JsonDiagnostic, Severity, render_human};
 use styrdok::load::DiskTree;
 
@@ -35,6 +35,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Test(a) => test(&a),
         Command::Diff(a) => diff::run(&a),
         Command::NewCase(a) => new_case(&a),
+        Command::Init(a) => init(&a),
     };
     match result {
         Ok(code) => code,
@@ -478,4 +479,21 @@ fn new_case(a: &NewCaseArgs) -> Result<ExitCode, String> {
     };
     print!("{}", styrdok::eval::newcase::template(&engine, v, i, date));
     Ok(ExitCode::SUCCESS)
+}
+
+fn init(a: &InitArgs) -> Result<ExitCode, String> {
+    match styrdok::init::init(&a.path) {
+        Ok(()) => {
+            let p = a.path.display();
+            note!(
+                "wrote an example policy folder to {p}; next: `styrdok check {p}`, `styrdok test {p}`, `styrdok build {p} --html-only`"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(styrdok::init::InitError::Refused(m)) => {
+            note!("error: {m}; nothing was written");
+            Ok(ExitCode::from(PROBLEMS))
+        }
+        Err(styrdok::init::InitError::Failed(m)) => Err(m),
+    }
 }
