@@ -103,20 +103,43 @@ pub fn read_by(policy: &Policy, v: &Version, compiled: &VersionRules) -> (Vec<us
     (set(facts), set(params))
 }
 
+/// Whether any of `texts` names `word` as [`term_at`] finds it.
+fn says(texts: &[&crate::model::Text], word: &str) -> bool {
+    texts.iter().any(|t| !term_at(&t.value, word).is_empty())
+}
+
+/// Where `s` names the wording `word` of a glossary entry: whole words, in any case
+/// (`find_words`). The one matcher of terms in prose: the content hash counts a term
+/// as used where it finds it, and the published document links the term there.
+pub fn term_at(s: &str, word: &str) -> Vec<(usize, usize)> {
+    if word.trim().is_empty() {
+        return Vec::new();
+    }
+    find_words(s, word)
+}
+
+/// The wordings of a glossary term that count as naming it: the term, then its synonyms.
+pub fn wordings(t: &Term) -> impl Iterator<Item = &str> {
+    std::iter::once(t.term.value.as_str()).chain(t.synonyms.iter().map(|s| s.value.as_str()))
+}
+
+/// The glossary terms `v`'s text names (by its wording or a synonym, [`term_at`]), as
+/// indices into the glossary's list, in its order: those its hash covers and its
+/// published documents list under *Begrepp*.
+pub fn terms_used(policy: &Policy, v: &Version) -> Vec<usize> {
+    let all = texts(v);
+    let g = &policy.glossary;
+    (0..g.terms.len())
+        .filter(|&k| wordings(&g.terms[k]).any(|w| says(&all, w)))
+        .collect()
+}
+
 /// The shared entries `v` uses; `compiled` is its rules as [`compile_version`] gives them.
 pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
     let (facts, parameters) = read_by(policy, v, compiled);
     let all = texts(v);
-    let says = |word: &str| {
-        !word.trim().is_empty() && all.iter().any(|t| !find_words(&t.value, word).is_empty())
-    };
     let g = &policy.glossary;
-    let terms = (0..g.terms.len())
-        .filter(|&k| {
-            let t = &g.terms[k];
-            says(&t.term.value) || t.synonyms.iter().any(|s| says(&s.value))
-        })
-        .collect();
+    let terms = terms_used(policy, v);
     // A citation means the law of that name in force on the version's `valid_from`
     // (or the one whose SFS number it gives); a name of several words is matched whole.
     let mut cited = vec![false; g.laws.len()];
@@ -133,7 +156,7 @@ pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
         .filter(|&k| {
             cited[k]
                 || (g.laws[k].name.value.contains(char::is_whitespace)
-                    && says(&g.laws[k].name.value))
+                    && says(&all, &g.laws[k].name.value))
         })
         .collect();
     let named: Vec<&str> = v

@@ -249,6 +249,24 @@ pub fn decimal_point(n: &Number) -> String {
     signed(n, int, &frac, '.', false)
 }
 
+/// A key that sorts words in Swedish alphabetical order: case aside, `å`, `ä` and `ö`
+/// after `z` (in that order), `é` with `e`, `ü` with `y`, `æ` with `ä` and `ø` with `ö`.
+pub fn sort_key(s: &str) -> Vec<u32> {
+    let z = u32::from('z');
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'å' => z + 1,
+            'ä' | 'æ' => z + 2,
+            'ö' | 'ø' => z + 3,
+            'é' | 'è' | 'ê' | 'ë' => u32::from('e'),
+            'ü' => u32::from('y'),
+            'á' | 'à' => u32::from('a'),
+            c => u32::from(c),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

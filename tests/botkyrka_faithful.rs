@@ -276,6 +276,11 @@ fn page_blocks(html: &str) -> (Vec<Block>, Vec<(String, String)>) {
     let mut blocks = Vec::new();
     let mut toc = Vec::new();
     let mut in_toc = false;
+    // The appendix *Begrepp* lists the glossary's definitions of the terms the text uses:
+    // generated from glossary.yaml, not transcribed from the source, so it is left out
+    // here as the generated table of contents is (the terms in the text link to it, and
+    // the links' words are the source's own).
+    let mut in_glossary = false;
     // The block being read: its number (headings) and its text.
     let mut open: Option<(&str, String, String)> = None;
     let mut row: Option<Vec<String>> = None;
@@ -289,6 +294,13 @@ fn page_blocks(html: &str) -> (Vec<Block>, Vec<(String, String)>) {
             let tag = &after[..close];
             rest = &after[close + 1..];
             let name = tag.split_whitespace().next().unwrap();
+            if name == "section" && attr(tag, "id") == Some("bilaga.begrepp") {
+                in_glossary = true;
+            }
+            if in_glossary {
+                in_glossary = name != "/section";
+                continue;
+            }
             match name {
                 "nav" if attr(tag, "class") == Some("toc") => in_toc = true,
                 "/nav" => in_toc = false,
@@ -322,7 +334,7 @@ fn page_blocks(html: &str) -> (Vec<Block>, Vec<(String, String)>) {
             let next = rest.find('<').unwrap_or(rest.len());
             let text = unescape(&rest[..next]);
             rest = &rest[next..];
-            if in_anchor {
+            if in_anchor || in_glossary {
                 continue;
             }
             if let Some(c) = cell.as_mut() {

@@ -28,6 +28,10 @@ const LITERALS: &[&str] = &[
     "]; #eval(\"3\")",
     "#eval(\"4\")",
     "#link(\"https://x.example\")[Andra] <andra>",
+    // The appendix "Begrepp": a glossary term's definition, legal reference and source.
+    "Definition #read(\"/etc/passwd\") $d$ @def <def> <script>def()</script> {{ def }}.",
+    "#eval(\"lag\") @lagrum",
+    "#panic(\"källa\") <kalla>",
 ];
 
 #[test]
@@ -123,6 +127,11 @@ fn the_typst_source_holds_user_text_only_in_string_literals() {
         "@cell",
         "cell()",
         "<cell>",
+        "@def",
+        "<def>",
+        "def()",
+        "@lagrum",
+        "<kalla>",
     ] {
         assert!(
             !code.contains(needle),

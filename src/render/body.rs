@@ -83,6 +83,30 @@ fn placeholder(
     })
 }
 
+/// The anchor of a glossary term's entry in the appendix *Begrepp*: `begrepp.<id>`
+/// (a `.` is in no id, so it meets no section's or criterion's anchor).
+pub fn term_anchor(id: &str) -> String {
+    format!("{TERM_PREFIX}{id}")
+}
+
+/// Whether an internal link target is a term's entry in *Begrepp* (see [`term_anchor`]).
+pub fn is_term_anchor(target: &str) -> bool {
+    target
+        .strip_prefix(TERM_PREFIX)
+        .is_some_and(|id| model::is_slug(id, true))
+}
+
+const TERM_PREFIX: &str = "begrepp.";
+
+/// A glossary term the document links to its entry in *Begrepp*.
+#[derive(Debug)]
+struct TermLink {
+    /// `begrepp.<id>`.
+    anchor: String,
+    /// The wordings that name it ([`crate::identity::wordings`]).
+    wordings: Vec<String>,
+}
+
 /// Resolves bodies across one document, keeping anchors unique and footnotes numbered.
 pub struct Resolver<'a> {
     policy: &'a Policy,
@@ -90,6 +114,10 @@ pub struct Resolver<'a> {
     /// Footnotes of the whole document.
     pub notes: Footnotes,
     used: HashSet<String>,
+    /// The terms that link to their definitions (none unless [`Resolver::link_terms`]).
+    terms: Vec<TermLink>,
+    /// Which of `terms` the current section has linked already.
+    linked: Vec<bool>,
 }
 
 impl<'a> Resolver<'a> {
@@ -104,7 +132,38 @@ impl<'a> Resolver<'a> {
             version,
             notes: Footnotes::default(),
             used,
+            terms: Vec::new(),
+            linked: Vec::new(),
         }
+    }
+
+    /// Links the first use of each of the glossary terms `terms` (indices into the
+    /// glossary) in each section's prose to its entry in *Begrepp*, which the document
+    /// must then print (`begrepp.<id>`). A term is found as [`crate::identity::term_at`]
+    /// finds it, by its wording or a synonym, in text runs only: never inside a link, a
+    /// heading, code, a placeholder or a footnote. A term whose id is not a valid id
+    /// (which `check` reports) is not linked.
+    pub fn link_terms(&mut self, terms: &[usize]) {
+        let g = &self.policy.glossary;
+        self.terms = terms
+            .iter()
+            .filter_map(|&k| g.terms.get(k))
+            .filter(|t| model::is_slug(&t.id.value, true))
+            .map(|t| TermLink {
+                anchor: term_anchor(&t.id.value),
+                wordings: crate::identity::wordings(t).map(str::to_string).collect(),
+            })
+            .collect();
+        self.linked = vec![false; self.terms.len()];
+    }
+
+    /// Block Markdown with footnotes and placeholders resolved, and no term linked:
+    /// a definition in *Begrepp*.
+    pub fn definition(&mut self, text: &str) -> Vec<Block> {
+        let terms = std::mem::take(&mut self.terms);
+        let b = self.blocks(text);
+        self.terms = terms;
+        b
     }
 
     fn first(&mut self, id: &str) -> Option<String> {
@@ -115,6 +174,7 @@ impl<'a> Resolver<'a> {
     pub fn inline(&mut self, text: &str) -> Vec<Inline> {
         let first = self.notes.items.len();
         let mut i = vec![Block::Para(markdown::inline(text, &mut self.notes))];
+        link_blocks(&self.terms, &mut self.linked, &mut i);
         self.resolve(&mut i, first);
         match i.pop() {
             Some(Block::Para(i)) => i,
@@ -126,6 +186,7 @@ impl<'a> Resolver<'a> {
     pub fn blocks(&mut self, text: &str) -> Vec<Block> {
         let first = self.notes.items.len();
         let mut b = markdown::blocks(text, &mut self.notes);
+        link_blocks(&self.terms, &mut self.linked, &mut b);
         self.resolve(&mut b, first);
         b
     }
@@ -140,8 +201,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Resolves one section's body.
+    /// Resolves one section's body (a section links each term anew).
     pub fn body(&mut self, body: &[model::Block]) -> Vec<Piece> {
+        self.linked.iter_mut().for_each(|l| *l = false);
         body.iter().map(|b| self.piece(b)).collect()
     }
 
@@ -257,5 +319,174 @@ impl<'a> Resolver<'a> {
             });
         }
         out
+    }
+}
+
+/// Links the first use of each term not yet `linked` in prose blocks (see
+/// [`Resolver::link_terms`]); headings and code are left alone.
+fn link_blocks(terms: &[TermLink], linked: &mut [bool], bs: &mut [Block]) {
+    if terms.is_empty() {
+        return;
+    }
+    for b in bs {
+        match b {
+            Block::Para(i) => link_inlines(terms, linked, i),
+            Block::List(_, items) => {
+                for item in items {
+                    link_blocks(terms, linked, item);
+                }
+            }
+            Block::Quote(b) => link_blocks(terms, linked, b),
+            Block::Table(t) => {
+                for cell in t.rows.iter_mut().flatten() {
+                    link_inlines(terms, linked, cell);
+                }
+            }
+            Block::Heading(..) | Block::Code(_) | Block::Rule => {}
+        }
+    }
+}
+
+/// [`link_blocks`] for inline prose: text runs, also inside emphasis; never inside a
+/// link, code, a placeholder (resolved later) or a footnote (kept apart).
+fn link_inlines(terms: &[TermLink], linked: &mut [bool], is: &mut Vec<Inline>) {
+    let mut out = Vec::with_capacity(is.len());
+    for i in is.drain(..) {
+        match i {
+            Inline::Text(t) => link_text(terms, linked, t, &mut out),
+            Inline::Emph(mut c) => {
+                link_inlines(terms, linked, &mut c);
+                out.push(Inline::Emph(c));
+            }
+            Inline::Strong(mut c) => {
+                link_inlines(terms, linked, &mut c);
+                out.push(Inline::Strong(c));
+            }
+            Inline::Strike(mut c) => {
+                link_inlines(terms, linked, &mut c);
+                out.push(Inline::Strike(c));
+            }
+            other => out.push(other),
+        }
+    }
+    *is = out;
+}
+
+/// Splits one text run at the first use of each term not yet linked: the words as
+/// written become the text of a link to the term's entry.
+fn link_text(terms: &[TermLink], linked: &mut [bool], mut t: String, out: &mut Vec<Inline>) {
+    loop {
+        // The earliest use of any term; of two at the same place, the longer.
+        let next = terms
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| !linked[*k])
+            .flat_map(|(k, term)| {
+                let t = &t;
+                term.wordings.iter().filter_map(move |w| {
+                    crate::identity::term_at(t, w)
+                        .first()
+                        .map(|&(a, b)| (a, std::cmp::Reverse(b), k))
+                })
+            })
+            .min();
+        let Some((a, std::cmp::Reverse(b), k)) = next else {
+            break;
+        };
+        linked[k] = true;
+        let rest = t.split_off(b);
+        let word = t.split_off(a);
+        if !t.is_empty() {
+            out.push(Inline::Text(t));
+        }
+        out.push(Inline::Link(
+            Target::Internal(terms[k].anchor.clone()),
+            vec![Inline::Text(word)],
+        ));
+        t = rest;
+    }
+    if !t.is_empty() {
+        out.push(Inline::Text(t));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms() -> Vec<TermLink> {
+        [
+            ("insats", vec!["insats"]),
+            ("skal", vec!["särskilda skäl", "skäl"]),
+        ]
+        .into_iter()
+        .map(|(id, w)| TermLink {
+            anchor: term_anchor(id),
+            wordings: w.into_iter().map(str::to_string).collect(),
+        })
+        .collect()
+    }
+
+    fn linked(md: &str, linked: &mut [bool]) -> Vec<Block> {
+        let mut notes = Footnotes::default();
+        let mut b = markdown::blocks(md, &mut notes);
+        link_blocks(&terms(), linked, &mut b);
+        b
+    }
+
+    fn link(id: &str, text: &str) -> Inline {
+        Inline::Link(
+            Target::Internal(term_anchor(id)),
+            vec![Inline::Text(text.into())],
+        )
+    }
+
+    /// The first use of each term links, the words as written; the longer of two
+    /// wordings at one place wins; an inflected form or a word inside another is no use.
+    #[test]
+    fn the_first_use_links_as_written() {
+        let mut l = vec![false; 2];
+        let b = linked(
+            "Insatsen ges av *Insats* vid Särskilda skäl; en insats, skäl.",
+            &mut l,
+        );
+        assert_eq!(
+            b,
+            vec![Block::Para(vec![
+                Inline::Text("Insatsen ges av ".into()),
+                Inline::Emph(vec![link("insats", "Insats")]),
+                Inline::Text(" vid ".into()),
+                link("skal", "Särskilda skäl"),
+                Inline::Text("; en insats, skäl.".into()),
+            ])]
+        );
+        assert_eq!(l, vec![true, true]);
+        // Already linked in this section: the next block links nothing.
+        let b = linked("En insats.", &mut l);
+        assert_eq!(
+            b,
+            vec![Block::Para(vec![Inline::Text("En insats.".into())])]
+        );
+    }
+
+    /// Never inside a link, code, a heading or a placeholder.
+    #[test]
+    fn links_code_headings_and_placeholders_are_left_alone() {
+        let mut l = vec![false; 2];
+        let b = linked(
+            "## En insats\n\n[insats](#a) `insats` {section: insats}\n\n```\ninsats\n```",
+            &mut l,
+        );
+        assert_eq!(l, vec![false, false], "{b:?}");
+        let b = linked("| insats |\n|---|\n| insats |", &mut l);
+        assert_eq!(l, vec![true, false], "{b:?}");
+    }
+
+    #[test]
+    fn term_anchors_are_told_apart() {
+        assert!(is_term_anchor("begrepp.insats"));
+        assert!(!is_term_anchor("begrepp."));
+        assert!(!is_term_anchor("begrepp.a b"));
+        assert!(!is_term_anchor("insats"));
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use jiff::civil::Date;
 
-use crate::model::{Document, Policy, Status, Version};
+use crate::model::{Document, Policy, Status, Term, Version};
 use crate::render::body::{Piece, Resolver};
 use crate::render::{html, typst};
 
@@ -111,6 +111,11 @@ pub struct DocumentContext {
     pub history: Vec<HistoryRow>,
     /// The appendix *Ändringar jämfört med föregående version*, when the build made one.
     pub changes: Option<ChangesContext>,
+    /// The appendix *Begrepp*: the glossary terms the version's text names (as its
+    /// content hash counts them, `identity::terms_used`), in Swedish alphabetical order.
+    /// The first use of each in a section's prose links to `#begrepp.<id>`, so a
+    /// template that prints the list gives each entry that anchor (HTML `id`, Typst label).
+    pub glossary: Vec<TermContext>,
     /// `styrdok <version>`.
     pub generator: String,
 }
@@ -308,6 +313,25 @@ pub struct SectionContext {
     pub body: String,
 }
 
+/// One glossary term in *Begrepp*.
+#[derive(Debug, Serialize)]
+pub struct TermContext {
+    /// The term's id in glossary.yaml.
+    pub id: String,
+    /// `begrepp.<id>`: the HTML `id` and Typst label its links go to.
+    pub anchor: String,
+    /// The preferred wording, plain text.
+    pub term: String,
+    /// Other words for it, which the glossary prefers the term to.
+    pub synonyms: Vec<String>,
+    /// The definition, pre-rendered (use `| safe`).
+    pub definition: String,
+    /// Legal references, e.g. `4 kap. 1 § SoL`.
+    pub legal: Vec<String>,
+    /// Where the definition comes from.
+    pub source: Option<String>,
+}
+
 /// One footnote.
 #[derive(Debug, Serialize)]
 pub struct FootnoteContext {
@@ -345,6 +369,25 @@ pub fn document(
 ) -> DocumentContext {
     let doc_id = doc.id.as_str();
     let mut r = Resolver::new(policy, v);
+    // The terms the version names, as its hash counts them; each is listed under
+    // *Begrepp* and linked from its first use in each section.
+    let mut terms: Vec<&Term> = crate::identity::terms_used(policy, v)
+        .into_iter()
+        .filter_map(|k| policy.glossary.terms.get(k))
+        .filter(|t| crate::model::is_slug(&t.id.value, true))
+        .collect();
+    terms.sort_by_cached_key(|t| crate::sv::sort_key(&t.term.value));
+    let indices: Vec<usize> = terms
+        .iter()
+        .filter_map(|t| {
+            policy
+                .glossary
+                .terms
+                .iter()
+                .position(|x| std::ptr::eq(x, *t))
+        })
+        .collect();
+    r.link_terms(&indices);
     // Everything is resolved first, so that the footnotes are complete, then written
     // in the order the templates print it: notice, front matter, the rest.
     let notice = v
@@ -374,12 +417,31 @@ pub fn document(
     for &k in &order {
         pieces[k] = r.body(&flat[k].1.body);
     }
+    // The definitions after the text: *Begrepp* is printed last, so footnotes in a
+    // definition are numbered after the text's.
+    let definitions: Vec<Vec<Piece>> = terms
+        .iter()
+        .map(|t| vec![Piece::Prose(r.definition(&t.definition.value))])
+        .collect();
     let mut w = BodyWriter::new(backend, &r.notes);
     let notice = notice.map(|p| w.pieces(&p));
     let mut bodies = vec![String::new(); flat.len()];
     for &k in &order {
         bodies[k] = w.pieces(&pieces[k]);
     }
+    let glossary = terms
+        .iter()
+        .zip(&definitions)
+        .map(|(t, d)| TermContext {
+            id: t.id.value.clone(),
+            anchor: crate::render::body::term_anchor(&t.id.value),
+            term: t.term.value.clone(),
+            synonyms: t.synonyms.iter().map(|x| x.value.clone()).collect(),
+            definition: w.pieces(d),
+            legal: t.legal.iter().map(|x| x.value.clone()).collect(),
+            source: t.source.as_ref().map(|x| x.value.clone()),
+        })
+        .collect();
     let numbers = v.section_numbers();
     let sections = flat
         .into_iter()
@@ -530,6 +592,7 @@ pub fn document(
             })
             .collect(),
         changes: publication.changes.clone(),
+        glossary,
         generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::markdown::{Align, Block, Inline, Table, Target};
-use crate::render::body::{Piece, Reference};
+use crate::render::body::{Piece, Reference, is_term_anchor};
 
 /// Escapes text for HTML element content and double-quoted attribute values.
 pub fn escape(s: &str, out: &mut String) {
@@ -196,7 +196,13 @@ impl Writer {
                         Target::Internal(id) => format!("#{id}"),
                         Target::External(url) => url.clone(),
                     };
-                    out.push_str("<a href=\"");
+                    // A term's link to its entry in *Begrepp* can be styled apart.
+                    let term = matches!(target, Target::Internal(id) if is_term_anchor(id));
+                    out.push_str(if term {
+                        "<a class=\"begrepp\" href=\""
+                    } else {
+                        "<a href=\""
+                    });
                     escape(&href, out);
                     out.push_str("\">");
                     self.inlines(c, out);

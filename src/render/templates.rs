@@ -58,11 +58,12 @@ fn lit_filter(v: Value, _: Kwargs, _: &State) -> Value {
     Value::safe_string(&out)
 }
 
-/// `{{ id | label }}`: a Typst label `<id>` (only for ids, which are checked).
+/// `{{ id | label }}`: a Typst label `<id>` (only for ids, which are checked), or for
+/// ids joined by `.` (`begrepp.insats`, as `TermContext::anchor`).
 #[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
 fn label_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
     let s = v.as_str().unwrap_or_default();
-    if !crate::model::is_slug(s, true) {
+    if !s.split('.').all(|part| crate::model::is_slug(part, true)) {
         return Err(tera::Error::message(format!(
             "`{s}` cannot be a Typst label"
         )));

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::markdown::{Align, Block, Footnotes, Inline, Table, Target};
-use crate::render::body::{Piece, Reference};
+use crate::render::body::{Piece, Reference, is_term_anchor};
 
 /// A Typst string literal, `"…"`, holding exactly `s`.
 pub fn string_literal(s: &str, out: &mut String) {
@@ -209,6 +209,19 @@ impl<'a> Writer<'a> {
                     out.push_str("#raw(");
                     string_literal(c, out);
                     out.push_str(");");
+                }
+                // A term links to its entry in *Begrepp* (`body::is_term_anchor` allows only
+                // `begrepp.` and an id, valid in a label) where the template prints one with
+                // that label; under a template that does not, the words stay unlinked.
+                Inline::Link(Target::Internal(id), c) if is_term_anchor(id) => {
+                    let _ = write!(
+                        out,
+                        "#context {{ let l = <{id}>; if query(l).len() > 0 {{ link(l)["
+                    );
+                    self.inlines(c, out);
+                    out.push_str("] } else [");
+                    self.inlines(c, out);
+                    out.push_str("] };");
                 }
                 Inline::Link(Target::Internal(id), c) => {
                     // `markdown` makes internal targets only of `[a-z0-9_-]` ids, valid in a label.
