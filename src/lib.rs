@@ -17,6 +17,7 @@ pub mod identity;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod rules;
