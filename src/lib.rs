@@ -18,6 +18,7 @@ pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod rules;

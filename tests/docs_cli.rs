@@ -8,7 +8,17 @@ use common::{root, stdout, styrdok};
 #[test]
 fn the_help_quoted_in_docs_cli_is_the_binarys() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
-    for cmd in ["check", "build", "eval", "test", "diff", "new-case", "init"] {
+    for cmd in [
+        "check",
+        "build",
+        "eval",
+        "test",
+        "diff",
+        "new-case",
+        "init",
+        "completions",
+        "man",
+    ] {
         let heading = format!("\n## {cmd}\n");
         let at = doc
             .find(&heading)

@@ -85,6 +85,21 @@ pub(crate) enum Command {
     /// Exit status: 0 written; 1 something is in the way (a folder that is not empty, or a
     /// file): nothing written; 2 could not write.
     Init(InitArgs),
+    /// Print a completion script for a shell to standard output
+    ///
+    /// Bash: `source <(styrdok completions bash)` in ~/.bashrc, or save it as
+    /// ~/.local/share/bash-completion/completions/styrdok. Zsh: save it as `_styrdok` in a
+    /// folder of $fpath. Fish: save it as ~/.config/fish/completions/styrdok.fish.
+    /// PowerShell: `styrdok completions powershell | Out-String | Invoke-Expression` in
+    /// $PROFILE. Generated from the command line itself, so it offers every command,
+    /// option and value.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output, or write one page per command
+    ///
+    /// Read it with `styrdok man | man -l -`. With --out DIR: styrdok.1 and one
+    /// styrdok-<command>.1 per command, for a folder on MANPATH (e.g.
+    /// ~/.local/share/man/man1). Generated from the same text as --help.
+    Man(ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,6 +107,21 @@ pub(crate) struct InitArgs {
     /// The policy folder to create (it must not exist, or be empty)
     #[arg(default_value = "policy", value_name = "DIR")]
     pub(crate) path: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ManArgs {
+    /// Write styrdok.1 and styrdok-<command>.1 into this folder (made if missing) instead
+    /// of printing styrdok.1
+    #[arg(long, short, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -17,7 +17,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{BuildArgs, CheckArgs, Cli, Command, EvalArgs, Format, InitArgs, NewCaseArgs, TestArgs};
+use args::{
+    BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, InitArgs, ManArgs,
+    NewCaseArgs, TestArgs,
+};
 use styrdok::diag::{JsonDiagnostic, Severity, render_human};
 use styrdok::load::DiskTree;
 
@@ -36,6 +39,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Diff(a) => diff::run(&a),
         Command::NewCase(a) => new_case(&a),
         Command::Init(a) => init(&a),
+        Command::Completions(a) => completions(&a),
+        Command::Man(a) => man(&a),
     };
     match result {
         Ok(code) => code,
@@ -350,7 +355,25 @@ fn batch(
         .unwrap_or(F::Jsonl);
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot open `{}` ({e})", path.display()))?;
-    let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+    // Progress on a terminal only, and not while the results themselves are printed
+    // on it: by bytes read, one update per 64 KiB buffer (hundreds of cases), never
+    // per case. A pipe or device has no length: a spinner with the bytes read.
+    let show = styrdok::progress::wanted() && (a.out.is_some() || !std::io::stdout().is_terminal());
+    let len = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len());
+    let progress = styrdok::progress::bar(
+        len,
+        show,
+        if len.is_some() {
+            "{spinner} {wide_bar} {bytes}/{total_bytes} {elapsed}, {eta} kvar"
+        } else {
+            "{spinner} {bytes} {elapsed}"
+        },
+    );
+    let mut input = std::io::BufReader::with_capacity(1 << 16, progress.wrap_read(file));
     let mut run = |w: &mut dyn Write| {
         finished(batch::run(
             engine,
@@ -384,6 +407,7 @@ fn batch(
             summary
         }
     };
+    progress.finish_and_clear();
     {
         use std::io::Write as _;
         let _ = write!(std::io::stderr(), "{}", batch::summary_text(&summary));
@@ -496,4 +520,73 @@ fn init(a: &InitArgs) -> Result<ExitCode, String> {
         }
         Err(styrdok::init::InitError::Failed(m)) => Err(m),
     }
+}
+/// Writes what a command prints to standard output; a reader that stops early
+/// (`| head`) is not an error of ours.
+fn print_all(bytes: &[u8], what: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the {what} ({e})"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn completions(a: &CompletionsArgs) -> Result<ExitCode, String> {
+    use clap::CommandFactory as _;
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "styrdok", &mut script);
+    print_all(&script, "completion script")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The manual pages: `styrdok.1` first, then one per command (`styrdok-check.1`, …),
+/// each with its file name.
+pub(crate) fn man_pages() -> Result<Vec<(String, Vec<u8>)>, String> {
+    use clap::CommandFactory as _;
+    fn walk(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+        let title = cmd
+            .get_display_name()
+            .unwrap_or_else(|| cmd.get_name())
+            .to_uppercase();
+        let page = clap_mangen::Man::new(cmd.clone())
+            .title(title)
+            .source(format!("styrdok {}", env!("CARGO_PKG_VERSION")))
+            .manual("styrdok");
+        let mut roff = Vec::new();
+        page.render(&mut roff)
+            .map_err(|e| format!("cannot render the manual page ({e})"))?;
+        pages.push((page.get_filename(), roff));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, pages)?;
+        }
+        Ok(())
+    }
+    // Built once, so each command's display name is `styrdok-<command>`; `help` is
+    // not a page of its own.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    walk(&cmd, &mut pages)?;
+    Ok(pages)
+}
+
+fn man(a: &ManArgs) -> Result<ExitCode, String> {
+    let pages = man_pages()?;
+    let Some(dir) = &a.out else {
+        print_all(&pages[0].1, "manual page")?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("`{}` is not a folder", dir.display()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}` ({e})", dir.display()))?;
+    for (name, roff) in &pages {
+        let path = dir.join(name);
+        styrdok::write::replace(&path, roff)
+            .map_err(|e| format!("cannot write `{}` ({e})", path.display()))?;
+    }
+    note!("wrote {} manual pages to {}", pages.len(), dir.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,6 @@ pub mod draft;
 pub mod redline;
 pub mod typst_cli;
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -231,7 +230,11 @@ fn stage(
         warnings: Vec::new(),
     };
     let total: usize = policy.documents.iter().map(|d| d.versions.len()).sum();
-    let show = opts.progress && std::io::stderr().is_terminal() && total > 1;
+    let progress = crate::progress::bar(
+        Some(total as u64),
+        opts.progress && crate::progress::wanted() && total > 1,
+        "{spinner} [{pos}/{len}] {wide_msg} {elapsed}",
+    );
     let mut files = Vec::new();
     let mut index = Vec::new();
     let mut n = 0;
@@ -279,15 +282,8 @@ fn stage(
             if stop.load(Ordering::Relaxed) {
                 return Err("stopped: the policy has problems".into());
             }
-            if show {
-                let _ = write!(
-                    std::io::stderr(),
-                    "\r\x1b[2K[{n}/{total}] {} {}",
-                    doc.id,
-                    v.version.value
-                );
-                let _ = std::io::stderr().flush();
-            }
+            progress.set_position(n as u64 - 1);
+            progress.set_message(format!("{} {}", doc.id, v.version.value));
             let hash = hashes.of(policy, doc, v);
             let staged = Staged::new(doc, v, staging.path(), opts, hash)?;
             let publication = render::context::Publication {
@@ -378,10 +374,10 @@ fn stage(
     )?;
     write_new(&staging.path().join("index.html"), html.as_bytes())?;
     files.push(PathBuf::from("index.html"));
+    progress.set_position(total as u64);
+    progress.set_message("index, and the last PDFs");
     jobs.wait()?;
-    if show {
-        let _ = write!(std::io::stderr(), "\r\x1b[2K");
-    }
+    progress.finish_and_clear();
     Ok((staging, files, jobs.warnings))
 }
 
