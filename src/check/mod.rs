@@ -6,6 +6,7 @@ pub mod extent;
 mod laws;
 mod refs;
 pub mod rules;
+pub mod spell;
 pub mod text;
 
 use std::collections::HashMap;
@@ -48,7 +49,31 @@ pub fn check(policy: &Policy) -> Diagnostics {
     }
     text::check_glossary(policy, &mut d);
     laws::glossary(policy, &mut d);
+    spelling(policy, &mut d);
     d
+}
+
+/// The Swedish spell check, when the glossary asks for it (`spell_check: true`): every
+/// prose text of every version, against the dictionary and the glossary's own words.
+fn spelling(policy: &Policy, d: &mut Diagnostics) {
+    let Some(at) = policy.glossary.spell_check else {
+        return;
+    };
+    match spell::Speller::load(policy) {
+        Ok(s) => {
+            for doc in &policy.documents {
+                for v in &doc.versions {
+                    for t in text::texts(v) {
+                        s.check_text(policy, t, d);
+                    }
+                }
+            }
+        }
+        Err(why) => d.push(
+            Diagnostic::warning("spelling-off", at, format!("the spell check cannot run: {why}"))
+                .with_hint("install Debian's hunspell-sv (scripts/install-test-tools does), or set STYRDOK_DICTIONARY to the path of sv_SE.aff without its extension"),
+        ),
+    }
 }
 
 /// Tracks ids in one namespace and reports the second use of each.

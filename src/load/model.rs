@@ -583,12 +583,19 @@ pub fn glossary(node: &Node, d: &mut Diagnostics) -> Option<Glossary> {
     let laws = m.list::<Law>("laws", d);
     let roles = m.list::<Role>("roles", d);
     let misspellings = m.list::<Misspelling>("misspellings", d);
+    let words = m.list::<Text>("words", d);
+    let spell_check = m
+        .optional::<Spanned<bool>>("spell_check", d)
+        .filter(|s| s.value)
+        .map(|s| s.span);
     m.finish(d);
     Some(Glossary {
         terms,
         laws,
         roles,
         misspellings,
+        spell_check,
+        words,
     })
 }
 

@@ -20,6 +20,12 @@ pub struct Glossary {
     pub roles: Vec<Role>,
     /// Spellings a reviewer would flag, with the right one.
     pub misspellings: Vec<Misspelling>,
+    /// `spell_check: true`: `check` spells the prose against a Swedish dictionary (opt in,
+    /// so that a policy that checked clean before keeps doing so); where it is written.
+    pub spell_check: Option<crate::source::Span>,
+    /// Words the spell check accepts though the Swedish dictionary does not know them:
+    /// proper names (`Iwork`, `Slazak`), method names, the document's own compounds.
+    pub words: Vec<Text>,
 }
 
 impl Glossary {

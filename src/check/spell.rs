@@ -1,0 +1,170 @@
+//! Swedish spell check of the prose, with a real dictionary: Debian's `hunspell-sv`
+//! (`/usr/share/hunspell/sv_SE.aff` and `.dic`, or the files `STYRDOK_DICTIONARY`
+//! names without their extension), read by `spellbook`, a Hunspell-compatible checker
+//! in Rust. Words the dictionary does not know are located warnings (`spelling`);
+//! proper names and the document's own words go in the glossary's `words:` list.
+//!
+//! Not checked: words in capitals only (acronyms: `IPS`, `LSS`), words with digits,
+//! single letters, the first part of a hyphenated compound (`hälso-` in `hälso- och
+//! sjukvård`), placeholders, link targets and code; a word the glossary already lists
+//! as a misspelling (that warning says it) or as a term, synonym, law or role.
+
+use std::path::PathBuf;
+
+use crate::check::text::text_span;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Policy, Text};
+
+/// A loaded dictionary and the policy's own words.
+pub struct Speller {
+    dict: spellbook::Dictionary,
+    /// Lowercased words the policy accepts (glossary `words`, terms, laws, roles).
+    known: std::collections::HashSet<String>,
+    /// Lowercased words the glossary lists as misspellings (reported there).
+    misspelt: std::collections::HashSet<String>,
+}
+
+/// Where the dictionary is looked for, without extension: `STYRDOK_DICTIONARY`, else
+/// the paths Debian's `hunspell-sv` and `myspell-sv` install.
+pub fn dictionary_paths() -> Vec<PathBuf> {
+    match std::env::var_os("STYRDOK_DICTIONARY") {
+        Some(p) => vec![PathBuf::from(p)],
+        None => vec![
+            PathBuf::from("/usr/share/hunspell/sv_SE"),
+            PathBuf::from("/usr/share/myspell/sv_SE"),
+            PathBuf::from("/usr/share/myspell/dicts/sv_SE"),
+        ],
+    }
+}
+
+impl Speller {
+    /// Loads the dictionary and collects the policy's own words.
+    ///
+    /// # Errors
+    /// Why no dictionary could be used: none of [`dictionary_paths`] has both files, or
+    /// the files could not be read or parsed (the message names the path).
+    pub fn load(policy: &Policy) -> Result<Speller, String> {
+        let mut tried = Vec::new();
+        let mut found = None;
+        for base in dictionary_paths() {
+            let (aff, dic) = (base.with_extension("aff"), base.with_extension("dic"));
+            if aff.is_file() && dic.is_file() {
+                found = Some((aff, dic));
+                break;
+            }
+            tried.push(base.display().to_string());
+        }
+        let Some((aff, dic)) = found else {
+            return Err(format!(
+                "no Swedish dictionary found (looked for {}.aff and .dic)",
+                tried.join(".aff/.dic, ")
+            ));
+        };
+        let read =
+            |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+        let dict = spellbook::Dictionary::new(&read(&aff)?, &read(&dic)?)
+            .map_err(|e| format!("{}: {e}", aff.display()))?;
+        let g = &policy.glossary;
+        let mut known = std::collections::HashSet::new();
+        let mut add = |s: &str| {
+            for w in s
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+            {
+                known.insert(w.to_lowercase());
+            }
+        };
+        g.words.iter().for_each(|w| add(&w.value));
+        for t in &g.terms {
+            add(&t.term.value);
+            t.synonyms.iter().for_each(|s| add(&s.value));
+        }
+        for l in &g.laws {
+            add(&l.name.value);
+            add(&l.abbreviation.value);
+        }
+        g.roles.iter().for_each(|r| add(&r.title.value));
+        let misspelt = g
+            .misspellings
+            .iter()
+            .map(|m| m.wrong.value.to_lowercase())
+            .collect();
+        Ok(Speller {
+            dict,
+            known,
+            misspelt,
+        })
+    }
+
+    /// Whether `word` (one alphabetic word) passes.
+    pub fn accepts(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        word.chars().count() < 2
+            || word.chars().all(|c| !c.is_lowercase())
+            || self.known.contains(&lower)
+            || self.misspelt.contains(&lower)
+            || self.dict.check(word)
+    }
+
+    /// Warns at every word of `t` (Markdown prose or plain text) the dictionary does not
+    /// know, with the dictionary's first suggestion when it has one.
+    pub fn check_text(&self, policy: &Policy, t: &Text, d: &mut Diagnostics) {
+        for run in crate::markdown::text_runs(&t.value) {
+            let skip: Vec<std::ops::Range<usize>> = crate::markdown::scan_placeholders(&run.text)
+                .into_iter()
+                .map(|s| s.range)
+                .collect();
+            let text = &run.text;
+            let mut start = None;
+            let mut words = Vec::new();
+            for (i, c) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                match (c.is_alphabetic(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        words.push((s, i, c));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            for (a, b, after) in words {
+                let w = &text[a..b];
+                let before = text[..a].chars().next_back();
+                if skip.iter().any(|r| r.contains(&a))
+                    // Part of a word with digits or joined by `-`, `_`, `'`, `/`, `.`:
+                    // a compound's first part (`hälso-`), an id, a path, an abbreviation.
+                    || matches!(after, '-' | '_' | '\'' | '/' | '’' | '@' | '0'..='9')
+                    || after == '.' && text[b + 1..].chars().next().is_some_and(char::is_alphanumeric)
+                    || before.is_some_and(|c| c.is_ascii_digit() || matches!(c, '_' | '/' | '-' | '@'))
+                    || self.accepts(w)
+                {
+                    continue;
+                }
+                let at = run.source_start(a);
+                let end = run.source_end(b).max(at);
+                let mut suggestions = Vec::new();
+                self.dict.suggest(w, &mut suggestions);
+                let hint = match suggestions.first() {
+                    Some(s) => format!(
+                        "did you mean `{s}`? A name or a word of the document's own goes in `words:` in glossary.yaml"
+                    ),
+                    None => {
+                        "a name or a word of the document's own goes in `words:` in glossary.yaml"
+                            .to_owned()
+                    }
+                };
+                d.push(
+                    Diagnostic::warning(
+                        "spelling",
+                        text_span(policy, t, at, end - at),
+                        format!("`{w}` is not in the Swedish dictionary"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+}
