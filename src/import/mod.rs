@@ -1121,4 +1121,14 @@ mod tests {
         assert_eq!(slug("key: value #x"), "key-value-x");
         assert_eq!(slug("???"), "avsnitt");
     }
+
+    proptest::proptest! {
+        /// Whatever the text, the import ends without a panic.
+        #[test]
+        fn never_panics(lines in proptest::collection::vec(
+            "[ \t#·•|*0-9.a-zåäöA-Z:<>^\\[\\]()-]{0,24}", 0..40)) {
+            let src = lines.join("\n");
+            let _ = import(&src, "x.md");
+        }
+    }
 }
