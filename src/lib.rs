@@ -14,6 +14,7 @@ pub mod diff;
 pub mod eval;
 pub mod export;
 pub mod identity;
+pub mod import;
 pub mod init;
 pub mod load;
 pub mod markdown;

@@ -16,6 +16,7 @@ fn the_help_quoted_in_docs_cli_is_the_binarys() {
         "diff",
         "new-case",
         "init",
+        "import",
         "completions",
         "man",
     ] {

@@ -85,6 +85,26 @@ pub(crate) enum Command {
     /// Exit status: 0 written; 1 something is in the way (a folder that is not empty, or a
     /// file): nothing written; 2 could not write.
     Init(InitArgs),
+    /// Turn an existing guideline in Markdown or plain text (or Word, through pandoc) into
+    /// the YAML skeleton of one version file
+    ///
+    /// Reads the cover fields it knows (Diarienummer, Dokumentet är beslutat av,
+    /// Dokumentet beslutades den, Dokumentet gäller till den, Dokumentet ersätter,
+    /// Dokumentansvarig är, Utgivare, Utgivningsdatum …) and the title; numbered
+    /// sections ("2.6.1 Minimibelopp", "1. Allmänt", nested by their numbers) or Markdown
+    /// headings, each with its paragraphs (joined across wrapped lines), bullet lists,
+    /// tables and footnotes. A table of contents, page numbers, running headers and
+    /// image placeholders are skipped. Required keys the source does not give are left
+    /// empty with a `# TODO` comment, so that `styrdok check` lists what to fill in; lists
+    /// under criteria-like headings ("Kriterier …", "Följande krav …") are also written as
+    /// a commented-out `criteria:` block, to be given rules. What was skipped or not
+    /// placed is reported on standard error with its line in the source.
+    ///
+    /// A `.docx` file is converted with `pandoc -t gfm` first (pandoc must be on PATH).
+    ///
+    /// Exit status: 0 imported; 1 the file cannot be imported (not text, at a line);
+    /// 2 could not run (unreadable, no pandoc for a Word file, cannot write).
+    Import(ImportArgs),
     /// Print a completion script for a shell to standard output
     ///
     /// Bash: `source <(styrdok completions bash)` in ~/.bashrc, or save it as
@@ -107,6 +127,17 @@ pub(crate) struct InitArgs {
     /// The policy folder to create (it must not exist, or be empty)
     #[arg(default_value = "policy", value_name = "DIR")]
     pub(crate) path: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// The guideline: Markdown (.md), plain text, or Word (.docx, through pandoc)
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// Write the YAML to this file (whole or not at all) instead of standard output,
+    /// e.g. policy/<document>/<version>.yaml
+    #[arg(long, short, value_name = "OUT")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

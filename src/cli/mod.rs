@@ -18,8 +18,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{
-    BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, InitArgs, ManArgs,
-    NewCaseArgs, TestArgs,
+    BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, ImportArgs, InitArgs,
+    ManArgs, NewCaseArgs, TestArgs,
 };
 use styrdok::diag::{JsonDiagnostic, Severity, render_human};
 use styrdok::load::DiskTree;
@@ -39,6 +39,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Diff(a) => diff::run(&a),
         Command::NewCase(a) => new_case(&a),
         Command::Init(a) => init(&a),
+        Command::Import(a) => import(&a),
         Command::Completions(a) => completions(&a),
         Command::Man(a) => man(&a),
     };
@@ -521,6 +522,102 @@ fn init(a: &InitArgs) -> Result<ExitCode, String> {
         Err(styrdok::init::InitError::Failed(m)) => Err(m),
     }
 }
+fn import(a: &ImportArgs) -> Result<ExitCode, String> {
+    let path = &a.file;
+    let shown = path.display();
+    if let Some(out) = &a.out {
+        styrdok::write::not_an_input("--out", out, [path.as_path()])?;
+    }
+    let is_docx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    let text = if is_docx {
+        let out = match std::process::Command::new("pandoc")
+            .args(["-t", "gfm", "--wrap=none"])
+            .arg(path)
+            .output()
+        {
+            Ok(o) => o,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(format!(
+                    "`{shown}` is a Word file: importing it needs pandoc (https://pandoc.org) on PATH, which was not found; install it, or save the file as plain text and import that"
+                ));
+            }
+            Err(e) => return Err(format!("cannot run pandoc ({e})")),
+        };
+        if !out.status.success() {
+            return Err(format!(
+                "pandoc could not convert `{shown}`: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        String::from_utf8(out.stdout)
+            .map_err(|_| format!("pandoc's conversion of `{shown}` is not UTF-8"))?
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}` ({e})"))?;
+        match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = good.split(|&b| b == b'\n').count();
+                note!(
+                    "error: {shown}:{line}: not valid UTF-8 (save the file as UTF-8 text, or convert a Word file with pandoc); nothing was written"
+                );
+                return Ok(ExitCode::from(PROBLEMS));
+            }
+        }
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
+    let imported = match styrdok::import::import(&text, &name) {
+        Ok(i) => i,
+        Err(e) => {
+            note!(
+                "error: {shown}:{}: {}; nothing was written",
+                e.line,
+                e.message
+            );
+            return Ok(ExitCode::from(PROBLEMS));
+        }
+    };
+    let mut report = String::new();
+    for n in &imported.notes {
+        report.push_str(&format!("{shown}:{}: {}\n", n.line, n.message));
+    }
+    for (line, text) in &imported.criteria {
+        report.push_str(&format!(
+            "{shown}:{line}: criterion (commented out, needs a rule): {text}\n"
+        ));
+    }
+    if !imported.todo.is_empty() {
+        report.push_str(&format!(
+            "not in the source, marked `# TODO` to fill in: {}\n",
+            imported
+                .todo
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    match &a.out {
+        Some(out) => {
+            let mut file = styrdok::write::OutFile::create(out)?;
+            file.write_all(imported.yaml.as_bytes())
+                .map_err(|e| format!("cannot write `{}` ({e})", out.display()))?;
+            file.finish()?;
+            report.push_str(&format!(
+                "wrote {}; next: `styrdok check` on its policy folder\n",
+                out.display()
+            ));
+        }
+        None => print_all(imported.yaml.as_bytes(), "YAML")?,
+    }
+    let _ = std::io::stderr().write_all(report.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes what a command prints to standard output; a reader that stops early
 /// (`| head`) is not an error of ours.
 fn print_all(bytes: &[u8], what: &str) -> Result<(), String> {
