@@ -11,6 +11,7 @@ fn the_help_quoted_in_docs_cli_is_the_binarys() {
     for cmd in [
         "check",
         "build",
+        "serve",
         "eval",
         "test",
         "diff",

@@ -27,6 +27,19 @@ pub(crate) enum Command {
     /// Templates in `<project>/templates/` (next to the policy folder) override the
     /// built-in ones file by file.
     Build(BuildArgs),
+    /// Preview the HTML in a browser, rebuilt on every save, with the problems shown in the page
+    ///
+    /// Builds the policy as `build --html-only` does, into a temporary folder (removed on
+    /// exit; `output/` is not touched), and serves it on http://127.0.0.1:PORT/ only.
+    /// Every save in the policy folder, or in the templates folder next to it, rebuilds it,
+    /// and open pages reload themselves. When the check finds errors or warnings, the pages
+    /// show them at the top (file:line:column and message), with the last good build below.
+    /// A version's PDF is compiled on request, as `build` compiles it (needs Typst), at
+    /// /_styrdok/pdf/<document>/<version>.pdf. Stop with Ctrl-C.
+    ///
+    /// Exit status: 0 stopped with Ctrl-C; 2 could not start (the port is taken, the folder
+    /// does not exist).
+    Serve(ServeArgs),
     /// Evaluate a case (or a batch of cases) against the guideline in force on its date
     ///
     /// For each intervention applied for: beviljas, avslag or utredning ofullständig,
@@ -334,6 +347,19 @@ pub(crate) struct BuildArgs {
     /// replaced) [default: the day of SOURCE_DATE_EPOCH if set, else today]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub(crate) date: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// The policy folder
+    #[arg(default_value = "policy")]
+    pub(crate) path: PathBuf,
+    /// The port on 127.0.0.1 (0: any free port; the address is printed)
+    #[arg(long, short, default_value_t = 8123)]
+    pub(crate) port: u16,
+    /// Templates that override the built-in ones [default: templates/ next to the policy folder]
+    #[arg(long)]
+    pub(crate) templates: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -19,7 +19,7 @@ use clap::Parser;
 
 use args::{
     BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, ImportArgs, InitArgs,
-    ManArgs, NewCaseArgs, TestArgs,
+    ManArgs, NewCaseArgs, ServeArgs, TestArgs,
 };
 use styrdok::diag::{JsonDiagnostic, Severity, render_human};
 use styrdok::load::DiskTree;
@@ -34,6 +34,7 @@ pub(crate) fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check(&a),
         Command::Build(a) => build(&a),
+        Command::Serve(a) => serve(&a),
         Command::Eval(a) => eval(&a),
         Command::Test(a) => test(&a),
         Command::Diff(a) => diff::run(&a),
@@ -232,6 +233,40 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
             ""
         }
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(a: &ServeArgs) -> Result<ExitCode, String> {
+    // Checked before the first build, as `build` would report it.
+    templates(&a.path, a.templates.as_deref())?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = std::sync::Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed))
+            .map_err(|e| format!("cannot handle Ctrl-C ({e})"))?;
+    }
+    let default_templates = std::fs::canonicalize(&a.path)
+        .ok()
+        .and_then(|p| p.parent().map(|p| p.join("templates")));
+    let watch: Vec<std::path::PathBuf> = a
+        .templates
+        .clone()
+        .or(default_templates)
+        .into_iter()
+        .collect();
+    let (path, dir) = (a.path.clone(), a.templates.clone());
+    let opts = styrdok::serve::Options {
+        policy: a.path.clone(),
+        watch,
+        port: a.port,
+        templates: Box::new(move || templates(&path, dir.as_deref())),
+        log: Box::new(|line| note!("{line}")),
+        stop,
+    };
+    styrdok::serve::run(opts, |addr| {
+        note!("serving http://{addr}/ (Ctrl-C stops)");
+    })?;
+    note!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 

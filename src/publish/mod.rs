@@ -555,3 +555,36 @@ fn copy_assets(from: &Path, to: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Compiles the PDF of one version whose Typst source a build (`--html-only` too) left
+/// in `out/<doc>/<version>/`, as [`build`] compiles it: the same Typst, fonts, assets and
+/// creation time. The PDF is written beside it under a hidden name and renamed into
+/// place, so a reader never sees half of it. Used by `serve` on request.
+pub fn compile_pdf(
+    out: &Path,
+    typst: &Typst,
+    templates: &Templates,
+    doc: &str,
+    version: &str,
+    stamp: i64,
+) -> Result<PathBuf, String> {
+    let dir = out.join(doc).join(version);
+    let base = format!("{doc}-{version}");
+    let typ = format!("{base}.typ");
+    if !dir.join(&typ).is_file() {
+        return Err(format!("no Typst source for {doc} version {version}"));
+    }
+    let mut fonts = vec![typst_cli::font_dir(&out.join(".fonts"))?];
+    fonts.extend(templates.fonts());
+    if let Some(assets) = templates.assets() {
+        copy_assets(&assets, &dir.join("assets"))?;
+    }
+    let partial = format!(".{base}.pdf");
+    typst
+        .compile(&dir, &typ, &partial, stamp, &fonts)
+        .map_err(|e| format!("{doc} version {version}: {e}"))?;
+    let pdf = dir.join(format!("{base}.pdf"));
+    std::fs::rename(dir.join(&partial), &pdf)
+        .map_err(|e| format!("cannot move `{}` into place ({e})", pdf.display()))?;
+    Ok(pdf)
+}

@@ -1,0 +1,573 @@
+//! `styrdok serve`: a live preview. The policy is built as `build --html-only` builds
+//! it (the same [`publish::check_and_build`]), into a temporary folder that only this
+//! server reads; the folder is rebuilt on every save in the policy (and templates)
+//! folder, and the pages it serves carry a small script that listens to
+//! `/_styrdok/events` (Server-Sent Events) and reloads on a new build, and a panel
+//! listing the check's diagnostics above the last good build. Nothing is injected into
+//! the files themselves: the script and the panel are added as a page is served.
+//!
+//! Only 127.0.0.1 is bound; only files inside the build folder are served (no `..`, no
+//! hidden files, no absolute paths, after percent-decoding).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use notify::Watcher as _;
+
+use crate::diag::{Diagnostics, Severity};
+use crate::publish::{self, BuildError};
+use crate::render::html::escape;
+use crate::render::templates::Templates;
+use crate::source::Sources;
+
+/// Loads the templates anew for each build (they may have been edited).
+pub type LoadTemplates = dyn Fn() -> Result<Templates, String> + Send + Sync;
+
+/// How to serve.
+pub struct Options {
+    /// The policy folder, watched and rebuilt.
+    pub policy: PathBuf,
+    /// Other folders whose changes rebuild (the templates folder); missing ones are skipped.
+    pub watch: Vec<PathBuf>,
+    /// The port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The templates.
+    pub templates: Box<LoadTemplates>,
+    /// Where progress lines go (the CLI prints them on standard error).
+    pub log: Box<dyn Fn(&str) + Send + Sync>,
+    /// Raised to stop (Ctrl-C).
+    pub stop: Arc<AtomicBool>,
+}
+
+/// How quiet the folder must stay before a rebuild: an editor's save is several events.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// What the pages show about the latest build.
+#[derive(Default)]
+struct Status {
+    /// Counts builds; the page reloads when it sees a new one.
+    generation: u64,
+    /// The diagnostics panel (HTML), empty when the policy is clean.
+    panel: String,
+    /// Whether a good build is in the folder.
+    built: bool,
+    /// The PDF creation time of each version (`doc`, `version`), as `build` sets it.
+    stamps: HashMap<(String, String), i64>,
+}
+
+struct Shared {
+    out: PathBuf,
+    status: Mutex<Status>,
+    changed: Condvar,
+    /// Held while building or compiling a PDF: one at a time in the folder.
+    busy: Mutex<()>,
+    opts: Options,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Serves until `opts.stop` is raised. `on_listening` is told the address once the
+/// first build is done and the port is bound.
+pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Result<(), String> {
+    if !opts.policy.is_dir() {
+        return Err(format!(
+            "policy folder `{}` does not exist",
+            opts.policy.display()
+        ));
+    }
+    let server = tiny_http::Server::http(std::net::SocketAddr::from(([127, 0, 0, 1], opts.port)))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{} ({e})", opts.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    let dir = tempfile::Builder::new()
+        .prefix("styrdok-serve-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder ({e})"))?;
+    let shared = Arc::new(Shared {
+        out: dir.path().to_path_buf(),
+        status: Mutex::new(Status::default()),
+        changed: Condvar::new(),
+        busy: Mutex::new(()),
+        opts,
+    });
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |r: notify::Result<notify::Event>| {
+        // Reads (ours included) are not changes.
+        if r.is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_))) {
+            let _ = tx.send(());
+        }
+    })
+    .map_err(|e| format!("cannot watch for changes ({e})"))?;
+    watcher
+        .watch(&shared.opts.policy, notify::RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch `{}` ({e})", shared.opts.policy.display()))?;
+    for w in shared.opts.watch.iter().filter(|w| w.is_dir()) {
+        watcher
+            .watch(w, notify::RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch `{}` ({e})", w.display()))?;
+    }
+    rebuild(&shared, Instant::now());
+    on_listening(addr);
+    let builder = {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while !shared.opts.stop.load(Ordering::Relaxed) {
+                match rx.recv_timeout(Duration::from_millis(200)) {
+                    Ok(()) => {}
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+                let saved = Instant::now();
+                // Until the folder is quiet, but never more than half a second.
+                while saved.elapsed() < Duration::from_millis(500)
+                    && rx.recv_timeout(DEBOUNCE).is_ok()
+                {}
+                rebuild(&shared, saved);
+            }
+        })
+    };
+    while !shared.opts.stop.load(Ordering::Relaxed) {
+        match server.recv_timeout(Duration::from_millis(200)) {
+            Ok(Some(req)) => {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || handle(&shared, req));
+            }
+            Ok(None) => {}
+            Err(e) => return Err(format!("cannot accept a connection ({e})")),
+        }
+    }
+    // Wake the event streams so they end, let a build under way finish, then remove
+    // the folder (when `dir` is dropped).
+    shared.changed.notify_all();
+    drop(watcher);
+    let _ = builder.join();
+    let _busy = lock(&shared.busy);
+    Ok(())
+}
+
+/// Loads, checks and builds the policy into the folder; on errors keeps the last good
+/// build and shows the diagnostics. Never fails: every problem becomes the panel.
+fn rebuild(shared: &Shared, saved: Instant) {
+    let _busy = lock(&shared.busy);
+    let opts = &shared.opts;
+    let (panel, stamps, summary) = match build_once(shared) {
+        Ok((panel, stamps, summary)) => (panel, Some(stamps), summary),
+        Err(message) => {
+            let mut html = String::from(
+                "<p><strong>Förhandsvisningen kunde inte byggas.</strong> Det senaste fungerande bygget visas nedan.</p><pre>",
+            );
+            escape(&message, &mut html);
+            html.push_str("</pre>");
+            (html, None, format!("could not build: {message}"))
+        }
+    };
+    let mut status = lock(&shared.status);
+    status.generation += 1;
+    status.panel = panel;
+    if let Some(stamps) = stamps.filter(|s| !s.is_empty()) {
+        status.built = true;
+        status.stamps = stamps;
+    }
+    drop(status);
+    shared.changed.notify_all();
+    (opts.log)(&format!("{summary} ({} ms)", saved.elapsed().as_millis()));
+}
+
+type Built = (String, HashMap<(String, String), i64>, String);
+
+/// One build: the panel, the PDF timestamps (empty when nothing was built) and a line
+/// for the log.
+fn build_once(shared: &Shared) -> Result<Built, String> {
+    let opts = &shared.opts;
+    let tree = crate::load::DiskTree::new(&opts.policy)?;
+    let (policy, loaded) = crate::load::load(&tree);
+    if loaded.has_errors() {
+        return Ok((
+            panel(&policy.sources, &loaded, true),
+            HashMap::new(),
+            problems(&loaded, "nothing rebuilt"),
+        ));
+    }
+    let templates = (opts.templates)()?;
+    let build = publish::Options {
+        out: &shared.out,
+        typst: None,
+        progress: false,
+        date: crate::date::build_date(),
+    };
+    match publish::check_and_build(&policy, &templates, &build, false) {
+        Ok((_, mut checked)) => {
+            checked.extend(loaded);
+            checked.sort();
+            let stamps = policy
+                .documents
+                .iter()
+                .flat_map(|d| {
+                    d.versions.iter().map(|v| {
+                        (
+                            (d.id.clone(), v.version.value.clone()),
+                            publish::timestamp(v),
+                        )
+                    })
+                })
+                .collect();
+            Ok((
+                panel(&policy.sources, &checked, false),
+                stamps,
+                problems(&checked, "rebuilt"),
+            ))
+        }
+        Err(BuildError::Problems(mut d)) => {
+            d.extend(loaded);
+            d.sort();
+            Ok((
+                panel(&policy.sources, &d, true),
+                HashMap::new(),
+                problems(&d, "nothing rebuilt"),
+            ))
+        }
+        Err(BuildError::Failed(e)) => Err(e),
+    }
+}
+
+fn problems(d: &Diagnostics, what: &str) -> String {
+    let (e, w) = (d.count(Severity::Error), d.count(Severity::Warning));
+    format!("{what}: {e} error(s), {w} warning(s)")
+}
+
+/// The diagnostics as an HTML list, each at `file:line:column`; empty when there are none.
+fn panel(sources: &Sources, diags: &Diagnostics, kept: bool) -> String {
+    if diags.is_empty() {
+        return String::new();
+    }
+    let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
+    let mut html = format!("<p><strong>{e} fel, {w} varningar.</strong>");
+    if kept {
+        html.push_str(" Det senaste fungerande bygget visas nedan.");
+    }
+    html.push_str("</p><ul>");
+    for d in diags.iter() {
+        let (class, word) = match d.severity {
+            Severity::Error => ("error", "fel"),
+            Severity::Warning => ("warning", "varning"),
+        };
+        html.push_str(&format!("<li class=\"{class}\"><code>"));
+        escape(&sources.locate(d.span), &mut html);
+        html.push_str(&format!("</code> {word} [{}]: ", d.code));
+        escape(&d.message, &mut html);
+        if let Some(h) = &d.hint {
+            html.push_str(" <em>");
+            escape(h, &mut html);
+            html.push_str("</em>");
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ul>");
+    html
+}
+
+/// The script and panel added to a served page: the page reloads when the build it
+/// was served from is no longer the latest.
+fn injected(status: &Status) -> (String, String) {
+    let script = format!(
+        "<script>(function(){{var seen={};var s=new EventSource(\"/_styrdok/events\");s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};}})();</script>",
+        status.generation
+    );
+    let panel = if status.panel.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<div id=\"styrdok-diagnostics\" style=\"font:14px/1.4 sans-serif;background:#fff4e5;color:#222;border-bottom:3px solid #c60;padding:.5em 1em;margin:0\">{}</div>",
+            status.panel
+        )
+    };
+    (script, panel)
+}
+
+/// Adds the panel after `<body…>` and the script before `</body>`.
+fn inject(page: &str, status: &Status) -> String {
+    let (script, panel) = injected(status);
+    let mut out = String::with_capacity(page.len() + script.len() + panel.len());
+    let body = page
+        .find("<body")
+        .and_then(|at| page[at..].find('>').map(|end| at + end + 1));
+    let (head, rest) = body.map_or(("", page), |at| page.split_at(at));
+    out.push_str(head);
+    out.push_str(&panel);
+    match rest.rfind("</body>") {
+        Some(at) => {
+            out.push_str(&rest[..at]);
+            out.push_str(&script);
+            out.push_str(&rest[at..]);
+        }
+        None => {
+            out.push_str(rest);
+            out.push_str(&script);
+        }
+    }
+    out
+}
+
+fn respond(req: tiny_http::Request, code: u16, kind: &str, body: Vec<u8>) {
+    // Whole bodies in memory: a Content-Length, never chunks.
+    let mut r = tiny_http::Response::from_data(body)
+        .with_status_code(code)
+        .with_chunked_threshold(usize::MAX);
+    for (name, value) in [("Content-Type", kind), ("Cache-Control", "no-store")] {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            r.add_header(h);
+        }
+    }
+    let _ = req.respond(r);
+}
+
+fn not_found(req: tiny_http::Request) {
+    respond(
+        req,
+        404,
+        "text/plain; charset=utf-8",
+        b"404: hittades inte\n".to_vec(),
+    );
+}
+
+fn handle(shared: &Shared, req: tiny_http::Request) {
+    if !matches!(
+        req.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        respond(
+            req,
+            405,
+            "text/plain; charset=utf-8",
+            b"405: only GET\n".to_vec(),
+        );
+        return;
+    }
+    let Some(segments) = url_path(req.url()) else {
+        not_found(req);
+        return;
+    };
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match segs.as_slice() {
+        ["_styrdok", "events"] => events(shared, req),
+        ["_styrdok", "pdf", doc, file] => match file.strip_suffix(".pdf") {
+            Some(version) => pdf(shared, req, doc, version),
+            None => not_found(req),
+        },
+        _ => file(shared, req, &segments),
+    }
+}
+
+/// The path of a request's URL as safe segments below the build folder: percent-decoded,
+/// without `.`/`..`, hidden names, backslashes or empty segments; `None` is a 404. A
+/// trailing `/` names the folder's `index.html`.
+fn url_path(url: &str) -> Option<Vec<String>> {
+    let path = url.split(['?', '#']).next()?;
+    let path = path.strip_prefix('/')?;
+    let decoded = percent_decode(path)?;
+    let mut segments: Vec<String> = decoded.split('/').map(str::to_string).collect();
+    if segments.last().is_some_and(String::is_empty) {
+        segments.pop();
+        segments.push("index.html".into());
+    }
+    let safe = |s: &String| {
+        !s.is_empty() && !s.starts_with('.') && !s.contains(['\\', '\0', ':']) && s != "~"
+    };
+    segments.iter().all(safe).then_some(segments)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("pdf") => "application/pdf",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("woff2") => "font/woff2",
+        Some("js") => "text/javascript; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
+    let path = segments.iter().fold(shared.out.clone(), |p, s| p.join(s));
+    // The folder is ours and holds no links; checked anyway.
+    let inside = std::fs::canonicalize(&path)
+        .ok()
+        .zip(std::fs::canonicalize(&shared.out).ok())
+        .is_some_and(|(p, out)| p.starts_with(out) && p.is_file());
+    let status = lock(&shared.status);
+    if !inside {
+        if segments == ["index.html"] && !status.built {
+            // Nothing built yet (the policy had errors from the start): the panel alone.
+            let page = inject(
+                "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>styrdok serve</title></head><body><p>Inget har byggts ännu.</p></body></html>",
+                &status,
+            );
+            drop(status);
+            respond(req, 200, "text/html; charset=utf-8", page.into_bytes());
+            return;
+        }
+        drop(status);
+        not_found(req);
+        return;
+    }
+    let Ok(bytes) = std::fs::read(&path) else {
+        drop(status);
+        not_found(req);
+        return;
+    };
+    let kind = content_type(&path);
+    let body = if kind.starts_with("text/html") {
+        inject(&String::from_utf8_lossy(&bytes), &status).into_bytes()
+    } else {
+        bytes
+    };
+    drop(status);
+    respond(req, 200, kind, body);
+}
+
+/// `text/event-stream`: the latest build's number at once, then each new one; a
+/// comment every 15 s finds closed connections.
+fn events(shared: &Shared, req: tiny_http::Request) {
+    let mut w = req.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    if w.write_all(head.as_bytes())
+        .and_then(|()| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    let mut seen = None;
+    loop {
+        let status = lock(&shared.status);
+        let (status, _) = shared
+            .changed
+            .wait_timeout_while(status, Duration::from_secs(15), |s| {
+                Some(s.generation) == seen && !shared.opts.stop.load(Ordering::Relaxed)
+            })
+            .unwrap_or_else(PoisonError::into_inner);
+        let generation = status.generation;
+        drop(status);
+        if shared.opts.stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let message = if Some(generation) == seen {
+            ": still here\n\n".to_string()
+        } else {
+            format!("data: {generation}\n\n")
+        };
+        if w.write_all(message.as_bytes())
+            .and_then(|()| w.flush())
+            .is_err()
+        {
+            return;
+        }
+        seen = Some(generation);
+    }
+}
+
+/// Compiles a version's PDF from the Typst source the last good build wrote, as `build`
+/// compiles it (the same Typst, fonts, assets and creation time), and serves it.
+fn pdf(shared: &Shared, req: tiny_http::Request, doc: &str, version: &str) {
+    let stamp = lock(&shared.status)
+        .stamps
+        .get(&(doc.to_string(), version.to_string()))
+        .copied();
+    let Some(stamp) = stamp else {
+        not_found(req);
+        return;
+    };
+    let result = (|| {
+        let typst = publish::typst_cli::Typst::find()?;
+        let templates = (shared.opts.templates)()?;
+        let _busy = lock(&shared.busy);
+        publish::compile_pdf(&shared.out, &typst, &templates, doc, version, stamp)
+    })();
+    match result {
+        Ok(path) => match std::fs::read(&path) {
+            Ok(bytes) => respond(req, 200, "application/pdf", bytes),
+            Err(e) => respond(
+                req,
+                500,
+                "text/plain; charset=utf-8",
+                format!("cannot read `{}` ({e})\n", path.display()).into_bytes(),
+            ),
+        },
+        Err(e) => respond(
+            req,
+            500,
+            "text/plain; charset=utf-8",
+            format!("the PDF could not be made: {e}\n").into_bytes(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_folder_are_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "//etc/passwd",
+            "/.styrdok-build-x/a.html",
+            "/a\\..\\b",
+            "/%zz",
+            "/%c3",
+            "http://example.com/",
+            "/C:/x",
+        ] {
+            assert_eq!(url_path(bad), None, "{bad}");
+        }
+        assert_eq!(url_path("/").unwrap(), ["index.html"]);
+        assert_eq!(url_path("/a/b.html?x=1").unwrap(), ["a", "b.html"]);
+        assert_eq!(url_path("/a%20b/").unwrap(), ["a b", "index.html"]);
+    }
+
+    #[test]
+    fn the_script_and_panel_go_inside_the_body() {
+        let status = Status {
+            generation: 7,
+            panel: "<p>x</p>".into(),
+            ..Status::default()
+        };
+        let page = inject("<html><body class=\"a\"><h1>T</h1></body></html>", &status);
+        let panel = page.find("styrdok-diagnostics").unwrap();
+        assert!(page.find("<body").unwrap() < panel && panel < page.find("<h1>").unwrap());
+        assert!(page.contains("var seen=7;"));
+        assert!(page.find("EventSource").unwrap() < page.find("</body>").unwrap());
+    }
+}

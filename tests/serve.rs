@@ -1,0 +1,245 @@
+//! `styrdok serve` as a user runs it: the binary on a free port with a copy of the
+//! shipped policy, fetched over HTTP. Timing is measured in benches/serve.rs, not here.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{copy_dir, root};
+
+const TITLE: &str = "Riktlinjer för särskilt individanpassad stödinsats";
+
+/// A running `styrdok serve` on a copy of `policy/` and `templates/`; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    policy: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&root().join("policy"), &dir.path().join("policy"));
+        copy_dir(&root().join("templates"), &dir.path().join("templates"));
+        let policy = dir.path().join("policy");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_styrdok"))
+            .args(["serve", policy.to_str().unwrap(), "--port", "0"])
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut log = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        let addr = loop {
+            line.clear();
+            assert!(log.read_line(&mut line).unwrap() > 0, "serve exited early");
+            if let Some(rest) = line.split("serving http://").nth(1) {
+                break rest.split('/').next().unwrap().to_string();
+            }
+        };
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        std::thread::spawn(move || for _ in log.lines() {});
+        Server {
+            child,
+            addr,
+            policy,
+            _dir: dir,
+        }
+    }
+
+    /// GET `path` (sent as is, not normalised): the status code and the body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        s.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let code = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (code, body)
+    }
+
+    /// The event stream, read up to its first build number.
+    fn events(&self) -> (BufReader<TcpStream>, u64) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "GET /_styrdok/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut r = BufReader::new(s);
+        let n = next_build(&mut r);
+        (r, n)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn next_build(events: &mut impl BufRead) -> u64 {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(events.read_line(&mut line).unwrap() > 0, "the stream ended");
+        if let Some(n) = line.strip_prefix("data: ") {
+            return n.trim().parse().unwrap();
+        }
+    }
+}
+
+fn first_document_link(index: &str) -> String {
+    let at = index
+        .find("href=\"stod-arbete-studier/2023-07/")
+        .expect("the index links the guideline");
+    let rest = &index[at + 6..];
+    format!("/{}", &rest[..rest.find('"').unwrap()])
+}
+
+#[test]
+fn serves_the_index_and_pages_with_the_reload_script_and_nothing_outside() {
+    let server = Server::start();
+    let (code, index) = server.get("/");
+    assert_eq!(code, 200);
+    assert!(index.contains("/_styrdok/events"), "the reload script");
+    let page = first_document_link(&index);
+    let (code, html) = server.get(&page);
+    assert_eq!(code, 200, "{page}");
+    assert!(html.contains(TITLE));
+    assert!(html.contains("new EventSource(\"/_styrdok/events\")"));
+    assert!(html.contains("id=\"styrdok-diagnostics\""), "the warnings");
+    // The PDF on request, through build's Typst compile (when Typst is configured).
+    if std::env::var_os("STYRDOK_TYPST").is_some() {
+        let (code, pdf) = server.get("/_styrdok/pdf/stod-arbete-studier/2023-07.pdf");
+        assert_eq!(code, 200, "{pdf}");
+        assert!(pdf.starts_with("%PDF-"));
+    }
+    for bad in [
+        "/../Cargo.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2f%2E%2E%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/.fonts/",
+        "/nothing-here.html",
+        "/_styrdok/pdf/nothing/2020-01.pdf",
+    ] {
+        let (code, body) = server.get(bad);
+        assert_eq!(code, 404, "{bad}: {body}");
+        assert!(!body.contains("root:"), "{bad}");
+    }
+}
+
+#[test]
+fn a_yaml_error_shows_in_the_page_above_the_last_good_build_and_goes_when_fixed() {
+    let server = Server::start();
+    let page = first_document_link(&server.get("/").1);
+    let (mut events, first) = server.events();
+    let facts = server.policy.join("facts.yaml");
+    let good = std::fs::read_to_string(&facts).unwrap();
+    // An unclosed flow sequence: a syntax error, not a decoding one.
+    std::fs::write(&facts, format!("{good}\nbroken: [1, 2\n")).unwrap();
+    let broken = next_build(&mut events);
+    assert!(broken > first);
+    let (code, html) = server.get(&page);
+    assert_eq!(code, 200, "the server still serves");
+    let panel_at = html.find("id=\"styrdok-diagnostics\"").expect("a panel");
+    let panel = &html[panel_at..html[panel_at..].find("</div>").unwrap() + panel_at];
+    assert!(panel.contains("facts.yaml:"), "{panel}");
+    assert!(panel.contains("1 fel"), "{panel}");
+    assert!(
+        html[panel_at..].contains(TITLE),
+        "the last good build below"
+    );
+    assert!(html.contains(&format!("var seen={broken};")));
+    // Fixed: the next build clears the error.
+    std::fs::write(&facts, &good).unwrap();
+    assert!(next_build(&mut events) > broken);
+    let (code, html) = server.get(&page);
+    assert_eq!(code, 200);
+    assert!(!html.contains("facts.yaml:"), "the error is gone");
+    assert!(html.contains("0 fel"), "warnings remain listed");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let mut server = Server::start();
+    assert_eq!(server.get("/").0, 200);
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            assert_eq!(s.code(), Some(0));
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "still running");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_page_loads_in_headless_chromium_when_it_is_installed() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("chromium is not installed: skipped");
+        return;
+    }
+    let server = Server::start();
+    let profile = tempfile::tempdir().unwrap();
+    let dump = std::fs::File::create(profile.path().join("dom.html")).unwrap();
+    // The open event stream keeps the page busy for good: no virtual time budget,
+    // and a deadline of our own.
+    let mut c = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!(
+            "--user-data-dir={}",
+            profile.path().join("p").display()
+        ))
+        .arg(format!("http://{}/", server.addr))
+        .env("HOME", profile.path())
+        .stdout(dump)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while c.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = c.kill();
+            let _ = c.wait();
+            panic!("chromium did not finish within two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dom = std::fs::read_to_string(profile.path().join("dom.html")).unwrap();
+    assert!(
+        dom.contains("Styrdokument") && dom.contains("/_styrdok/events"),
+        "{dom}"
+    );
+}
