@@ -62,6 +62,9 @@ struct Status {
 
 struct Shared {
     out: PathBuf,
+    /// The port bound, for the Host check (a page of another site that resolves its name
+    /// to 127.0.0.1, DNS rebinding, must not read the preview).
+    port: u16,
     status: Mutex<Status>,
     changed: Condvar,
     /// Held while building or compiling a PDF: one at a time in the folder.
@@ -88,11 +91,21 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
         .server_addr()
         .to_ip()
         .ok_or("the server has no IP address")?;
-    let dir = tempfile::Builder::new()
-        .prefix("styrdok-serve-")
+    // Private to the user: the preview holds the drafts of a guideline.
+    #[cfg(unix)]
+    let perms = {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::Permissions::from_mode(0o700)
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("styrdok-serve-");
+    #[cfg(unix)]
+    builder.permissions(perms);
+    let dir = builder
         .tempdir()
         .map_err(|e| format!("cannot create a temporary folder ({e})"))?;
     let shared = Arc::new(Shared {
+        port: addr.port(),
         out: dir.path().to_path_buf(),
         status: Mutex::new(Status::default()),
         changed: Condvar::new(),
@@ -340,6 +353,25 @@ fn not_found(req: tiny_http::Request) {
 }
 
 fn handle(shared: &Shared, req: tiny_http::Request) {
+    // Only this machine's own names: a page elsewhere whose name resolves to 127.0.0.1
+    // (DNS rebinding) sends its own Host and is refused.
+    let host_ok = req
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .is_none_or(|h| {
+            let v = h.value.as_str();
+            v == format!("127.0.0.1:{}", shared.port) || v == format!("localhost:{}", shared.port)
+        });
+    if !host_ok {
+        respond(
+            req,
+            403,
+            "text/plain; charset=utf-8",
+            b"403: only http://127.0.0.1 or http://localhost\n".to_vec(),
+        );
+        return;
+    }
     if !matches!(
         req.method(),
         tiny_http::Method::Get | tiny_http::Method::Head

@@ -425,3 +425,33 @@ fn refusals_are_plain_and_write_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read(&bad).unwrap(), b"Titel\n\nrad\n\xff\n");
 }
+
+/// `-o` never replaces a file (it may be an adopted version), and makes a missing
+/// parent folder, so the README's example works in a fresh policy folder.
+#[test]
+fn import_out_refuses_an_existing_file_and_makes_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("riktlinje.md");
+    std::fs::write(&src, "# Riktlinje\n\n## Allmänt\n\nText.\n").unwrap();
+    let target = dir.path().join("policy/min-riktlinje/2025-07.yaml");
+    let run = |t: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
+            .args(["import", src.to_str().unwrap(), "-o", t.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let o = run(&target);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let first = std::fs::read(&target).unwrap();
+    std::fs::write(&target, b"kind: riktlinje\n").unwrap();
+    let o = run(&target);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"kind: riktlinje\n");
+    assert!(!first.is_empty());
+}

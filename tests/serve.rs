@@ -95,7 +95,11 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM, as Ctrl-C: the server removes its temporary folder before it exits
+        // (SIGKILL would leave it behind in /tmp).
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -242,4 +246,20 @@ fn the_page_loads_in_headless_chromium_when_it_is_installed() {
         dom.contains("Styrdokument") && dom.contains("/_styrdok/events"),
         "{dom}"
     );
+}
+
+/// A request whose Host is not this machine (a page elsewhere whose name resolves to
+/// 127.0.0.1: DNS rebinding) is refused, so no other site can read the preview.
+#[test]
+fn a_request_for_another_host_is_refused() {
+    use std::io::{Read, Write};
+    let server = Server::start();
+    let mut s = std::net::TcpStream::connect(&server.addr).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 403"), "{reply}");
+    let (code, _) = server.get("/");
+    assert_eq!(code, 200);
 }

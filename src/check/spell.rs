@@ -133,16 +133,22 @@ impl Speller {
             for (a, b, after) in words {
                 let w = &text[a..b];
                 let before = text[..a].chars().next_back();
+                let next = text[b..].chars().nth(1);
                 if skip.iter().any(|r| r.contains(&a))
-                    // Part of a word with digits or joined by `-`, `_`, `'`, `/`, `.`:
-                    // a compound's first part (`hälso-`), an id, a path, an abbreviation.
-                    || matches!(after, '-' | '_' | '\'' | '/' | '’' | '@' | '0'..='9')
-                    || after == '.' && text[b + 1..].chars().next().is_some_and(char::is_alphanumeric)
-                    || before.is_some_and(|c| c.is_ascii_digit() || matches!(c, '_' | '/' | '-' | '@'))
+                    // A compound's first part left open (`hälso- och sjukvård`), an id, a
+                    // path, a word with digits.
+                    || after == '-' && next.is_none_or(char::is_whitespace)
+                    || matches!(after, '_' | '\'' | '/' | '’' | '@' | '0'..='9')
+                    || after == '.' && next.is_some_and(char::is_alphanumeric)
+                    || before.is_some_and(|c| c.is_ascii_digit() || matches!(c, '_' | '/' | '@'))
                     || self.accepts(w)
+                    // An abbreviation the dictionary lists with its period (`dvs.`, `osv.`).
+                    || after == '.' && self.dict.check(&format!("{w}."))
                 {
                     continue;
                 }
+                // Each part of a hyphenated word is checked on its own (`IPS-metoden`
+                // passes, `kommun-felstavadd` does not).
                 let at = run.source_start(a);
                 let end = run.source_end(b).max(at);
                 let mut suggestions = Vec::new();

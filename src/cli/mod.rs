@@ -562,6 +562,14 @@ fn import(a: &ImportArgs) -> Result<ExitCode, String> {
     let shown = path.display();
     if let Some(out) = &a.out {
         styrdok::write::not_an_input("--out", out, [path.as_path()])?;
+        // A skeleton never replaces a file: the target may be an adopted version.
+        if out.exists() {
+            note!(
+                "error: `{}` already exists; `styrdok import` writes only a new file (choose another name, or remove it first)",
+                out.display()
+            );
+            return Ok(ExitCode::from(PROBLEMS));
+        }
     }
     let is_docx = path
         .extension()
@@ -638,6 +646,10 @@ fn import(a: &ImportArgs) -> Result<ExitCode, String> {
     }
     match &a.out {
         Some(out) => {
+            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create `{}` ({e})", parent.display()))?;
+            }
             let mut file = styrdok::write::OutFile::create(out)?;
             file.write_all(imported.yaml.as_bytes())
                 .map_err(|e| format!("cannot write `{}` ({e})", out.display()))?;
