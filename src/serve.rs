@@ -133,10 +133,25 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
     let builder = {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
+            // A watch follows the folder it was set on: a policy folder deleted and made
+            // again (a checkout, `cp -r`) is a new folder, watched anew when it appears.
+            let mut watcher = watcher;
+            let policy = shared.opts.policy.clone();
+            let mut seen = folder_identity(&policy);
             while !shared.opts.stop.load(Ordering::Relaxed) {
                 match rx.recv_timeout(Duration::from_millis(200)) {
                     Ok(()) => {}
-                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Timeout) => {
+                        let now = folder_identity(&policy);
+                        if now != seen {
+                            seen = now;
+                            if now.is_some() {
+                                let _ = watcher.watch(&policy, notify::RecursiveMode::Recursive);
+                            }
+                            rebuild(&shared, Instant::now());
+                        }
+                        continue;
+                    }
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
                 let saved = Instant::now();
@@ -161,10 +176,27 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
     // Wake the event streams so they end, let a build under way finish, then remove
     // the folder (when `dir` is dropped).
     shared.changed.notify_all();
-    drop(watcher);
     let _ = builder.join();
     let _busy = lock(&shared.busy);
     Ok(())
+}
+
+/// Which folder `path` is (device and inode on Unix, so a folder deleted and made again
+/// under the same name is another one); `None` while there is none.
+fn folder_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        Some((m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        Some((0, 0))
+    }
 }
 
 /// Loads, checks and builds the policy into the folder; on errors keeps the last good

@@ -263,3 +263,28 @@ fn a_request_for_another_host_is_refused() {
     let (code, _) = server.get("/");
     assert_eq!(code, 200);
 }
+
+/// A policy folder deleted and made again (a checkout, `cp -r`) is watched anew: the
+/// server rebuilds when it reappears, and a change inside the new folder is seen.
+#[test]
+fn a_policy_folder_made_again_is_watched_again() {
+    let server = Server::start();
+    let page = first_document_link(&server.get("/").1);
+    let (mut events, first) = server.events();
+    let backup = server.policy.with_extension("bak");
+    std::fs::rename(&server.policy, &backup).unwrap();
+    let gone = next_build(&mut events);
+    assert!(gone > first);
+    common::copy_dir(&backup, &server.policy);
+    let back = next_build(&mut events);
+    assert!(back > gone);
+    let facts = server.policy.join("facts.yaml");
+    let good = std::fs::read_to_string(&facts).unwrap();
+    std::fs::write(&facts, format!("{good}\nbroken: [1, 2\n")).unwrap();
+    assert!(next_build(&mut events) > back);
+    let (_, html) = server.get(&page);
+    assert!(
+        html.contains("facts.yaml:"),
+        "the change in the new folder is seen"
+    );
+}
