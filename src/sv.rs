@@ -83,6 +83,23 @@ pub fn duration(years: u32, months: u32) -> String {
     }
 }
 
+/// `s` with its first letter in capitals: `något av` → `Något av`.
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The heading a group of criteria without a sentence of its own is shown under:
+/// `Något av följande:`, `Minst 2 av följande:`, `Samtliga av följande:`.
+pub fn group_heading(q: crate::model::Quantifier) -> String {
+    let q = q.swedish();
+    // `något av`, `minst 2 av` already end in `av`; `samtliga` does not.
+    let av = if q.ends_with(" av") { "" } else { " av" };
+    format!("{}{av} följande:", capitalize(&q))
+}
+
 /// The space Swedish typography puts between groups of three digits and before a
 /// unit (`58 800 kr`): a no-break space, so a line never breaks inside a number.
 pub const NUMBER_SPACE: char = '\u{a0}';

@@ -309,20 +309,22 @@ pub fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         }
         if let Some(level) = &i.extent.level {
             if v.level_table(&level.value).is_none() {
-                d.push(unknown(
+                unknown(
+                    d,
                     level,
                     "level table",
                     v.levels.iter().map(|t| t.id.value.as_str()),
-                ));
+                );
             }
         }
         for a in &i.extent.amounts {
             if v.amount(&a.value).is_none() {
-                d.push(unknown(
+                unknown(
+                    d,
                     a,
                     "amount",
                     v.amounts.iter().map(|x| x.id.value.as_str()),
-                ));
+                );
             }
         }
     }
@@ -352,7 +354,7 @@ pub fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
         .chain(v.amounts.iter().filter_map(|a| a.basis.as_ref()));
     for b in bases {
         if !stated.contains(&b.value.as_str()) {
-            d.push(unknown(b, "section or passage", stated.iter().copied()));
+            unknown(d, b, "section or passage", stated.iter().copied());
         }
     }
     // A group of alternatives printed by a `criteria:` list needs its own sentence: without
@@ -386,20 +388,15 @@ pub fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
     }
 }
 
+/// `id` must be one of `all`: the shared reference check (`unknown-reference`).
 fn unknown<'a>(
+    d: &mut Diagnostics,
     id: &crate::model::Id,
     what: &str,
     all: impl Iterator<Item = &'a str>,
-) -> Diagnostic {
-    let mut diag = Diagnostic::error(
-        "unknown-ref",
-        id.span,
-        format!("no {what} `{}` in this version", id.value),
-    );
-    if let Some(s) = did_you_mean(&id.value, all) {
-        diag = diag.with_hint(format!("did you mean `{s}`?"));
-    }
-    diag
+) {
+    let known: Vec<&str> = all.collect();
+    super::refs::resolve(d, id, what, &known);
 }
 
 /// A level table's facts and parameters resolve; its values are numbers; and for each
@@ -418,11 +415,12 @@ fn check_table(policy: &Policy, v: &Version, t: &LevelTable, d: &mut Diagnostics
                     other.name()
                 ),
             )),
-            None => d.push(unknown(
+            None => unknown(
+                d,
                 f,
                 "fact",
                 policy.facts.iter().map(|x| x.id.value.as_str()),
-            )),
+            ),
         }
     }
     let names = value_names(t);
@@ -451,7 +449,7 @@ fn check_table(policy: &Policy, v: &Version, t: &LevelTable, d: &mut Diagnostics
                     param.span,
                     format!("`{}` is not a range: a level's threshold is a range such as `{{min: 3, max: 8}}`", param.value),
                 )),
-                None => d.push(unknown(param, "parameter", policy.parameters.iter().map(|p| p.id.value.as_str()))),
+                None => unknown(d, param, "parameter", policy.parameters.iter().map(|p| p.id.value.as_str())),
             }
         }
         for (_, param) in &r.values {
@@ -462,11 +460,12 @@ fn check_table(policy: &Policy, v: &Version, t: &LevelTable, d: &mut Diagnostics
                     param.span,
                     format!("`{}` is a range: a level's value is a number", param.value),
                 )),
-                None => d.push(unknown(
+                None => unknown(
+                    d,
                     param,
                     "parameter",
                     policy.parameters.iter().map(|p| p.id.value.as_str()),
-                )),
+                ),
             }
         }
         let missing: Vec<&str> = names

@@ -32,7 +32,9 @@ fn unknown(
     d.push(diag);
 }
 
-fn resolve(d: &mut Diagnostics, id: &Id, what: &str, known: &[&str]) -> bool {
+/// Whether `id` is one of `known`; when not, an `unknown-reference` error at it with
+/// "did you mean" (or the list, when short). Shared by every check of a reference.
+pub(super) fn resolve(d: &mut Diagnostics, id: &Id, what: &str, known: &[&str]) -> bool {
     resolve_in(d, id, (what, ""), known)
 }
 

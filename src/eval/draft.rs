@@ -339,15 +339,7 @@ fn members(
                         .get(*g)
                         .and_then(|d| d.text.as_ref())
                         .map_or_else(
-                            || {
-                                let q = q.swedish();
-                                let mut c = q.chars();
-                                let head: String = c
-                                    .next()
-                                    .map(|f| f.to_uppercase().collect())
-                                    .unwrap_or_default();
-                                format!("{head}{} följande:", c.as_str())
-                            },
+                            || crate::sv::group_heading(*q),
                             |t| crate::markdown::resolve_source(policy, v.version, &t.value),
                         );
                     // Every criterion under the group, nested groups included: the
@@ -450,17 +442,12 @@ fn extent(
                     .map_or_else(String::new, |n| amount_text(a, &n)),
                 arithmetic: lines,
                 rounding: a.rounding.as_ref().map_or_else(String::new, |rd| {
-                    let how = rd.swedish();
-                    let mut c = how.chars();
-                    let head: String = c
-                        .next()
-                        .map(|f| f.to_uppercase().collect())
-                        .unwrap_or_default();
+                    let how = crate::sv::capitalize(&rd.swedish());
                     let reference = rd.reference.value.trim();
                     if rd.assumption {
-                        format!("{head}{}. Antagande: {reference}", c.as_str())
+                        format!("{how}. Antagande: {reference}")
                     } else {
-                        format!("{head}{} ({reference}).", c.as_str())
+                        format!("{how} ({reference}).")
                     }
                 }),
             }
@@ -660,12 +647,7 @@ pub fn context(engine: &Engine<'_>, case: &Case, e: &Evaluation<'_, '_>) -> Draf
     // officer must not cite the repealed act in a decision without seeing that.
     let ended_laws: Vec<String> = crate::eval::report::ended_laws(policy, e)
         .into_iter()
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".")
-                .unwrap_or_default()
-        })
+        .map(|w| crate::sv::capitalize(&w) + ".")
         .collect();
     DraftContext {
         generator: format!("styrdok {}", env!("CARGO_PKG_VERSION")),

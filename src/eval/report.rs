@@ -46,10 +46,20 @@ pub fn provided_by(engine: &Engine<'_>, c: &CompiledCriterion<'_>, slot: usize) 
             }
             CriterionKind::Fact => "handläggarens bedömning".into(),
         },
-        s => match &f.evidence {
-            Some(e) => format!("{} ({})", s.swedish(), e.value.trim_end_matches('.')),
-            None => s.swedish().into(),
-        },
+        _ => source_text(f),
+    }
+}
+
+/// Who or what provides a fact that is not an assessment, with its evidence:
+/// `intyg eller journal (läkarintyg)`.
+fn source_text(f: &crate::model::Fact) -> String {
+    match &f.evidence {
+        Some(e) => format!(
+            "{} ({})",
+            f.source.value.swedish(),
+            e.value.trim_end_matches('.')
+        ),
+        None => f.source.value.swedish().into(),
     }
 }
 
@@ -128,14 +138,7 @@ pub fn intervention_missing(
                 all.push(Missing {
                     fact: f.id.value.clone(),
                     question: f.question.value.clone(),
-                    provided_by: match &f.evidence {
-                        Some(ev) => format!(
-                            "{} ({})",
-                            f.source.value.swedish(),
-                            ev.value.trim_end_matches('.')
-                        ),
-                        None => f.source.value.swedish().into(),
-                    },
+                    provided_by: source_text(f),
                     note: Some("behövs för att bestämma nivån eller beloppet".into()),
                 });
             }
@@ -523,12 +526,7 @@ fn write_members(
             CMember::Group(g, q, inner) => {
                 let result = r.groups.get(*g).copied().unwrap_or(Tri::Unknown);
                 let sentence = groups.get(*g).and_then(|x| x.text.as_ref()).map_or_else(
-                    || {
-                        // `något av`, `minst 2 av` already end in `av`; `samtliga` does not.
-                        let q = q.swedish();
-                        let av = if q.ends_with(" av") { "" } else { " av" };
-                        format!("{}{av} följande:", capitalize(&q))
-                    },
+                    || crate::sv::group_heading(*q),
                     |t| crate::markdown::plain_in(engine.policy, v.version, &t.value),
                 );
                 let _ = writeln!(s, "{pad}{} {sentence}", mark(result));
@@ -581,13 +579,6 @@ pub fn met_alternatives(
         }
     }
     out
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 fn write_criterion(
