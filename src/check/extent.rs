@@ -429,7 +429,7 @@ fn check_table(policy: &Policy, v: &Version, t: &LevelTable, d: &mut Diagnostics
             if !t.by.iter().any(|b| b.value == fact.value) {
                 d.push(
                     Diagnostic::error(
-                        "unknown-ref",
+                        "unknown-reference",
                         fact.span,
                         format!(
                             "`{}` is not one of the facts the table is chosen `by`",
