@@ -139,6 +139,8 @@ fn staging_in(dir: &Path) -> Result<tempfile::TempDir, InitError> {
         .map_err(|e| InitError::Failed(format!("cannot write in `{}` ({e})", dir.display())))
 }
 
+/// Writes the files (each names its JSON Schema on its first line) and the schemas
+/// into `.schema/` (see [`crate::schema`]), so that an editor helps from the start.
 fn write_all(staging: &Path) -> Result<(), InitError> {
     for (rel, text) in FILES {
         let path = staging.join(rel);
@@ -147,6 +149,13 @@ fn write_all(staging: &Path) -> Result<(), InitError> {
                 .map_err(|e| InitError::Failed(format!("cannot create `{}` ({e})", p.display())))?;
         }
         crate::write::write_new(&path, text.as_bytes()).map_err(InitError::Failed)?;
+    }
+    let schemas = staging.join(crate::schema::SCHEMA_DIR);
+    std::fs::create_dir_all(&schemas)
+        .map_err(|e| InitError::Failed(format!("cannot create `{}` ({e})", schemas.display())))?;
+    for (kind, text) in crate::schema::files() {
+        crate::write::write_new(&schemas.join(kind.file_name()), text.as_bytes())
+            .map_err(InitError::Failed)?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod serve;
 pub mod source;
 pub mod sv;

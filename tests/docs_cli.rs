@@ -18,6 +18,7 @@ fn the_help_quoted_in_docs_cli_is_the_binarys() {
         "new-case",
         "init",
         "import",
+        "schema",
         "completions",
         "man",
     ] {

@@ -118,6 +118,22 @@ pub(crate) enum Command {
     /// Exit status: 0 imported; 1 the file cannot be imported (not text, at a line);
     /// 2 could not run (unreadable, no pandoc for a Word file, cannot write).
     Import(ImportArgs),
+    /// Write the JSON Schemas of the policy files, so that editors complete keys and flag
+    /// mistakes while typing
+    ///
+    /// One schema per kind of file (document.schema.json for a version file, facts,
+    /// parameters, glossary, tests, and case.schema.json for case files), generated from
+    /// the decoders `check` reads the files with, with Swedish descriptions of every key.
+    /// They are written into POLICY/.schema/ (the loader skips dot folders). With
+    /// --headers, every YAML file of the policy folder that names no schema yet gets a
+    /// first line `# yaml-language-server: $schema=…` pointing at its kind's schema, which
+    /// VS Code's YAML extension (Red Hat) and other YAML language servers read. A case
+    /// file elsewhere names `…/.schema/case.schema.json` the same way, or the per-version
+    /// case.schema.json that `build` writes, which also knows the facts.
+    ///
+    /// Exit status: 0 written (or, with --check, up to date); 1 with --check, a schema or
+    /// header is missing or out of date (each is listed); 2 could not write.
+    Schema(SchemaArgs),
     /// Print a completion script for a shell to standard output
     ///
     /// Bash: `source <(styrdok completions bash)` in ~/.bashrc, or save it as
@@ -151,6 +167,25 @@ pub(crate) struct ImportArgs {
     /// e.g. policy/<document>/<version>.yaml
     #[arg(long, short, value_name = "OUT")]
     pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// The policy folder
+    #[arg(default_value = "policy", value_name = "POLICY")]
+    pub(crate) path: PathBuf,
+    /// Write the schemas into this folder instead of POLICY/.schema (headers written by
+    /// --headers still point at POLICY/.schema)
+    #[arg(long, short, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Also put the `# yaml-language-server: $schema=…` line first in every YAML file of
+    /// the policy folder that names no schema yet
+    #[arg(long)]
+    pub(crate) headers: bool,
+    /// Write nothing; exit 1 if a schema (or, with --headers, a header) is missing or out
+    /// of date (for CI, after the binary changed)
+    #[arg(long)]
+    pub(crate) check: bool,
 }
 
 #[derive(Debug, clap::Args)]

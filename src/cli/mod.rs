@@ -19,7 +19,7 @@ use clap::Parser;
 
 use args::{
     BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, ImportArgs, InitArgs,
-    ManArgs, NewCaseArgs, ServeArgs, TestArgs,
+    ManArgs, NewCaseArgs, SchemaArgs, ServeArgs, TestArgs,
 };
 use styrdok::diag::{JsonDiagnostic, Severity, render_human};
 use styrdok::load::DiskTree;
@@ -41,6 +41,7 @@ pub(crate) fn run() -> ExitCode {
         Command::NewCase(a) => new_case(&a),
         Command::Init(a) => init(&a),
         Command::Import(a) => import(&a),
+        Command::Schema(a) => schema(&a),
         Command::Completions(a) => completions(&a),
         Command::Man(a) => man(&a),
     };
@@ -714,6 +715,53 @@ pub(crate) fn man_pages() -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut pages = Vec::new();
     walk(&cmd, &mut pages)?;
     Ok(pages)
+}
+
+fn schema(a: &SchemaArgs) -> Result<ExitCode, String> {
+    if !a.path.is_dir() {
+        return Err(format!(
+            "policy folder `{}` does not exist",
+            a.path.display()
+        ));
+    }
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| a.path.join(styrdok::schema::SCHEMA_DIR));
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("`{}` is not a folder", dir.display()));
+    }
+    let report = styrdok::schema::write(&a.path, &dir, a.headers, a.check)?;
+    let n = styrdok::schema::Kind::ALL.len();
+    if a.check {
+        for p in &report.schemas {
+            note!("{}: missing or out of date", p.display());
+        }
+        for p in &report.headers {
+            note!("{}: names no schema on its first lines", p.display());
+        }
+        if report.schemas.is_empty() && report.headers.is_empty() {
+            note!("the {n} schemas in {} are up to date", dir.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        note!(
+            "run `styrdok schema{}` to bring them up to date",
+            if a.headers { " --headers" } else { "" }
+        );
+        return Ok(ExitCode::from(PROBLEMS));
+    }
+    note!(
+        "{} of {n} schemas written to {} (the others were up to date)",
+        report.schemas.len(),
+        dir.display()
+    );
+    if a.headers {
+        note!(
+            "{} YAML files given a `# yaml-language-server: $schema=…` line",
+            report.headers.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn man(a: &ManArgs) -> Result<ExitCode, String> {

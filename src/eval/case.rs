@@ -8,6 +8,7 @@ use crate::date::parse as parse_date;
 use crate::diag::did_you_mean;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::decode::{Decode, MapReader, wrong_type};
+use crate::load::schema::{self, SchemaGen};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::model::{EnumValue, Fact, FactSource, FactType, Policy};
 
@@ -286,6 +287,20 @@ fn fact<'p>(policy: &'p Policy, key: &Node, d: &mut Diagnostics) -> Option<(usiz
     None
 }
 
+/// The JSON Schema of a case file (or a policy test's `case`), generated from
+/// [`decode`]: the fact and assessment ids are the policy's, so any key is allowed
+/// under `fakta` and `bedomningar` (the schema `build` writes per version names them).
+pub fn schema(g: &mut SchemaGen) -> serde_json::Value {
+    g.object("case", |n, d| {
+        decode(n, &Policy::default(), &[], d);
+    })
+}
+
+/// A value in `fakta` or `varde`: any scalar, or null for "not known yet".
+fn scalar_schema(_: &mut SchemaGen) -> serde_json::Value {
+    serde_json::json!({"type": ["string", "number", "boolean", "null"]})
+}
+
 /// Decodes a case file. `roles` are the glossary's role ids (for `samrad`, `rapport_fran`).
 pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics) -> Option<Case> {
     let mut m = MapReader::new(node, "case", d)?;
@@ -296,7 +311,10 @@ pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics)
     let interventions = m.required::<Vec<String>>("insatser", d);
     let mut facts = vec![None; policy.facts.len()];
     let mut assessments = vec![None; policy.facts.len()];
-    if let Some(n) = m.node("fakta").filter(|n| !n.is_null()) {
+    let facts_node = m.node_as("fakta", |g| {
+        serde_json::json!({"type": ["object", "null"], "additionalProperties": scalar_schema(g)})
+    });
+    if let Some(n) = facts_node.filter(|n| !n.is_null()) {
         if let Some(mut f) = MapReader::new(n, "`fakta`", d) {
             if let NodeKind::Map(entries) = &n.kind {
                 for (k, v) in entries {
@@ -323,7 +341,21 @@ pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics)
             f.finish(d);
         }
     }
-    if let Some(n) = m.node("bedomningar").filter(|n| !n.is_null()) {
+    let assessments_node = m.node_as("bedomningar", |g| {
+        let one = g.object("assessment", |n, d| {
+            let fact = Fact {
+                id: crate::source::Spanned::new(String::new(), n.span),
+                ty: crate::source::Spanned::new(FactType::Bool, n.span),
+                question: crate::source::Spanned::new(String::new(), n.span),
+                label: None,
+                source: crate::source::Spanned::new(FactSource::Assessment, n.span),
+                evidence: None,
+            };
+            assessment(&fact, n, &[], &mut None, d);
+        });
+        serde_json::json!({"type": ["object", "null"], "additionalProperties": one})
+    });
+    if let Some(n) = assessments_node.filter(|n| !n.is_null()) {
         if let Some(mut f) = MapReader::new(n, "`bedomningar`", d) {
             if let NodeKind::Map(entries) = &n.kind {
                 for (k, v) in entries {
@@ -349,18 +381,13 @@ pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics)
         }
     }
     let extension = m
-        .node("sarskilda_skal")
-        .filter(|n| !n.is_null())
-        .and_then(|n| {
-            let mut e = MapReader::new(n, "`sarskilda_skal`", d)?;
-            let months = e.required::<u32>("manader", d);
-            let reason = e.required::<String>("motivering", d);
-            e.finish(d);
-            Some(Extension {
-                months: months?,
-                reason: reason?,
+        .node_as("sarskilda_skal", |g| {
+            g.object("extension", |n, d| {
+                extension(n, d);
             })
-        });
+        })
+        .filter(|n| !n.is_null())
+        .and_then(|n| extension(n, d));
     m.finish(d);
     let interventions = interventions?;
     if interventions.is_empty() {
@@ -385,6 +412,18 @@ pub fn decode(node: &Node, policy: &Policy, roles: &[&str], d: &mut Diagnostics)
         return None;
     }
     Some(case)
+}
+
+/// `sarskilda_skal: {manader: 6, motivering: …}`.
+fn extension(node: &Node, d: &mut Diagnostics) -> Option<Extension> {
+    let mut e = MapReader::new(node, "`sarskilda_skal`", d)?;
+    let months = e.required::<u32>("manader", d);
+    let reason = e.required::<String>("motivering", d);
+    e.finish(d);
+    Some(Extension {
+        months: months?,
+        reason: reason?,
+    })
 }
 
 fn value(fact: &Fact, node: &Node, slot: &mut Option<i64>, d: &mut Diagnostics) {
@@ -422,19 +461,23 @@ fn assessment(
     d: &mut Diagnostics,
 ) -> Option<Assessment> {
     let mut m = MapReader::new(node, "assessment", d)?;
-    if let Some(v) = m.node("varde") {
+    if let Some(v) = m.node_as("varde", scalar_schema) {
         value(fact, v, slot, d);
     } else {
         m.required::<String>("varde", d);
     }
-    let by_node = m.node("av");
+    let by_node = m.node_as("av", |_| schema::nullable(schema::text()));
     let by = by_node
         .filter(|n| !n.is_null())
         .and_then(|n| String::decode(n, d))
         .filter(|s| !s.trim().is_empty());
     let date = m.optional::<Date>("datum", d);
     let mut consulted = 0u64;
-    if let Some(n) = m.node("samrad").filter(|n| !n.is_null()) {
+    let consulted_node = m.node_as(
+        "samrad",
+        |g| serde_json::json!({"type": ["array", "null"], "items": g.of::<String>()}),
+    );
+    if let Some(n) = consulted_node.filter(|n| !n.is_null()) {
         match &n.kind {
             NodeKind::Seq(items) => {
                 for it in items {
@@ -447,7 +490,7 @@ fn assessment(
         }
     }
     let report_from = m
-        .node("rapport_fran")
+        .node_as("rapport_fran", |_| schema::nullable(schema::text()))
         .filter(|n| !n.is_null())
         .and_then(|n| role_index(n, roles, d));
     let motivation = m.optional::<String>("motivering", d);

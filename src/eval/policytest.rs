@@ -9,7 +9,8 @@ use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{Engine, Outcome, case};
-use crate::load::decode::{MapReader, choice};
+use crate::load::decode::MapReader;
+use crate::load::schema::SchemaGen;
 use crate::load::yaml::{Node, NodeKind};
 use crate::load::{SourceTree, is_yaml, read_yaml};
 use crate::rules::Tri;
@@ -248,11 +249,30 @@ pub fn load_path(
     Ok(tests)
 }
 
+/// The JSON Schema of a policy test file (`<document>/tests/*.yaml`), generated from
+/// its decoder.
+pub fn schema(g: &mut SchemaGen) -> serde_json::Value {
+    g.object("test-file", |n, d| {
+        let policy = crate::model::Policy::default();
+        if let Ok(engine) = Engine::new(&policy) {
+            decode_file(n, "", &engine, d);
+        }
+    })
+}
+
 fn decode_file(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics) -> Vec<Test> {
     let Some(mut m) = MapReader::new(node, "test file", d) else {
         return Vec::new();
     };
-    let tests = m.node("tests");
+    let tests = m.node_as("tests", |g| {
+        let one = g.object("test", |n, d| {
+            let policy = crate::model::Policy::default();
+            if let Ok(engine) = Engine::new(&policy) {
+                decode_test(n, "", &engine, d);
+            }
+        });
+        serde_json::json!({"type": "array", "items": one})
+    });
     m.finish(d);
     let Some(tests) = tests else {
         d.push(Diagnostic::error(
@@ -300,12 +320,17 @@ fn decode_test(node: &Node, doc: &str, engine: &Engine<'_>, d: &mut Diagnostics)
             d.push(diag);
         }
     }
-    let case_node = m.node("case");
+    let case_node = m.node_as("case", case::schema);
     let case = case_node.and_then(|n| case::decode(n, engine.policy, &engine.roles, d));
     if case_node.is_none() {
         m.required::<String>("case", d);
     }
-    let expect_node = m.node("expect");
+    let expect_node = m.node_as("expect", |g| {
+        let one = g.object("expectation", |n, d| {
+            decode_expectation(n, String::new(), d);
+        });
+        serde_json::json!({"type": "object", "minProperties": 1, "additionalProperties": one})
+    });
     if expect_node.is_none() {
         m.required::<String>("expect", d);
     }
@@ -353,26 +378,30 @@ fn decode_expectation(
     d: &mut Diagnostics,
 ) -> Option<Expectation> {
     let mut m = MapReader::new(node, "expectation", d)?;
-    let outcome = m.node("outcome").and_then(|n| {
-        let i = choice(n, "outcome", &Outcome::ALL.map(Outcome::code), d)?;
-        Some(Outcome::ALL[i])
-    });
-    if m.key_span("outcome").is_none() {
-        m.required::<String>("outcome", d);
-    }
+    let outcome = m
+        .choice(
+            "outcome",
+            "outcome",
+            &Outcome::ALL.map(Outcome::code),
+            true,
+            d,
+        )
+        .map(|i| Outcome::ALL[i.value]);
     let not_met = m.optional::<Vec<String>>("not_met", d);
     let missing = m.optional::<Vec<String>>("missing", d);
     let duties = m.optional::<Vec<String>>("duties", d);
-    let period = m.node("period").and_then(|n| {
-        let mut p = MapReader::new(n, "period", d)?;
-        let from = p.required::<Date>("from", d);
-        let until = p.required::<Date>("until", d);
-        p.finish(d);
-        Some((from?, until?))
-    });
+    let period = m
+        .node_as("period", |g| {
+            g.object("period", |n, d| {
+                period(n, d);
+            })
+        })
+        .and_then(|n| period(n, d));
     let level = m.optional::<crate::model::Text>("level", d);
     let amounts = m
-        .node("amounts")
+        .node_as("amounts", |_| {
+            serde_json::json!({"type": ["object", "null"], "additionalProperties": {"type": ["string", "number"]}})
+        })
         .map(|n| decode_amounts(n, d))
         .unwrap_or_default();
     m.finish(d);
@@ -386,6 +415,15 @@ fn decode_expectation(
         level,
         amounts,
     })
+}
+
+/// `period: {from: …, until: …}`: the period a grant is expected to run.
+fn period(node: &Node, d: &mut Diagnostics) -> Option<(Date, Date)> {
+    let mut p = MapReader::new(node, "period", d)?;
+    let from = p.required::<Date>("from", d);
+    let until = p.required::<Date>("until", d);
+    p.finish(d);
+    Some((from?, until?))
 }
 
 /// `amounts: {hemtjanstavgift: "1 372 kr", maxavgift: 2642.08}`.

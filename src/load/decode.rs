@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use crate::date::parse as parse_date;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, list};
+use crate::load::schema::{self, Field, SchemaGen, Shape};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::source::{Span, Spanned};
 
@@ -18,6 +19,10 @@ pub trait Decode: Sized {
     const EXPECTED: &'static str;
     /// Reads the node; reports problems and returns `None` when it cannot.
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self>;
+    /// The JSON Schema (draft-07) of what [`Decode::decode`] accepts, for editors.
+    /// A mapping's schema comes from [`SchemaGen::object`], which runs the decoder
+    /// itself and records the keys it asks for, so the two cannot disagree.
+    fn schema(g: &mut SchemaGen) -> serde_json::Value;
 }
 
 /// Reports that `node` is not what was expected.
@@ -34,6 +39,9 @@ pub fn wrong_type(node: &Node, expected: &str, d: &mut Diagnostics) {
 
 impl Decode for String {
     const EXPECTED: &'static str = "text";
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        schema::text()
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         match &node.kind {
             NodeKind::Scalar(s, _) if !node.is_null() => Some(s.clone()),
@@ -47,6 +55,9 @@ impl Decode for String {
 
 impl Decode for bool {
     const EXPECTED: &'static str = "`true` or `false`";
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        serde_json::json!({"type": "boolean"})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         match &node.kind {
             NodeKind::Scalar(s, Style::Plain) if s == "true" => Some(true),
@@ -61,6 +72,9 @@ impl Decode for bool {
 
 impl Decode for i64 {
     const EXPECTED: &'static str = "a whole number";
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        serde_json::json!({"type": "integer"})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         if let NodeKind::Scalar(s, Style::Plain) = &node.kind {
             if let Ok(n) = s.parse::<i64>() {
@@ -74,6 +88,9 @@ impl Decode for i64 {
 
 impl Decode for u32 {
     const EXPECTED: &'static str = "a whole number, 0 or more";
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        serde_json::json!({"type": "integer", "minimum": 0, "maximum": u32::MAX})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         if let NodeKind::Scalar(s, Style::Plain) = &node.kind {
             if let Ok(n) = s.parse::<u32>() {
@@ -87,6 +104,9 @@ impl Decode for u32 {
 
 impl Decode for Date {
     const EXPECTED: &'static str = "a date written `YYYY-MM-DD`";
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        schema::date()
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let Some(s) = node.as_scalar().filter(|_| !node.is_null()) else {
             wrong_type(node, Self::EXPECTED, d);
@@ -111,6 +131,9 @@ impl Decode for Date {
 
 impl<T: Decode> Decode for Spanned<T> {
     const EXPECTED: &'static str = T::EXPECTED;
+    fn schema(g: &mut SchemaGen) -> serde_json::Value {
+        T::schema(g)
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         T::decode(node, d).map(|v| Spanned::new(v, node.span))
     }
@@ -118,6 +141,9 @@ impl<T: Decode> Decode for Spanned<T> {
 
 impl<T: Decode> Decode for Vec<T> {
     const EXPECTED: &'static str = "a list";
+    fn schema(g: &mut SchemaGen) -> serde_json::Value {
+        serde_json::json!({"type": ["array", "null"], "items": T::schema(g)})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         match &node.kind {
             NodeKind::Seq(items) => Some(items.iter().filter_map(|n| T::decode(n, d)).collect()),
@@ -165,7 +191,10 @@ pub struct MapReader<'n> {
     entries: &'n [(Node, Node)],
     used: Vec<bool>,
     asked: Vec<&'static str>,
-    missing: Vec<(&'static str, &'static str)>,
+    missing: Vec<(&'static str, String)>,
+    /// While [`SchemaGen::object`] probes this reader's decoder: the keys asked, each
+    /// with its shape, in the order asked. `None` otherwise (decoding as usual).
+    probe: Option<Vec<Field>>,
 }
 
 impl<'n> MapReader<'n> {
@@ -201,7 +230,66 @@ impl<'n> MapReader<'n> {
             used: vec![false; entries.len()],
             asked: Vec::new(),
             missing: Vec::new(),
+            probe: schema::claim_probe(),
         })
+    }
+
+    /// Records, while probing for the schema, that `key` holds `shape`; the first
+    /// shape recorded for a key other than [`Shape::Any`] is the one kept.
+    fn record(&mut self, key: &'static str, shape: Shape, required: bool) {
+        if let Some(fields) = &mut self.probe {
+            match fields.iter_mut().find(|f| f.key == key) {
+                Some(f) => {
+                    if matches!(f.shape, Shape::Any) {
+                        f.shape = shape;
+                    }
+                    f.required |= required;
+                }
+                None => fields.push(Field {
+                    key,
+                    shape,
+                    required,
+                }),
+            }
+        }
+    }
+
+    /// The raw node under `key` (as [`MapReader::node`]), whose value the schema
+    /// describes as `shape`: for keys read by hand rather than through a [`Decode`].
+    pub fn node_as(
+        &mut self,
+        key: &'static str,
+        shape: fn(&mut SchemaGen) -> serde_json::Value,
+    ) -> Option<&'n Node> {
+        self.record(key, Shape::Of(shape), false);
+        self.node(key)
+    }
+
+    /// A key that holds one word of `options` (`kind: riktlinje`): the word's index and
+    /// where it was written. Absent is `missing-field` when `required`; any other value
+    /// is `unknown-value` with "did you mean".
+    pub fn choice(
+        &mut self,
+        key: &'static str,
+        what: &str,
+        options: &[&'static str],
+        required: bool,
+        d: &mut Diagnostics,
+    ) -> Option<Spanned<usize>> {
+        if self.probe.is_some() {
+            self.record(key, Shape::OneOf(options.to_vec()), required);
+        }
+        match self.node(key) {
+            Some(n) if !required && n.is_null() => None,
+            Some(n) => choice(n, what, options, d).map(|i| Spanned::new(i, n.span)),
+            None => {
+                if required {
+                    self.missing
+                        .push((key, format!("one of {}", list(options))));
+                }
+                None
+            }
+        }
     }
 
     /// Accepts every key (for mappings whose keys are data, like a case's `fakta`).
@@ -216,6 +304,7 @@ impl<'n> MapReader<'n> {
 
     /// The raw node under `key`, marking the key as known.
     pub fn node(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.record(key, Shape::Any, false);
         self.asked.push(key);
         let i = self
             .entries
@@ -235,6 +324,7 @@ impl<'n> MapReader<'n> {
 
     /// A field that must be present.
     pub fn required<T: Decode>(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<T> {
+        self.record(key, Shape::Of(T::schema), true);
         match self.node(key) {
             Some(n) if !n.is_null() => T::decode(n, d),
             Some(n) => {
@@ -247,7 +337,7 @@ impl<'n> MapReader<'n> {
             }
             None => {
                 // Reported once for all missing fields, in `finish`.
-                self.missing.push((key, T::EXPECTED));
+                self.missing.push((key, T::EXPECTED.to_owned()));
                 None
             }
         }
@@ -255,6 +345,7 @@ impl<'n> MapReader<'n> {
 
     /// A field that may be absent or null.
     pub fn optional<T: Decode>(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<T> {
+        self.record(key, Shape::Of(T::schema), false);
         match self.node(key) {
             Some(n) if !n.is_null() => T::decode(n, d),
             _ => None,
@@ -278,6 +369,10 @@ impl<'n> MapReader<'n> {
     /// Reports missing fields (together) and every key nobody asked for, with a
     /// suggestion where one is close.
     pub fn finish(self, d: &mut Diagnostics) {
+        if let Some(fields) = self.probe {
+            schema::end_probe(fields);
+            return;
+        }
         match self.missing.as_slice() {
             [] => {}
             [(key, expected)] => d.push(
@@ -335,6 +430,7 @@ pub fn single_key<'n>(
     keys: &[&'static str],
     d: &mut Diagnostics,
 ) -> Option<(usize, &'n Node)> {
+    schema::probe_single_key(keys);
     let NodeKind::Map(entries) = &node.kind else {
         wrong_type(node, &format!("a {what}: one of {}", list(keys)), d);
         return None;

@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod git;
 pub mod model;
+pub mod schema;
 pub mod yaml;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,8 @@
 //! Decoding of the model's types from YAML nodes (see docs/format.md for the format).
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::decode::{Decode, MapReader, choice, single_key, wrong_type};
+use crate::load::decode::{Decode, MapReader, single_key, wrong_type};
+use crate::load::schema::{self, SchemaGen};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::model::{
     Amount, AmountCase, Extent, Group, LevelRow, LevelTable, Member, Quantifier, Rounding,
@@ -16,6 +17,7 @@ use crate::model::{
 use crate::model::{is_path_safe, is_slug};
 use crate::source::{FileId, Spanned};
 use jiff::civil::Date;
+use serde_json::{Value, json};
 
 /// An id for documents, sections, criteria and the like: `kebab-case` ASCII.
 pub struct Slug(pub Id);
@@ -60,6 +62,9 @@ fn suggest_id(s: &str, hyphen: bool) -> String {
 
 impl Decode for Slug {
     const EXPECTED: &'static str = "an id like `kriterier-lss`";
+    fn schema(_: &mut SchemaGen) -> Value {
+        json!({"type": ["string", "integer"], "pattern": "^[a-z0-9_][a-z0-9_-]*$"})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         check_id(node, d, true).map(Slug)
     }
@@ -67,6 +72,9 @@ impl Decode for Slug {
 
 impl Decode for Name {
     const EXPECTED: &'static str = "a name like `fodelsedatum`";
+    fn schema(_: &mut SchemaGen) -> Value {
+        json!({"type": "string", "pattern": "^[a-z_][a-z0-9_]*$"})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         check_id(node, d, false).map(Name)
     }
@@ -78,6 +86,9 @@ pub struct VersionLabel(pub Text);
 
 impl Decode for VersionLabel {
     const EXPECTED: &'static str = "a version label like `2022-05`";
+    fn schema(_: &mut SchemaGen) -> Value {
+        json!({"type": ["string", "number"], "pattern": "^[a-z0-9][a-z0-9._-]*$", "maxLength": 64})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let s = String::decode(node, d)?;
         if is_path_safe(&s) {
@@ -114,21 +125,20 @@ fn slugs(m: &mut MapReader<'_>, key: &'static str, d: &mut Diagnostics) -> Vec<I
 pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version> {
     let mut m = MapReader::new(node, "document", d)?;
     let m_span = m.span();
-    let kind = m.node("kind").and_then(|n| {
-        let i = choice(
-            n,
+    let kind = m
+        .choice(
+            "kind",
             "document kind",
             &["riktlinje", "tillampningsanvisning"],
+            true,
             d,
-        )?;
-        Some(Spanned::new(
-            [DocKind::Riktlinje, DocKind::Tillampningsanvisning][i],
-            n.span,
-        ))
-    });
-    if m.key_span("kind").is_none() {
-        m.required::<String>("kind", d);
-    }
+        )
+        .map(|i| {
+            Spanned::new(
+                [DocKind::Riktlinje, DocKind::Tillampningsanvisning][i.value],
+                i.span,
+            )
+        });
     let version = m.required::<VersionLabel>("version", d).map(|v| v.0);
     let title = m.required::<Text>("title", d);
     let subtitle = m.optional::<Text>("subtitle", d);
@@ -140,23 +150,32 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     let decided_by = m.optional::<Text>("decided_by", d);
     let decision_date = m.optional("decision_date", d);
     let valid_from = m.required("valid_from", d);
-    let valid_until = m.node("valid_until").and_then(|n| valid_until(n, d));
-    let replaces = m.node("replaces").and_then(|n| replaces(n, d));
+    let valid_until = m
+        .node_as(
+            "valid_until",
+            |_| json!({"anyOf": [schema::date(), {"enum": ["tills vidare"]}]}),
+        )
+        .and_then(|n| valid_until(n, d));
+    let replaces = m
+        .node_as("replaces", |g| {
+            g.object("replaces", |n, d| {
+                replaces(n, d);
+            })
+        })
+        .and_then(|n| replaces(n, d));
     let document_owner = m.optional::<Text>("document_owner", d);
     let scope = m.optional::<Text>("scope", d);
     let revision_by = m.optional::<Text>("revision_by", d);
     let follow_up_by = m.optional::<Text>("follow_up_by", d);
     let related_documents = m.list::<Text>("related_documents", d);
-    let applies_to = m.node("applies_to").filter(|n| !n.is_null()).and_then(|n| {
-        let mut a = MapReader::new(n, "`applies_to`", d)?;
-        let document = slug(&mut a, "document", d);
-        let version = a.optional::<Text>("version", d);
-        a.finish(d);
-        Some(AppliesTo {
-            document: document?,
-            version,
+    let applies_to = m
+        .node_as("applies_to", |g| {
+            g.object("applies-to", |n, d| {
+                applies_to(n, d);
+            })
         })
-    });
+        .filter(|n| !n.is_null())
+        .and_then(|n| applies_to(n, d));
     let notice = m.optional::<Text>("notice", d);
     let notes = m.optional::<Text>("notes", d);
     let numbered = m.flag("numbered", d);
@@ -218,6 +237,18 @@ pub fn version(node: &Node, file: FileId, d: &mut Diagnostics) -> Option<Version
     })
 }
 
+/// `applies_to: {document: …, version: …}`: the riktlinje an anvisning applies.
+fn applies_to(node: &Node, d: &mut Diagnostics) -> Option<AppliesTo> {
+    let mut a = MapReader::new(node, "`applies_to`", d)?;
+    let document = slug(&mut a, "document", d);
+    let version = a.optional::<Text>("version", d);
+    a.finish(d);
+    Some(AppliesTo {
+        document: document?,
+        version,
+    })
+}
+
 /// `valid_until`: a date, or `tills vidare` (until further notice, as covers write it),
 /// which is the same as leaving the key out.
 fn valid_until(node: &Node, d: &mut Diagnostics) -> Option<Spanned<Date>> {
@@ -275,6 +306,11 @@ fn replaces(node: &Node, d: &mut Diagnostics) -> Option<Replaces> {
 
 impl Decode for Section {
     const EXPECTED: &'static str = "a section";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("section", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "section", d)?;
         let id = slug(&mut m, "id", d);
@@ -295,6 +331,20 @@ impl Decode for Section {
 
 impl Decode for Block {
     const EXPECTED: &'static str = "a block (`text`, `criteria`, `paragraph` or `guidance`)";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.one_key(
+            "block",
+            |n, d| {
+                Block::decode(n, d);
+            },
+            &[
+                ("text", Text::schema),
+                ("criteria", Slug::schema),
+                ("paragraph", Vec::<Part>::schema),
+                ("guidance", Slug::schema),
+            ],
+        )
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let (i, v) = single_key(
             node,
@@ -313,6 +363,17 @@ impl Decode for Block {
 
 impl Decode for Part {
     const EXPECTED: &'static str = "text, `{ref: id}` or `{id: …, text: …}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        json!({"anyOf": [
+            schema::text(),
+            g.object_with("paragraph-ref", &["ref"], |n, d| {
+                Part::decode(n, d);
+            }),
+            g.object("paragraph-passage", |n, d| {
+                Part::decode(n, d);
+            }),
+        ]})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         if let NodeKind::Scalar(..) = node.kind {
             return Text::decode(node, d).map(Part::Text);
@@ -332,15 +393,18 @@ impl Decode for Part {
 
 impl Decode for Criterion {
     const EXPECTED: &'static str = "a criterion";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("criterion", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "criterion", d)?;
         let id = slug(&mut m, "id", d);
         let text = m.required::<Text>("text", d);
-        let kind_node = m.node("kind");
-        let kind = kind_node.and_then(|n| choice(n, "criterion kind", &["fact", "assessment"], d));
-        if kind_node.is_none() {
-            m.required::<String>("kind", d);
-        }
+        let kind = m
+            .choice("kind", "criterion kind", &["fact", "assessment"], true, d)
+            .map(|k| k.value);
         let by = opt_slug(&mut m, "assessed_by", d);
         let consulting = slugs(&mut m, "consulting", d);
         let report_from = opt_slug(&mut m, "report_from", d);
@@ -386,12 +450,21 @@ impl Decode for Criterion {
 
 impl Decode for Intervention {
     const EXPECTED: &'static str = "an intervention";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("intervention", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "intervention", d)?;
         let id = slug(&mut m, "id", d);
         let name = m.required::<Text>("name", d);
         let target_group = m.required::<Text>("target_group", d);
-        let legal_basis = m.node("legal_basis").and_then(|n| legal_basis(n, d));
+        let legal_basis = m
+            .node_as("legal_basis", |g| {
+                json!({"anyOf": [schema::text(), {"type": "array", "items": g.of::<Text>(), "minItems": 1}]})
+            })
+            .and_then(|n| legal_basis(n, d));
         if m.key_span("legal_basis").is_none() {
             m.required::<Text>("legal_basis", d);
         }
@@ -461,6 +534,11 @@ fn legal_basis(node: &Node, d: &mut Diagnostics) -> Option<Vec<Text>> {
 impl Decode for Duration {
     const EXPECTED: &'static str =
         "a period like `{years: 2}`, `{months: 3, at_most: true}` or `{individual: true}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("duration", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "duration", d)?;
         let years = m.optional::<u32>("years", d);
@@ -521,6 +599,11 @@ impl Decode for Duration {
 
 impl Decode for Duty {
     const EXPECTED: &'static str = "an information duty";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("duty", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "duty", d)?;
         let id = slug(&mut m, "id", d);
@@ -537,20 +620,23 @@ impl Decode for Duty {
 
 impl Decode for ProcedureStep {
     const EXPECTED: &'static str = "a procedure step";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("procedure-step", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "procedure step", d)?;
         let id = slug(&mut m, "id", d);
         let provision = m.required::<Text>("provision", d);
-        let outcome = m.node("outcome").and_then(|n| {
-            let i = choice(n, "step outcome", &["avslag", "provning"], d)?;
-            Some(Spanned::new(
-                [StepOutcome::Avslag, StepOutcome::Provning][i],
-                n.span,
-            ))
-        });
-        if m.key_span("outcome").is_none() {
-            m.required::<String>("outcome", d);
-        }
+        let outcome = m
+            .choice("outcome", "step outcome", &["avslag", "provning"], true, d)
+            .map(|i| {
+                Spanned::new(
+                    [StepOutcome::Avslag, StepOutcome::Provning][i.value],
+                    i.span,
+                )
+            });
         let text = m.required::<Text>("text", d);
         m.finish(d);
         Some(ProcedureStep {
@@ -564,6 +650,11 @@ impl Decode for ProcedureStep {
 
 impl Decode for Guidance {
     const EXPECTED: &'static str = "guidance for one criterion";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("guidance", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "guidance", d)?;
         let criterion = slug(&mut m, "criterion", d);
@@ -601,6 +692,11 @@ pub fn glossary(node: &Node, d: &mut Diagnostics) -> Option<Glossary> {
 
 impl Decode for Term {
     const EXPECTED: &'static str = "a term";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("term", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "term", d)?;
         let id = slug(&mut m, "id", d);
@@ -623,6 +719,11 @@ impl Decode for Term {
 
 impl Decode for Law {
     const EXPECTED: &'static str = "a law";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("law", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "law", d)?;
         let m_span_replaced = m.key_span("replaced_by");
@@ -697,6 +798,11 @@ impl Decode for Law {
 
 impl Decode for Successor {
     const EXPECTED: &'static str = "a successor provision `{old: …, new: …, source: …}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("successor", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "successor provision", d)?;
         let old = m.required::<Text>("old", d);
@@ -715,6 +821,11 @@ impl Decode for Successor {
 
 impl Decode for Provision {
     const EXPECTED: &'static str = "a provision `{provision: …, appeal: {…}}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("provision", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "provision", d)?;
         let provision = m.required::<Text>("provision", d);
@@ -729,21 +840,24 @@ impl Decode for Provision {
 
 impl Decode for Appeal {
     const EXPECTED: &'static str = "an appeal route `{route: …, to: …, basis: …, source: …}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("appeal", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "appeal", d)?;
-        let route = m.node("route").filter(|n| !n.is_null()).and_then(|n| {
-            let i = choice(n, "appeal route", &AppealRoute::NAMES, d)?;
-            Some(Spanned::new(
-                [
-                    AppealRoute::Forvaltningsbesvar,
-                    AppealRoute::Laglighetsprovning,
-                ][i],
-                n.span,
-            ))
-        });
-        if m.key_span("route").is_none() {
-            m.required::<String>("route", d);
-        }
+        let route = m
+            .choice("route", "appeal route", &AppealRoute::NAMES, true, d)
+            .map(|i| {
+                Spanned::new(
+                    [
+                        AppealRoute::Forvaltningsbesvar,
+                        AppealRoute::Laglighetsprovning,
+                    ][i.value],
+                    i.span,
+                )
+            });
         let to = m.required::<Text>("to", d);
         let basis = m.required::<Text>("basis", d);
         let source = m.required::<Text>("source", d);
@@ -759,6 +873,11 @@ impl Decode for Appeal {
 
 impl Decode for Role {
     const EXPECTED: &'static str = "a role";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("role", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "role", d)?;
         let id = slug(&mut m, "id", d);
@@ -773,6 +892,11 @@ impl Decode for Role {
 
 impl Decode for Misspelling {
     const EXPECTED: &'static str = "a misspelling";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("misspelling", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "misspelling", d)?;
         let wrong = m.required::<Text>("wrong", d);
@@ -795,39 +919,43 @@ pub fn facts(node: &Node, d: &mut Diagnostics) -> Option<Vec<Fact>> {
 
 impl Decode for Fact {
     const EXPECTED: &'static str = "a fact";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("fact", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "fact", d)?;
         let id = m.required::<Name>("id", d).map(|n| n.0);
-        let type_node = m.node("type");
-        let ty = type_node.and_then(|n| {
-            choice(
-                n,
+        let ty = m
+            .choice(
+                "type",
                 "fact type",
                 &["bool", "integer", "date", "enum", "money"],
+                true,
                 d,
             )
-            .map(|i| (i, n.span))
-        });
-        if type_node.is_none() {
-            m.required::<String>("type", d);
-        }
+            .map(|i| (i.value, i.span));
         let min = m.optional::<i64>("min", d);
         let max = m.optional::<i64>("max", d);
-        let values_node = m.node("values");
-        let question = m.required::<Text>("question", d);
-        let source = m.node("source").and_then(|n| {
-            let i = choice(n, "fact source", &FactSource::NAMES, d)?;
-            let s = [
-                FactSource::Person,
-                FactSource::Certificate,
-                FactSource::Record,
-                FactSource::Assessment,
-            ][i];
-            Some(Spanned::new(s, n.span))
+        let values_node = m.node_as("values", |_| {
+            json!({"type": "array", "minItems": 1, "items": {"anyOf": [
+                {"type": "integer"},
+                {"type": "string"},
+            ]}})
         });
-        if m.key_span("source").is_none() {
-            m.required::<String>("source", d);
-        }
+        let question = m.required::<Text>("question", d);
+        let source = m
+            .choice("source", "fact source", &FactSource::NAMES, true, d)
+            .map(|i| {
+                let s = [
+                    FactSource::Person,
+                    FactSource::Certificate,
+                    FactSource::Record,
+                    FactSource::Assessment,
+                ][i.value];
+                Spanned::new(s, i.span)
+            });
         let evidence = m.optional::<Text>("evidence", d);
         let label = m.optional::<Text>("label", d);
         let ty = ty.and_then(|(i, span)| {
@@ -930,6 +1058,11 @@ pub fn parameters(node: &Node, d: &mut Diagnostics) -> Option<Vec<Parameter>> {
 
 impl Decode for Parameter {
     const EXPECTED: &'static str = "a parameter";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("parameter", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "parameter", d)?;
         let id = m.required::<Name>("id", d).map(|n| n.0);
@@ -950,6 +1083,11 @@ impl Decode for Parameter {
 
 impl Decode for ParamValue {
     const EXPECTED: &'static str = "a dated value";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("parameter-value", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "parameter value", d)?;
         let from = m.required("from", d);
@@ -971,6 +1109,14 @@ impl Decode for ParamValue {
 impl Decode for ParamData {
     const EXPECTED: &'static str =
         "a number (`58800`, `0,5392`) or a range (`{min: 18, max: 64}`, `{min: 50}` open upwards)";
+    fn schema(g: &mut SchemaGen) -> Value {
+        json!({"anyOf": [
+            {"type": ["integer", "number", "string"]},
+            g.object("range", |n, d| {
+                ParamData::decode(n, d);
+            }),
+        ]})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         if let NodeKind::Scalar(s, style) = &node.kind {
             if *style == Style::Plain {
@@ -1006,6 +1152,14 @@ impl Decode for ParamData {
 
 impl Decode for Member {
     const EXPECTED: &'static str = "a criterion id, or a group like `{group: id, any: [a, b]}`, `{group: id, all: [..]}`, `{group: id, at_least: 2, of: [..]}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        json!({"anyOf": [
+            Slug::schema(g),
+            g.object("group", |n, d| {
+                Member::decode(n, d);
+            }),
+        ]})
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         if let NodeKind::Scalar(..) = node.kind {
             return Slug::decode(node, d).map(|s| Member::Criterion(s.0));
@@ -1013,12 +1167,12 @@ impl Decode for Member {
         let mut m = MapReader::new(node, "group of criteria", d)?;
         let id = slug(&mut m, "group", d);
         let text = m.optional::<Text>("text", d);
-        let all = m.node("all");
-        let any = m.node("any");
+        let all = m.node_as("all", Vec::<Member>::schema);
+        let any = m.node_as("any", Vec::<Member>::schema);
         let at_least = m.optional::<Spanned<u32>>("at_least", d);
         // Written even when its value did not decode (that is reported where it is).
         let at_least_written = m.key_span("at_least").is_some();
-        let of = m.node("of");
+        let of = m.node_as("of", Vec::<Member>::schema);
         let span = m.span();
         m.finish(d);
         let given: Vec<&str> = [
@@ -1106,6 +1260,11 @@ impl Decode for Member {
 
 impl Decode for Extent {
     const EXPECTED: &'static str = "an extent like `{level: avgiftsniva, amounts: [avgift]}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("extent", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "extent", d)?;
         let level = m.optional::<Name>("level", d).map(|n| n.0);
@@ -1146,8 +1305,18 @@ fn name_pairs(node: &Node, what: &str, d: &mut Diagnostics) -> Vec<(Id, Id)> {
         .collect()
 }
 
+/// The schema of [`name_pairs`]: a mapping of names to names.
+fn name_pairs_schema(g: &mut SchemaGen) -> Value {
+    json!({"type": "object", "additionalProperties": g.of::<Name>()})
+}
+
 impl Decode for LevelTable {
     const EXPECTED: &'static str = "a level table";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("level-table", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "level table", d)?;
         let id = m.required::<Name>("id", d).map(|n| n.0);
@@ -1155,11 +1324,8 @@ impl Decode for LevelTable {
         let basis = opt_slug(&mut m, "basis", d);
         let by: Vec<Id> = m.list::<Name>("by", d).into_iter().map(|n| n.0).collect();
         let choose = m
-            .node("choose")
-            .and_then(|n| choice(n, "level choice", &["highest"], d));
-        if m.key_span("choose").is_none() {
-            m.required::<String>("choose", d);
-        }
+            .choice("choose", "level choice", &["highest"], true, d)
+            .map(|i| i.value);
         let rows = m.required::<Vec<LevelRow>>("rows", d);
         let span = m.span();
         m.finish(d);
@@ -1186,15 +1352,20 @@ impl Decode for LevelTable {
 
 impl Decode for LevelRow {
     const EXPECTED: &'static str = "a level";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("level", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "level", d)?;
         let level = m.required::<Text>("level", d);
         let when = m
-            .node("when")
+            .node_as("when", name_pairs_schema)
             .map(|n| name_pairs(n, "facts to range parameters", d))
             .unwrap_or_default();
         let values = m
-            .node("values")
+            .node_as("values", name_pairs_schema)
             .map(|n| name_pairs(n, "value names to parameters", d))
             .unwrap_or_default();
         let span = m.span();
@@ -1210,6 +1381,11 @@ impl Decode for LevelRow {
 
 impl Decode for Amount {
     const EXPECTED: &'static str = "an amount";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("amount", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "amount", d)?;
         let id = m.required::<Name>("id", d).map(|n| n.0);
@@ -1279,6 +1455,11 @@ impl Decode for Amount {
 
 impl Decode for AmountCase {
     const EXPECTED: &'static str = "a case `{when: <rule>, formula: <formula>}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("amount-case", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "case", d)?;
         let when = m.optional::<Text>("when", d);
@@ -1293,20 +1474,25 @@ impl Decode for AmountCase {
 
 impl Decode for Rounding {
     const EXPECTED: &'static str = "a rounding like `{to: krona, direction: down, reference: …}`";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("rounding", |n, d| {
+            Self::decode(n, d);
+        })
+    }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "rounding", d)?;
         let to = m
-            .node("to")
-            .and_then(|n| choice(n, "rounding unit", &["krona", "ore"], d));
-        if m.key_span("to").is_none() {
-            m.required::<String>("to", d);
-        }
+            .choice("to", "rounding unit", &["krona", "ore"], true, d)
+            .map(|i| i.value);
         let direction = m
-            .node("direction")
-            .and_then(|n| choice(n, "rounding direction", &["down", "nearest", "up"], d));
-        if m.key_span("direction").is_none() {
-            m.required::<String>("direction", d);
-        }
+            .choice(
+                "direction",
+                "rounding direction",
+                &["down", "nearest", "up"],
+                true,
+                d,
+            )
+            .map(|i| i.value);
         let reference = m.required::<Text>("reference", d);
         let assumption = m.flag("assumption", d);
         let span = m.span();

@@ -30,8 +30,8 @@ pub type Id = Spanned<String>;
 /// Text as written: Markdown where the format reference says so, plain otherwise.
 pub type Text = Spanned<String>;
 
-/// Everything under one `policy/` folder.
-#[derive(Debug)]
+/// Everything under one `policy/` folder (`Default`: an empty one).
+#[derive(Debug, Default)]
 pub struct Policy {
     /// Every file that was read, for diagnostics and hashes.
     pub sources: Sources,
