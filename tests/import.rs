@@ -1,7 +1,11 @@
 //! `styrdok import`: the two real guidelines (seed 003, Markdown from a PDF; Botkyrka's
 //! fees guideline, plain text from Word) imported, checked and built give the source's
-//! headings in order and every sentence of its body; hostile strings come back exactly.
-//! The sources are the copies under tests/fixtures, so a clean clone tests the same.
+//! headings in order and every sentence of its body; so does seed 003 made into a Word
+//! file by pandoc and imported from it. A Word file's title, tables, footnotes and
+//! numbered headings survive; the common Markdown title shapes give the title; hostile
+//! strings come back exactly. The sources are the copies under tests/fixtures, so a
+//! clean clone tests the same. The Word tests run pandoc, which
+//! scripts/install-test-tools installs.
 
 mod common;
 
@@ -124,13 +128,26 @@ fn fill(yaml: &Path) {
     std::fs::write(yaml, out).unwrap();
 }
 
-/// Imports, checks (only TODO fields may be missing), fills, builds; the page's text and
-/// headings.
-fn import_and_build(src: &str, doc: &str) -> (String, Vec<String>, String) {
+/// What an import and a build gave.
+struct Built {
+    /// The built page's text.
+    text: String,
+    /// The built page's section headings, numbered as shown.
+    headings: Vec<String>,
+    /// The import's report (standard error).
+    report: String,
+    /// The YAML as imported, before the TODOs were filled.
+    yaml: String,
+    /// The built page's HTML.
+    html: String,
+}
+
+/// Imports, checks (only TODO fields may be missing), fills, builds.
+fn import_and_build(src: &Path, doc: &str) -> Built {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy");
     let yaml = policy.join(doc).join("importerad.yaml");
-    let o = import(&root().join(src), &yaml);
+    let o = import(src, &yaml);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let report = stderr(&o);
     let written = std::fs::read_to_string(&yaml).unwrap();
@@ -173,7 +190,25 @@ fn import_and_build(src: &str, doc: &str) -> (String, Vec<String>, String) {
         .find(|p| p.extension().is_some_and(|e| e == "html"))
         .unwrap();
     let html = std::fs::read_to_string(html_file).unwrap();
-    (html_text(&html), built_headings(&html), report)
+    Built {
+        text: html_text(&html),
+        headings: built_headings(&html),
+        report,
+        yaml: written,
+        html,
+    }
+}
+
+/// Runs pandoc in `dir`; a plain failure when it is missing.
+fn pandoc(dir: &Path, args: &[&str]) {
+    let o = std::process::Command::new("pandoc")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("this test needs pandoc (scripts/install-test-tools installs it): {e}")
+        });
+    assert!(o.status.success(), "pandoc {args:?}: {}", stderr(&o));
 }
 
 /// Sentences of a paragraph: split after `.`, `!` or `?` before a capital.
@@ -211,9 +246,10 @@ fn assert_sentences(paragraphs: &[String], text: &str) {
     assert!(n > 40, "only {n} sentences compared");
 }
 
-#[test]
-fn seed_003_imports_and_builds_with_its_headings_and_sentences() {
-    let (text, headings, report) = import_and_build(SEED, "stod");
+/// Seed 003's headings (its Markdown headings, less the table of contents) and body
+/// paragraphs (from the first heading after the contents, less page furniture, with
+/// Markdown marks off).
+fn seed_expected() -> (Vec<String>, Vec<String>) {
     let src = std::fs::read_to_string(root().join(SEED)).unwrap();
     let lines: Vec<&str> = src.lines().collect();
     // The source's headings: its Markdown headings, less the table of contents.
@@ -223,7 +259,6 @@ fn seed_003_imports_and_builds_with_its_headings_and_sentences() {
         .map(|l| norm(&l.trim_start_matches('#').replace("**", "")))
         .filter(|h| h != "Innehåll")
         .collect();
-    assert_eq!(headings, expected);
     // Body paragraphs: from the first heading after the contents, less page furniture
     // (the separator, the running header, the page number), with Markdown marks off.
     let start = lines.iter().position(|l| l.starts_with("## **")).unwrap();
@@ -252,6 +287,19 @@ fn seed_003_imports_and_builds_with_its_headings_and_sentences() {
         cur.push_str(&t);
     }
     paragraphs.push(cur);
+    (expected, paragraphs)
+}
+
+#[test]
+fn seed_003_imports_and_builds_with_its_headings_and_sentences() {
+    let Built {
+        text,
+        headings,
+        report,
+        ..
+    } = import_and_build(&root().join(SEED), "stod");
+    let (expected, paragraphs) = seed_expected();
+    assert_eq!(headings, expected);
     assert_sentences(&paragraphs, &text);
     // What it skipped, each with its line.
     for expected in [
@@ -266,7 +314,12 @@ fn seed_003_imports_and_builds_with_its_headings_and_sentences() {
 
 #[test]
 fn the_fees_guideline_imports_and_builds_with_its_numbered_headings_and_sentences() {
-    let (text, headings, report) = import_and_build(FEES, "avgifter");
+    let Built {
+        text,
+        headings,
+        report,
+        ..
+    } = import_and_build(&root().join(FEES), "avgifter");
     let src = std::fs::read_to_string(root().join(FEES)).unwrap();
     let lines: Vec<&str> = src.lines().collect();
     // The source's own table of contents gives its headings with their numbers.
@@ -395,19 +448,235 @@ fn hostile_strings_round_trip_exactly() {
     }
 }
 
+/// Seed 003 as a Word file, made by pandoc from its Markdown, imports through pandoc
+/// and builds with the same headings and sentences as the Markdown import. Its
+/// `<sup>1</sup>` footnote is HTML, which pandoc does not carry into Word; it is written
+/// as a Markdown footnote first, so that the Word file has a real footnote.
+#[test]
+fn seed_003_as_a_word_file_imports_and_builds_with_its_headings_and_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let md: Vec<String> = src
+        .lines()
+        .map(|l| match l.strip_prefix("<sup>1</sup>") {
+            Some(def) => format!("[^1]:{def}"),
+            None => l.replace("<sup>1</sup>", "[^1]"),
+        })
+        .collect();
+    std::fs::write(dir.path().join("seed.md"), md.join("\n")).unwrap();
+    pandoc(dir.path(), &["-o", "seed.docx", "seed.md"]);
+    let docx = import_and_build(&dir.path().join("seed.docx"), "stod");
+    let (expected, paragraphs) = seed_expected();
+    assert_eq!(docx.headings, expected);
+    assert_sentences(&paragraphs, &docx.text);
+    // The footnote is a footnote, and the cover is read as from the Markdown.
+    assert!(
+        docx.yaml
+            .contains("[^1]: Målgruppsdefinitionen enligt Nationell psykiatrisamordning"),
+        "{}",
+        docx.yaml
+    );
+    assert_eq!(docx.html.matches("class=\"fotnotsref\"").count(), 1);
+    let markdown = import_and_build(&root().join(SEED), "stod");
+    let cover = |y: &str| -> Vec<String> {
+        y.lines()
+            .skip_while(|l| !l.starts_with("kind:"))
+            .take_while(|l| !l.starts_with("sections:"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(cover(&docx.yaml), cover(&markdown.yaml));
+    assert!(
+        docx.report.contains(
+            "seed.docx: read through `pandoc -f docx -s -t gfm --wrap=none`; the line numbers below are those of its Markdown"
+        ),
+        "{}",
+        docx.report
+    );
+}
+
+/// A Word file as a guideline is written in one: the title in Word's Title style, a
+/// table with two paragraphs in a cell (pandoc writes it as an HTML table), a footnote
+/// of two paragraphs, numbered headings, a numbered list. Each comes through, and every
+/// word of the source is in the YAML or in the report.
+#[test]
+fn a_word_files_title_tables_footnotes_and_numbered_headings_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = "---
+title: Riktlinje för provärenden
+subtitle: Maj 2025
+author: Socialnämnden
+---
+
+Diarienummer: SN 2025/1
+
+# 1. Allmänt
+
+Text med fotnot.[^1] Mer text om *kommunen*.
+
+# 2. Avgifter
+
+## 2.1 Nivåer
+
+| Nivå | Timmar |
+|------|--------|
+| 1    | 0–2    |
+| 2    | 3–8    |
+
++-------+----------------+
+| Nivå  | Beskrivning    |
++=======+================+
+| 1     | Första raden   |
+|       |                |
+|       | Andra stycket  |
++-------+----------------+
+
+## 2.2 Kriterier för bistånd
+
+Följande kriterier behöver uppfyllas:
+
+- Den enskilde ska vara myndig.
+- Den enskilde ska bo i kommunen.
+
+Ansökan handläggs i tre steg:
+
+1. Ansökan tas emot.
+2. Utredningen görs.
+3. Beslutet fattas.
+
+[^1]: Fotnotens första stycke.
+
+    Fotnotens andra stycke.
+";
+    std::fs::write(dir.path().join("riktlinje.md"), src).unwrap();
+    pandoc(dir.path(), &["-o", "riktlinje.docx", "riktlinje.md"]);
+    let b = import_and_build(&dir.path().join("riktlinje.docx"), "provarenden");
+    for line in [
+        "title: \"Riktlinje för provärenden\"\n",
+        "subtitle: \"Maj 2025\"\n",
+        "dnr: \"SN 2025/1\"\n",
+        "numbered: true\n",
+    ] {
+        assert!(b.yaml.contains(line), "{line} not in:\n{}", b.yaml);
+    }
+    assert_eq!(
+        b.headings,
+        [
+            "1. Allmänt",
+            "2. Avgifter",
+            "2.1 Nivåer",
+            "2.2 Kriterier för bistånd"
+        ]
+    );
+    for text in [
+        "Text med fotnot. Mer text om kommunen.",
+        "Nivå Timmar 1 0–2 2 3–8",
+        "Nivå Beskrivning 1 Första raden Andra stycket",
+        "Fotnotens första stycke. Fotnotens andra stycke.",
+        "Ansökan tas emot. Utredningen görs. Beslutet fattas.",
+    ] {
+        assert!(b.text.contains(text), "{text} not in:\n{}", b.text);
+    }
+    assert!(b.html.contains("<ol>"), "the numbered list is a list");
+    for expected in [
+        "not placed (front matter `author`, no field the importer knows): \"author: Socialnämnden\"",
+        "an HTML table read as a table of 2 rows and 2 columns",
+        "criterion (commented out, needs a rule): Den enskilde ska vara myndig.",
+    ] {
+        assert!(
+            b.report.contains(expected),
+            "{expected} not in:\n{}",
+            b.report
+        );
+    }
+    // Every word is somewhere: the YAML or the report (the label `Diarienummer` is the
+    // key `dnr`).
+    let all = format!("{}\n{}", b.yaml, b.report);
+    let lost: Vec<&str> = src
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 1 && *w != "Diarienummer" && !all.contains(w))
+        .collect();
+    assert_eq!(lost, Vec::<&str>::new(), "{all}");
+}
+
+/// The common ways a Markdown guideline gives its title: a `# Titel` over the
+/// document, a Setext heading, YAML front matter. Each gives `title:` (not a section),
+/// the cover fields under it are read, and the result checks and builds.
+#[test]
+fn markdown_title_shapes_give_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let shapes = [
+        (
+            "atx.md",
+            "# Riktlinje för hemtjänst\n\nDiarienummer: SN 2025/7\nUtgivare: Socialnämnden\n\n## Allmänt\n\nHemtjänst ges efter prövning.\n\n## Ansökan\n\nAnsökan görs skriftligt.\n",
+        ),
+        (
+            "setext.md",
+            "Riktlinje för hemtjänst\n=======================\n\nDiarienummer: SN 2025/7\nUtgivare: Socialnämnden\n\nAllmänt\n-------\n\nHemtjänst ges efter prövning.\n\nAnsökan\n-------\n\nAnsökan görs skriftligt.\n",
+        ),
+        (
+            "front.md",
+            "---\ntitle: Riktlinje för hemtjänst\ndiarienummer: SN 2025/7\nutgivare: Socialnämnden\nlang: sv\n---\n\n# Allmänt\n\nHemtjänst ges efter prövning.\n\n# Ansökan\n\nAnsökan görs skriftligt.\n",
+        ),
+    ];
+    for (name, src) in shapes {
+        let file = dir.path().join(name);
+        std::fs::write(&file, src).unwrap();
+        let b = import_and_build(&file, "hemtjanst");
+        for line in [
+            "title: \"Riktlinje för hemtjänst\"\n",
+            "dnr: \"SN 2025/7\"\n",
+            "publisher: \"Socialnämnden\"\n",
+        ] {
+            assert!(b.yaml.contains(line), "{name}: {line} not in:\n{}", b.yaml);
+        }
+        assert_eq!(b.headings, ["Allmänt", "Ansökan"], "{name}");
+        assert!(b.html.contains("<title>Riktlinje för hemtjänst"), "{name}");
+        for sentence in ["Hemtjänst ges efter prövning.", "Ansökan görs skriftligt."] {
+            assert!(
+                b.text.contains(sentence),
+                "{name}: {sentence} not in {}",
+                b.text
+            );
+        }
+    }
+}
+
 #[test]
 fn refusals_are_plain_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     // A Word file without pandoc on PATH: exit 2, and it says pandoc is needed.
     let docx = dir.path().join("riktlinje.docx");
     std::fs::write(&docx, b"PK\x03\x04").unwrap();
+    let written = dir.path().join("p/doc/v.yaml");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_styrdok"))
-        .args(["import", docx.to_str().unwrap()])
+        .args([
+            "import",
+            docx.to_str().unwrap(),
+            "-o",
+            written.to_str().unwrap(),
+        ])
         .env("PATH", dir.path())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("needs pandoc"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("riktlinje.docx"), "{}", stderr(&o));
+    assert!(!dir.path().join("p").exists());
+    // A text file named .docx (or a damaged one): pandoc refuses it; exit 1, the file
+    // named, pandoc's reason given, nothing written.
+    let fake = dir.path().join("fel.docx");
+    std::fs::write(&fake, "Det här är text, inte Word.\n").unwrap();
+    let o = import(&fake, &written);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("fel.docx: not a Word file that pandoc can read (pandoc says: "),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!written.exists());
     // Not UTF-8: the line, exit 1, no output file.
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, b"Titel\n\nrad\n\xff\n").unwrap();

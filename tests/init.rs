@@ -118,3 +118,69 @@ fn init_refuses_a_folder_that_is_in_the_way_and_writes_nothing() {
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
     assert!(!tmp.path().join("saknas").exists());
 }
+
+/// The example is spelled so that the Swedish spell check (Debian's hunspell-sv, which
+/// scripts/install-test-tools installs) has nothing to say once it is turned on: a new
+/// user who turns it on starts from zero warnings, and the glossary's `words:` shows
+/// where a name goes. A misspelling put in is found, so the check did run.
+#[test]
+fn init_checks_clean_with_the_spell_check_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("policy");
+    let o = styrdok(&["init", s(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let glossary = dir.join("glossary.yaml");
+    let g = std::fs::read_to_string(&glossary).unwrap();
+    assert_eq!(g.matches("\nspell_check: false\n").count(), 1, "{g}");
+    std::fs::write(
+        &glossary,
+        g.replace("\nspell_check: false\n", "\nspell_check: true\n"),
+    )
+    .unwrap();
+    let o = styrdok(&["check", s(&dir), "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with(": 0 errors, 0 warnings in 4 files\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = styrdok(&["test", s(&dir), "--min-coverage", "100"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // Without `words:` its one name is reported; a misspelling is found too.
+    std::fs::write(
+        &glossary,
+        g.replace("\nspell_check: false\n", "\nspell_check: true\n")
+            .replace("words:\n  - styrdok\n", ""),
+    )
+    .unwrap();
+    let version = dir.join("exempel-riktlinje/2026-01.yaml");
+    let v = std::fs::read_to_string(&version).unwrap();
+    std::fs::write(
+        &version,
+        v.replace("Ersätt den här texten", "Ersätt den här texen"),
+    )
+    .unwrap();
+    let o = styrdok(&["check", s(&dir), "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut spelling: Vec<String> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    spelling.sort();
+    assert_eq!(
+        spelling,
+        [
+            "spelling: `styrdok` is not in the Swedish dictionary",
+            "spelling: `texen` is not in the Swedish dictionary",
+        ]
+    );
+}

@@ -101,22 +101,26 @@ pub(crate) enum Command {
     /// Turn an existing guideline in Markdown or plain text (or Word, through pandoc) into
     /// the YAML skeleton of one version file
     ///
-    /// Reads the cover fields it knows (Diarienummer, Dokumentet är beslutat av,
-    /// Dokumentet beslutades den, Dokumentet gäller till den, Dokumentet ersätter,
-    /// Dokumentansvarig är, Utgivare, Utgivningsdatum …) and the title; numbered
-    /// sections ("2.6.1 Minimibelopp", "1. Allmänt", nested by their numbers) or Markdown
-    /// headings, each with its paragraphs (joined across wrapped lines), bullet lists,
-    /// tables and footnotes. A table of contents, page numbers, running headers and
-    /// image placeholders are skipped. Required keys the source does not give are left
-    /// empty with a `# TODO` comment, so that `styrdok check` lists what to fill in; lists
-    /// under criteria-like headings ("Kriterier …", "Följande krav …") are also written as
-    /// a commented-out `criteria:` block, to be given rules. What was skipped or not
-    /// placed is reported on standard error with its line in the source.
+    /// Reads the title (the cover's first paragraph, a `# Titel` heading over the
+    /// document, or YAML front matter), the cover fields it knows (Diarienummer,
+    /// Dokumentet är beslutat av, Dokumentet beslutades den, Dokumentet gäller till
+    /// den, Dokumentet ersätter, Dokumentansvarig är, Utgivare, Utgivningsdatum …);
+    /// numbered sections ("2.6.1 Minimibelopp", "1. Allmänt", nested by their numbers)
+    /// or Markdown headings (`#` or Setext), each with its paragraphs (joined across
+    /// wrapped lines), lists, tables and footnotes. A table of contents, page numbers,
+    /// running headers and image placeholders are skipped. Required keys the source
+    /// does not give are left empty with a `# TODO` comment, so that `styrdok check`
+    /// lists what to fill in; lists under criteria-like headings ("Kriterier …",
+    /// "Följande krav …") are also written as a commented-out `criteria:` block, to be
+    /// given rules. What was skipped or not placed is reported on standard error with
+    /// its line in the source.
     ///
-    /// A `.docx` file is converted with `pandoc -t gfm` first (pandoc must be on PATH).
+    /// A `.docx` file is converted with `pandoc -s -t gfm` first (pandoc must be on
+    /// PATH): its Title paragraph is the title, its tables and footnotes are kept.
     ///
-    /// Exit status: 0 imported; 1 the file cannot be imported (not text, at a line);
-    /// 2 could not run (unreadable, no pandoc for a Word file, cannot write).
+    /// Exit status: 0 imported; 1 the file cannot be imported (not text, at a line; a
+    /// Word file pandoc cannot read); 2 could not run (unreadable, no pandoc for a Word
+    /// file, cannot write).
     Import(ImportArgs),
     /// Write the JSON Schemas of the policy files, so that editors complete keys and flag
     /// mistakes while typing

@@ -575,9 +575,12 @@ fn import(a: &ImportArgs) -> Result<ExitCode, String> {
     let is_docx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    let mut report = String::new();
     let text = if is_docx {
+        // `-s` keeps the Word file's Title, Subtitle, Author and Date paragraphs, as
+        // YAML front matter; without it pandoc drops them.
         let out = match std::process::Command::new("pandoc")
-            .args(["-t", "gfm", "--wrap=none"])
+            .args(["-f", "docx", "-s", "-t", "gfm", "--wrap=none"])
             .arg(path)
             .output()
         {
@@ -590,11 +593,22 @@ fn import(a: &ImportArgs) -> Result<ExitCode, String> {
             Err(e) => return Err(format!("cannot run pandoc ({e})")),
         };
         if !out.status.success() {
-            return Err(format!(
-                "pandoc could not convert `{shown}`: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
+            // pandoc refused the file: the input's problem (exit 1), not ours.
+            let why = String::from_utf8_lossy(&out.stderr);
+            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+            note!(
+                "error: {shown}: not a Word file that pandoc can read (pandoc says: {}); nothing was written",
+                if why.is_empty() {
+                    "nothing"
+                } else {
+                    why.as_str()
+                }
+            );
+            return Ok(ExitCode::from(PROBLEMS));
         }
+        report.push_str(&format!(
+            "{shown}: read through `pandoc -f docx -s -t gfm --wrap=none`; the line numbers below are those of its Markdown\n"
+        ));
         String::from_utf8(out.stdout)
             .map_err(|_| format!("pandoc's conversion of `{shown}` is not UTF-8"))?
     } else {
@@ -625,7 +639,6 @@ fn import(a: &ImportArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(PROBLEMS));
         }
     };
-    let mut report = String::new();
     for n in &imported.notes {
         report.push_str(&format!("{shown}:{}: {}\n", n.line, n.message));
     }
