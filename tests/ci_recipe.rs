@@ -177,19 +177,6 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The test's world: a clone with `main` as base and the head commit checked out, a
 /// folder of stand-in commands, and where they record.
 struct World {
@@ -210,8 +197,10 @@ fn world() -> World {
     );
     std::fs::create_dir_all(&repo).unwrap();
     git(&repo, &["init", "--quiet", "--initial-branch=main"]);
-    copy_dir(&root().join("policy"), &repo.join("policy"));
-    copy_dir(&root().join("scripts"), &repo.join("scripts"));
+    common::copy_dir(&root().join("policy"), &repo.join("policy"));
+    common::copy_dir(&root().join("scripts"), &repo.join("scripts"));
+    // What the project ignores (installed node_modules) stays out, as in a clone.
+    std::fs::copy(root().join(".gitignore"), repo.join(".gitignore")).unwrap();
     git(&repo, &["add", "."]);
     git(&repo, &["commit", "--quiet", "-m", "base"]);
     git(
