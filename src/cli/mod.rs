@@ -186,6 +186,8 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
         return refuse(&loaded);
     }
     let templates = templates(&a.path, a.templates.as_deref())?;
+    // Ctrl-C and SIGTERM stop Typst and leave the output folder as it was.
+    styrdok::interrupt::install(i32::from(FAILED))?;
     let typst = if a.html_only {
         None
     } else {
@@ -206,6 +208,12 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
                 return refuse(&d);
             }
             Err(styrdok::publish::BuildError::Failed(e)) => return Err(e),
+            Err(styrdok::publish::BuildError::Interrupted) => {
+                return Err(format!(
+                    "interrupted: nothing was moved into `{}`, which is as it was",
+                    a.out.display()
+                ));
+            }
         };
     for w in &report.warnings {
         note!("typst warning: {w}");
@@ -272,6 +280,9 @@ fn serve(a: &ServeArgs) -> Result<ExitCode, String> {
 }
 
 fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
+    // Ctrl-C and SIGTERM stop a batch between rows and Typst making a draft, so that
+    // the temporary files holding case data are removed, not left behind.
+    styrdok::interrupt::install(i32::from(FAILED))?;
     let Some(policy) = load_checked(&a.policy)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };

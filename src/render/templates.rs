@@ -180,18 +180,38 @@ impl Templates {
     /// reads). Empty without an override folder.
     pub fn files(&self) -> Vec<std::path::PathBuf> {
         let mut out = self.read.clone();
+        out.extend(self.typst_files());
+        out
+    }
+
+    /// The files below the override folder's `fonts/` and `assets/`: what Typst reads
+    /// besides the Typst source. Empty without an override folder.
+    pub fn typst_files(&self) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut dirs: Vec<std::path::PathBuf> =
             self.fonts().into_iter().chain(self.assets()).collect();
         while let Some(d) = dirs.pop() {
+            // Each folder once, also when a link leads back to it.
+            if !std::fs::canonicalize(&d).is_ok_and(|r| seen.insert(r)) {
+                continue;
+            }
             for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                match e.file_type() {
-                    Ok(t) if t.is_dir() => dirs.push(e.path()),
-                    Ok(_) => out.push(e.path()),
-                    Err(_) => {}
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.is_file() {
+                    out.push(p);
                 }
             }
         }
+        out.sort();
         out
+    }
+
+    /// The override folder, when there is one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Renders a template with a serialisable context.
