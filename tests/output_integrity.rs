@@ -735,6 +735,29 @@ fn a_link_out_of_the_policy_folder_is_refused() {
     symlink(".delat/facts.yaml", inner.join("facts.yaml")).unwrap();
     let o = bin().arg("check").arg(&inner).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // A case file is a path the user names, not part of the policy folder: named
+    // through a link, it is read where the link leads.
+    let cases = work.path().join("arenden");
+    std::fs::create_dir_all(&cases).unwrap();
+    let case = cases.join("lss-avslag.yaml");
+    std::fs::copy(
+        common::root().join("tests/fixtures/cases/lss-avslag.yaml"),
+        &case,
+    )
+    .unwrap();
+    std::fs::create_dir_all(work.path().join("lankar")).unwrap();
+    let link = work.path().join("lankar/lank.yaml");
+    symlink(&case, &link).unwrap();
+    let o = bin()
+        .arg("eval")
+        .arg("--policy")
+        .arg(shipped())
+        .arg("--case")
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 /// The templates folder likewise: a template, an asset or a font that is a link out of

@@ -113,6 +113,18 @@ impl SourceTree for DiskTree {
     }
 }
 
+/// `path` with its own symbolic link resolved, when it is one: a file the user named on
+/// the command line (a case file, a test file) is read wherever its link leads, while a
+/// [`DiskTree`] of its folder refuses links that lead out of that folder.
+pub fn followed(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
 /// A policy folder held in memory, for tests and benchmarks.
 #[derive(Debug, Default)]
 pub struct MemoryTree {

@@ -198,7 +198,10 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let lock = OutputLock::take(out.path()).unwrap();
         let err = OutputLock::take(out.path()).err().unwrap();
-        assert!(err.contains("another styrdok build is writing into"), "{err}");
+        assert!(
+            err.contains("another styrdok build is writing into"),
+            "{err}"
+        );
         std::fs::create_dir_all(out.path().join(".styrdok-build-abc/doc/1")).unwrap();
         std::fs::write(out.path().join(".styrdok-build-abc/doc/1/x.pdf"), "%PDF").unwrap();
         std::fs::write(out.path().join(".styrdok-manifest.json"), "{}").unwrap();
