@@ -21,7 +21,7 @@ use args::{
     BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, ImportArgs, InitArgs,
     ManArgs, NewCaseArgs, SchemaArgs, ServeArgs, TestArgs,
 };
-use styrdok::diag::{JsonDiagnostic, Severity, render_human};
+use styrdok::diag::{JsonDiagnostic, Severity, render_human, render_human_exact};
 use styrdok::load::DiskTree;
 
 /// Exit status: problems found in the user's input.
@@ -305,8 +305,9 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     let (sources, case, diags) = styrdok::eval::case::load(path, &policy, &engine.roles)?;
     if diags.has_errors() || case.is_none() {
         let color = stderr_color();
+        // Only the lines at fault: the lines around them hold other personal data.
         for d in diags.iter() {
-            note!("{}", render_human(&sources, d, color));
+            note!("{}", render_human_exact(&sources, d, color));
         }
         note!(
             "{}: the case file has problems: nothing was evaluated",
@@ -478,8 +479,9 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     let tests = styrdok::eval::policytest::load(&tree, &engine, &mut sources, &mut diags);
     if diags.has_errors() {
         let color = stderr_color();
+        // A test's case is case data: only the lines at fault.
         for d in diags.iter() {
-            note!("{}", render_human(&sources, d, color));
+            note!("{}", render_human_exact(&sources, d, color));
         }
         note!("the policy tests have problems: none was run");
         return Ok(ExitCode::from(PROBLEMS));
