@@ -137,8 +137,20 @@ impl Diagnostics {
     }
 }
 
-/// Renders one diagnostic rustc-style: header, `file:line:col`, the source line, a hint.
+/// Renders one diagnostic rustc-style: header, `file:line:col`, the source line with
+/// the line before and after it, a hint.
 pub fn render_human(sources: &Sources, d: &Diagnostic, color: bool) -> String {
+    render(sources, d, color, 1)
+}
+
+/// [`render_human`] showing only the lines the diagnostic points at, none around them:
+/// for a case file (or a policy test's case), whose neighbouring lines hold other
+/// personal data that the problem is not about (docs/cases.md, "Personal data").
+pub fn render_human_exact(sources: &Sources, d: &Diagnostic, color: bool) -> String {
+    render(sources, d, color, 0)
+}
+
+fn render(sources: &Sources, d: &Diagnostic, color: bool, context: usize) -> String {
     let file = sources.get(d.span.file);
     let name = display_path(&file.path);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
@@ -187,7 +199,9 @@ pub fn render_human(sources: &Sources, d: &Diagnostic, color: bool) -> String {
     theme.characters.error = String::new();
     theme.characters.warning = String::new();
     let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(context);
     if handler.render_report(&mut out, &report).is_err() {
         // The graphical renderer only fails on a broken writer; fall back to one line.
         let _ = write!(out, "{}: {}", sources.locate(d.span), d.message);

@@ -16,6 +16,7 @@ pub mod export;
 pub mod identity;
 pub mod import;
 pub mod init;
+pub mod interrupt;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -281,6 +281,7 @@ fn build_once(shared: &Shared) -> Result<Built, String> {
             ))
         }
         Err(BuildError::Failed(e)) => Err(e),
+        Err(BuildError::Interrupted) => Err("interrupted".into()),
     }
 }
 

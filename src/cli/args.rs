@@ -376,7 +376,7 @@ pub(crate) struct BuildArgs {
     /// Templates that override the built-in ones [default: templates/ next to the policy folder]
     #[arg(long)]
     pub(crate) templates: Option<PathBuf>,
-    /// Skip the PDFs (no Typst needed): a fast preview; PDFs of an earlier build are left as they were
+    /// Skip the PDFs (no Typst needed): a fast preview; a PDF an earlier build made from the same sources is kept, any other is removed
     #[arg(long)]
     pub(crate) html_only: bool,
     /// Refuse to build when the policy has warnings

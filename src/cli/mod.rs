@@ -21,7 +21,7 @@ use args::{
     BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, EvalArgs, Format, ImportArgs, InitArgs,
     ManArgs, NewCaseArgs, SchemaArgs, ServeArgs, TestArgs,
 };
-use styrdok::diag::{JsonDiagnostic, Severity, render_human};
+use styrdok::diag::{JsonDiagnostic, Severity, render_human, render_human_exact};
 use styrdok::load::DiskTree;
 
 /// Exit status: problems found in the user's input.
@@ -186,6 +186,8 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
         return refuse(&loaded);
     }
     let templates = templates(&a.path, a.templates.as_deref())?;
+    // Ctrl-C and SIGTERM stop Typst and leave the output folder as it was.
+    styrdok::interrupt::install(i32::from(FAILED))?;
     let typst = if a.html_only {
         None
     } else {
@@ -206,6 +208,12 @@ fn build(a: &BuildArgs) -> Result<ExitCode, String> {
                 return refuse(&d);
             }
             Err(styrdok::publish::BuildError::Failed(e)) => return Err(e),
+            Err(styrdok::publish::BuildError::Interrupted) => {
+                return Err(format!(
+                    "interrupted: nothing was moved into `{}`, which is as it was",
+                    a.out.display()
+                ));
+            }
         };
     for w in &report.warnings {
         note!("typst warning: {w}");
@@ -272,6 +280,9 @@ fn serve(a: &ServeArgs) -> Result<ExitCode, String> {
 }
 
 fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
+    // Ctrl-C and SIGTERM stop a batch between rows and Typst making a draft, so that
+    // the temporary files holding case data are removed, not left behind.
+    styrdok::interrupt::install(i32::from(FAILED))?;
     let Some(policy) = load_checked(&a.policy)? else {
         return Ok(ExitCode::from(PROBLEMS));
     };
@@ -294,8 +305,9 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
     let (sources, case, diags) = styrdok::eval::case::load(path, &policy, &engine.roles)?;
     if diags.has_errors() || case.is_none() {
         let color = stderr_color();
+        // Only the lines at fault: the lines around them hold other personal data.
         for d in diags.iter() {
-            note!("{}", render_human(&sources, d, color));
+            note!("{}", render_human_exact(&sources, d, color));
         }
         note!(
             "{}: the case file has problems: nothing was evaluated",
@@ -467,8 +479,9 @@ fn test(a: &TestArgs) -> Result<ExitCode, String> {
     let tests = styrdok::eval::policytest::load(&tree, &engine, &mut sources, &mut diags);
     if diags.has_errors() {
         let color = stderr_color();
+        // A test's case is case data: only the lines at fault.
         for d in diags.iter() {
-            note!("{}", render_human(&sources, d, color));
+            note!("{}", render_human_exact(&sources, d, color));
         }
         note!("the policy tests have problems: none was run");
         return Ok(ExitCode::from(PROBLEMS));

@@ -531,16 +531,18 @@ pub fn load(
     policy: &Policy,
     roles: &[&str],
 ) -> Result<(crate::source::Sources, Option<Case>, Diagnostics), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| format!("`{}` is not a file", path.display()))?;
     if !path.is_file() {
         return Err(format!("case file `{}` does not exist", path.display()));
     }
+    // A case file named through a link is read where the link leads.
+    let real = crate::load::followed(path);
+    let dir = real
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = real
+        .file_name()
+        .ok_or_else(|| format!("`{}` is not a file", path.display()))?;
     let tree = crate::load::DiskTree::new(dir)?;
     let mut sources = crate::source::Sources::default();
     let mut d = Diagnostics::default();

@@ -233,11 +233,13 @@ pub fn load_path(
             .collect::<Vec<_>>();
         (tree, files)
     } else {
-        let dir = path
+        // A test file named through a link is read where the link leads.
+        let real = crate::load::followed(path);
+        let dir = real
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(std::path::Path::new("."));
-        let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+        let name = real.file_name().map(PathBuf::from).unwrap_or_default();
         (crate::load::DiskTree::new(dir)?, vec![name])
     };
     let mut tests = Vec::new();

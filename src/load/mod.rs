@@ -35,10 +35,15 @@ pub trait SourceTree {
     fn read(&self, file: &Path) -> io::Result<Vec<u8>>;
 }
 
-/// A policy folder on disk.
+/// A policy folder on disk. Only files inside it are read: a symbolic link that leads
+/// out of the folder (a file, or a folder with files) is refused with an error that
+/// names where it leads, its contents never read; a link to another place inside the
+/// folder is followed.
 #[derive(Debug)]
 pub struct DiskTree {
     root: PathBuf,
+    /// The folder with every link resolved, to compare what a path resolves to.
+    real: PathBuf,
 }
 
 impl DiskTree {
@@ -46,7 +51,11 @@ impl DiskTree {
     pub fn new(root: impl Into<PathBuf>) -> Result<Self, String> {
         let root = root.into();
         match std::fs::metadata(&root) {
-            Ok(m) if m.is_dir() => Ok(DiskTree { root }),
+            Ok(m) if m.is_dir() => {
+                let real = std::fs::canonicalize(&root)
+                    .map_err(|e| format!("cannot read policy folder `{}` ({e})", root.display()))?;
+                Ok(DiskTree { root, real })
+            }
             Ok(_) => Err(format!(
                 "`{}` is a file, not a policy folder",
                 root.display()
@@ -60,6 +69,22 @@ impl DiskTree {
             )),
         }
     }
+
+    /// `rel` under the root, refused when links make it lead out of the folder.
+    fn inside(&self, rel: &Path) -> io::Result<PathBuf> {
+        let path = self.root.join(rel);
+        let resolved = std::fs::canonicalize(&path)?;
+        if !resolved.starts_with(&self.real) {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "it is a symbolic link that leads out of the policy folder, to `{}`; styrdok reads only files inside the policy folder",
+                    resolved.display()
+                ),
+            ));
+        }
+        Ok(path)
+    }
 }
 
 impl SourceTree for DiskTree {
@@ -68,19 +93,35 @@ impl SourceTree for DiskTree {
     }
     fn list(&self, dir: &Path) -> io::Result<Vec<(String, bool)>> {
         let mut out = Vec::new();
-        for e in std::fs::read_dir(self.root.join(dir))? {
+        for e in std::fs::read_dir(self.inside(dir)?)? {
             let e = e?;
             let name = e.file_name().to_string_lossy().into_owned();
-            out.push((name, e.file_type()?.is_dir()));
+            let t = e.file_type()?;
+            // A link to a folder is a folder: what it holds is then read, or refused
+            // when it leads out of the policy folder.
+            let is_dir = t.is_dir() || (t.is_symlink() && e.path().is_dir());
+            out.push((name, is_dir));
         }
         out.sort();
         Ok(out)
     }
     fn size(&self, file: &Path) -> io::Result<u64> {
-        Ok(std::fs::metadata(self.root.join(file))?.len())
+        Ok(std::fs::metadata(self.inside(file)?)?.len())
     }
     fn read(&self, file: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(self.root.join(file))
+        std::fs::read(self.inside(file)?)
+    }
+}
+
+/// `path` with its own symbolic link resolved, when it is one: a file the user named on
+/// the command line (a case file, a test file) is read wherever its link leads, while a
+/// [`DiskTree`] of its folder refuses links that lead out of that folder.
+pub fn followed(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod commit;
 pub mod draft;
+mod manifest;
 pub mod redline;
 pub mod typst_cli;
 
@@ -19,7 +20,8 @@ use crate::export;
 use crate::model::{Document, Policy, Version};
 use crate::render::{self, templates::Templates};
 use crate::write::write_new;
-use commit::{commit, remove_stale_staging};
+use commit::{OutputLock, Step, commit, remove_leftovers};
+use manifest::Manifest;
 use typst_cli::Typst;
 
 /// How to build.
@@ -102,6 +104,10 @@ pub enum BuildError {
     /// The build itself failed (Typst, a template, the disk): nothing was written, or
     /// what was moved into place was put back.
     Failed(String),
+    /// Ctrl-C, SIGTERM or SIGHUP came before the build was moved into place
+    /// ([`crate::interrupt`]): Typst was stopped, nothing was moved, the staging folder
+    /// was removed.
+    Interrupted,
 }
 
 /// Checks `policy` and builds it. The check runs on another thread while the first
@@ -129,19 +135,33 @@ pub fn check_and_build(
         if refused {
             return Err(BuildError::Problems(diags));
         }
-        let (staging, mut files, warnings) = staged.map_err(BuildError::Failed)?;
-        commit(staging.path(), opts.out, &files).map_err(BuildError::Failed)?;
-        files.sort();
-        Ok((Report { files, warnings }, diags))
+        Ok((finish(staged, opts)?, diags))
     })
 }
 
 /// Builds every document version of an already checked `policy` into `opts.out`.
 pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Result<Report, String> {
-    let (staging, mut files, warnings) = stage(policy, templates, opts, &AtomicBool::new(false))?;
-    commit(staging.path(), opts.out, &files)?;
-    files.sort();
-    Ok(Report { files, warnings })
+    let staged = stage(policy, templates, opts, &AtomicBool::new(false));
+    finish(staged, opts).map_err(|e| match e {
+        BuildError::Failed(e) => e,
+        BuildError::Interrupted => crate::interrupt::INTERRUPTED.to_string(),
+        BuildError::Problems(_) => unreachable!("`build` does not check"),
+    })
+}
+
+/// Moves a staged build into place, unless it failed or a stop was requested: the
+/// last point at which stopping leaves the output folder as it was.
+fn finish(staged: Result<Stage, String>, opts: &Options<'_>) -> Result<Report, BuildError> {
+    if crate::interrupt::requested() {
+        return Err(BuildError::Interrupted);
+    }
+    let mut st = staged.map_err(BuildError::Failed)?;
+    commit(st.staging.path(), opts.out, &st.steps).map_err(BuildError::Failed)?;
+    st.files.sort();
+    Ok(Report {
+        files: st.files,
+        warnings: st.warnings,
+    })
 }
 
 /// Typst compiles, one at a time, each started while the next files are written.
@@ -189,10 +209,46 @@ impl Compiles<'_> {
 struct Redline {
     base: String,
     changes: render::context::ChangesContext,
+    /// Its HTML page and Typst source, when they had to be made early (`--html-only`:
+    /// whether an earlier build's PDF is kept depends on the Typst source).
+    files: Option<(String, String)>,
 }
 
 fn redline_base(doc: &Document, v: &Version) -> String {
     format!("{}-{}-andringar", doc.id, v.version.value)
+}
+
+/// What the build publishes besides the files it writes: the record of an earlier
+/// build, and what it knows of the PDFs that build left.
+struct Earlier {
+    manifest: Manifest,
+    /// [`manifest::inputs_digest`] of the templates' fonts and assets.
+    inputs: String,
+}
+
+impl Earlier {
+    /// Whether the PDF at `rel` that an earlier build left is kept by an `--html-only`
+    /// build: it is there, and it was compiled from exactly the Typst source (and
+    /// fonts and assets) that this build writes for it.
+    fn keeps(&self, out: &Path, rel: &Path, typ: &str) -> Option<manifest::Entry> {
+        let entry = self.manifest.files.get(&manifest::key(rel))?;
+        let same = entry.built_from.as_deref()
+            == Some(manifest::pdf_key(&self.inputs, typ.as_bytes()).as_str());
+        (same && std::fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file()))
+            .then(|| entry.clone())
+    }
+}
+
+/// A build written into its staging folder, not yet in place.
+struct Stage {
+    staging: tempfile::TempDir,
+    /// Held until the build is in place (or dropped).
+    _lock: OutputLock,
+    /// The files written, relative to the output folder.
+    files: Vec<PathBuf>,
+    /// How to put them in place, and take away what is no longer published.
+    steps: Vec<Step>,
+    warnings: Vec<String>,
 }
 
 /// Writes every file into a fresh staging folder inside `opts.out` and compiles the
@@ -202,12 +258,13 @@ fn stage(
     templates: &Templates,
     opts: &Options<'_>,
     stop: &AtomicBool,
-) -> Result<(tempfile::TempDir, Vec<PathBuf>, Vec<String>), String> {
+) -> Result<Stage, String> {
     std::fs::create_dir_all(opts.out)
         .map_err(|e| format!("cannot create `{}` ({e})", opts.out.display()))?;
-    remove_stale_staging(opts.out);
+    let lock = OutputLock::take(opts.out)?;
+    remove_leftovers(opts.out, &lock);
     let staging = tempfile::Builder::new()
-        .prefix(".styrdok-build-")
+        .prefix(commit::STAGING_PREFIX)
         .tempdir_in(opts.out)
         .map_err(|e| {
             format!(
@@ -215,7 +272,11 @@ fn stage(
                 opts.out.display()
             )
         })?;
-    // Fonts for Typst: kept in the per-user cache, else in the staging folder.
+    let earlier = Earlier {
+        manifest: Manifest::read(opts.out),
+        inputs: manifest::inputs_digest(&templates.typst_files(), templates.dir())?,
+    };
+    // Fonts for Typst: in the staging folder, removed with it.
     let fonts = if opts.typst.is_some() {
         let mut f = vec![typst_cli::font_dir(&staging.path().join(".fonts"))?];
         f.extend(templates.fonts());
@@ -235,7 +296,10 @@ fn stage(
         opts.progress && crate::progress::wanted() && total > 1,
         "{spinner} [{pos}/{len}] {wide_msg} {elapsed}",
     );
-    let mut files = Vec::new();
+    let mut out = Published {
+        files: Vec::new(),
+        manifest: Manifest::new(),
+    };
     let mut index = Vec::new();
     let mut n = 0;
     let scope = crate::check::rules::scope(policy);
@@ -264,10 +328,13 @@ fn stage(
                 })
             })
             .collect();
-        let redlines: Vec<Option<Redline>> = diffs
-            .iter()
-            .map(|d| d.as_ref().map(|d| redline_for(d, opts)))
-            .collect();
+        let mut redlines: Vec<Option<Redline>> = Vec::new();
+        for d in &diffs {
+            redlines.push(match d {
+                Some(d) => Some(redline_for(d, opts, templates, &earlier, &mut out)?),
+                None => None,
+            });
+        }
         let listed: Vec<(String, String)> = doc
             .versions
             .iter()
@@ -277,26 +344,30 @@ fn stage(
                     .map(|r| (v.version.value.clone(), format!("{}.html", r.base)))
             })
             .collect();
-        for ((v, red), d) in doc.versions.iter().zip(&redlines).zip(&diffs) {
+        for ((v, red), d) in doc.versions.iter().zip(&mut redlines).zip(&diffs) {
             n += 1;
             if stop.load(Ordering::Relaxed) {
                 return Err("stopped: the policy has problems".into());
             }
+            if crate::interrupt::requested() {
+                return Err(crate::interrupt::INTERRUPTED.into());
+            }
             progress.set_position(n as u64 - 1);
             progress.set_message(format!("{} {}", doc.id, v.version.value));
             let hash = hashes.of(policy, doc, v);
-            let staged = Staged::new(doc, v, staging.path(), opts, hash)?;
-            let publication = render::context::Publication {
+            let staged = Staged::new(doc, v, staging.path(), hash)?;
+            let mut publication = render::context::Publication {
                 date: Some(opts.date),
-                pdf: staged.pdf,
+                pdf: true,
                 changes: red.as_ref().map(|r| r.changes.clone()),
                 redlines: listed.clone(),
             };
-            staged.typst(templates, policy, doc, v, &publication, &mut files)?;
+            let typ_src = staged.typst(templates, policy, doc, v, &publication, &mut out)?;
             let (typ, pdf) = (
                 format!("{}.typ", staged.base),
                 format!("{}.pdf", staged.base),
             );
+            let pdf_rel = staged.rel.join(&pdf);
             if opts.typst.is_some() {
                 if let Some(assets) = templates.assets() {
                     copy_assets(&assets, &staged.dir.join("assets"))
@@ -309,17 +380,24 @@ fn stage(
                     timestamp(v),
                     format!("{} version {}", doc.id, v.version.value),
                 )?;
-                files.push(staged.rel.join(&pdf));
+                out.add(&pdf_rel, staged.pdf_entry(&earlier, &typ_src));
+            } else if let Some(kept) = earlier.keeps(opts.out, &pdf_rel, &typ_src) {
+                out.keep(&pdf_rel, kept);
+            } else {
+                publication.pdf = false;
             }
             // Typst works on this version's PDF while the rest of it is written.
-            staged.rest(templates, policy, &scope, doc, v, &publication, &mut files)?;
+            staged.rest(templates, policy, &scope, doc, v, &publication, &mut out)?;
             let mut redline_html = None;
             let mut redline_pdf = None;
             if let (Some(red), Some(d)) = (red, d) {
-                let (html, typ_src) = redline_files(templates, d)?;
-                staged.put(&format!("{}.html", red.base), html.as_bytes(), &mut files)?;
+                let (html, typ_src) = match red.files.take() {
+                    Some(f) => f,
+                    None => redline_files(templates, d)?,
+                };
+                staged.put(&format!("{}.html", red.base), html.as_bytes(), &mut out)?;
                 redline_html = Some(format!("{}/{}.html", staged.rel_str(), red.base));
-                staged.put(&format!("{}.typ", red.base), typ_src.as_bytes(), &mut files)?;
+                staged.put(&format!("{}.typ", red.base), typ_src.as_bytes(), &mut out)?;
                 let red_pdf = format!("{}.pdf", red.base);
                 if opts.typst.is_some() {
                     jobs.start(
@@ -329,9 +407,12 @@ fn stage(
                         timestamp(v),
                         format!("{} version {} (ändringar)", doc.id, v.version.value),
                     )?;
-                    files.push(staged.rel.join(&red_pdf));
+                    out.add(
+                        &staged.rel.join(&red_pdf),
+                        staged.pdf_entry(&earlier, &typ_src),
+                    );
                 }
-                if opts.typst.is_some() || opts.out.join(&staged.rel).join(&red_pdf).is_file() {
+                if red.changes.redline_pdf.is_some() {
                     redline_pdf = Some(format!("{}/{red_pdf}", staged.rel_str()));
                 }
             }
@@ -347,8 +428,8 @@ fn stage(
                     .map_or_else(|| "tills vidare".to_string(), |d| d.to_string()),
                 path: format!("{}/{}", doc.id, v.version.value),
                 html_file: format!("{}.html", staged.base),
-                pdf_file: format!("{}.pdf", staged.base),
-                pdf: staged.pdf,
+                pdf_file: pdf,
+                pdf: publication.pdf,
                 cases: !v.interventions.is_empty(),
                 status: status.code,
                 status_text: status.text,
@@ -373,28 +454,119 @@ fn stage(
         },
     )?;
     write_new(&staging.path().join("index.html"), html.as_bytes())?;
-    files.push(PathBuf::from("index.html"));
+    out.add(Path::new("index.html"), manifest::Entry::default());
     progress.set_position(total as u64);
     progress.set_message("index, and the last PDFs");
     jobs.wait()?;
     progress.finish_and_clear();
-    Ok((staging, files, jobs.warnings))
+    let steps = out.steps(&earlier.manifest, opts.out, policy);
+    write_new(
+        &staging.path().join(manifest::NAME),
+        &out.manifest.to_bytes(),
+    )?;
+    Ok(Stage {
+        staging,
+        _lock: lock,
+        files: out.files,
+        steps,
+        warnings: jobs.warnings,
+    })
+}
+
+/// What a build publishes: the files it wrote into the staging folder, and the record
+/// of everything it leaves in the output folder (those files, and PDFs it keeps).
+struct Published {
+    files: Vec<PathBuf>,
+    manifest: Manifest,
+}
+
+impl Published {
+    /// A file written into the staging folder.
+    fn add(&mut self, rel: &Path, entry: manifest::Entry) {
+        self.files.push(rel.to_path_buf());
+        self.manifest.files.insert(manifest::key(rel), entry);
+    }
+
+    /// A PDF an earlier build left, kept as it is.
+    fn keep(&mut self, rel: &Path, entry: manifest::Entry) {
+        self.manifest.files.insert(manifest::key(rel), entry);
+    }
+
+    /// The commit: every file written, the index after the files it links, then the
+    /// files an earlier build published that this one does not (a document or version
+    /// removed from the policy; a PDF made from other sources, which `--html-only` does
+    /// not keep), and last the record, so that a commit cut short is finished by the next
+    /// build.
+    fn steps(&self, earlier: &Manifest, out: &Path, policy: &Policy) -> Vec<Step> {
+        let index = Path::new("index.html");
+        let mut steps: Vec<Step> = self
+            .files
+            .iter()
+            .filter(|f| f.as_path() != index)
+            .cloned()
+            .map(Step::Put)
+            .collect();
+        steps.push(Step::Put(index.to_path_buf()));
+        // The earlier record's files, and a PDF at any path this build writes one to,
+        // whatever made it.
+        let mut gone: Vec<PathBuf> = earlier
+            .files
+            .keys()
+            .filter(|k| !self.manifest.files.contains_key(*k))
+            .filter_map(|k| manifest::plain(k))
+            .collect();
+        for doc in &policy.documents {
+            for v in &doc.versions {
+                let rel = PathBuf::from(&doc.id).join(&v.version.value);
+                for base in [
+                    format!("{}-{}", doc.id, v.version.value),
+                    redline_base(doc, v),
+                ] {
+                    let pdf = rel.join(format!("{base}.pdf"));
+                    if !self.manifest.files.contains_key(&manifest::key(&pdf))
+                        && !gone.contains(&pdf)
+                        && std::fs::symlink_metadata(out.join(&pdf)).is_ok_and(|m| m.is_file())
+                    {
+                        gone.push(pdf);
+                    }
+                }
+            }
+        }
+        gone.sort();
+        steps.extend(gone.into_iter().map(Step::Remove));
+        steps.push(Step::Put(PathBuf::from(manifest::NAME)));
+        steps
+    }
 }
 
 /// The appendix of changes of a version against the one before it (its rows and
-/// links), from their diff.
-fn redline_for(d: &crate::diff::Diff<'_>, opts: &Options<'_>) -> Redline {
+/// links), from their diff; with `--html-only`, also its files, made now to learn
+/// whether the PDF an earlier build left is kept.
+fn redline_for(
+    d: &crate::diff::Diff<'_>,
+    opts: &Options<'_>,
+    templates: &Templates,
+    earlier: &Earlier,
+    out: &mut Published,
+) -> Result<Redline, String> {
     let (doc, prev, v) = (d.new.doc, d.old.version, d.new.version);
     let ctx = redline::context(d, None, redline::Backend::Html, None);
     let base = redline_base(doc, v);
-    let pdf = opts.typst.is_some()
-        || opts
-            .out
-            .join(&doc.id)
+    let (files, pdf) = if opts.typst.is_some() {
+        (None, true)
+    } else {
+        let files = redline_files(templates, d)?;
+        let rel = PathBuf::from(&doc.id)
             .join(&v.version.value)
-            .join(format!("{base}.pdf"))
-            .is_file();
-    Redline {
+            .join(format!("{base}.pdf"));
+        let kept = earlier.keeps(opts.out, &rel, &files.1);
+        let pdf = kept.is_some();
+        if let Some(entry) = kept {
+            out.keep(&rel, entry);
+        }
+        (Some(files), pdf)
+    };
+    Ok(Redline {
         changes: render::context::ChangesContext {
             previous: prev.version.value.clone(),
             summary: ctx.summary,
@@ -412,7 +584,8 @@ fn redline_for(d: &crate::diff::Diff<'_>, opts: &Options<'_>) -> Redline {
             redline_pdf: pdf.then(|| format!("{base}.pdf")),
         },
         base,
-    }
+        files,
+    })
 }
 
 /// The redline's HTML page and Typst source, beside the newer version's files.
@@ -448,30 +621,20 @@ struct Staged {
     rel: PathBuf,
     base: String,
     hash: String,
-    /// Whether the PDF is published: made now, or kept from an earlier build.
-    pdf: bool,
 }
 
 impl Staged {
-    fn new(
-        doc: &Document,
-        v: &Version,
-        staging: &Path,
-        opts: &Options<'_>,
-        hash: String,
-    ) -> Result<Staged, String> {
+    fn new(doc: &Document, v: &Version, staging: &Path, hash: String) -> Result<Staged, String> {
         let rel = PathBuf::from(&doc.id).join(&v.version.value);
         let dir = staging.join(&rel);
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create `{}` ({e})", dir.display()))?;
         let base = format!("{}-{}", doc.id, v.version.value);
-        let pdf = opts.typst.is_some() || opts.out.join(&rel).join(format!("{base}.pdf")).is_file();
         Ok(Staged {
             dir,
             rel,
             base,
             hash,
-            pdf,
         })
     }
 
@@ -480,13 +643,28 @@ impl Staged {
         crate::source::display_path(&self.rel)
     }
 
-    fn put(&self, name: &str, bytes: &[u8], files: &mut Vec<PathBuf>) -> Result<(), String> {
+    fn entry(&self) -> manifest::Entry {
+        manifest::Entry {
+            content_hash: Some(self.hash.clone()),
+            built_from: None,
+        }
+    }
+
+    /// The record of a PDF compiled from `typ`.
+    fn pdf_entry(&self, earlier: &Earlier, typ: &str) -> manifest::Entry {
+        manifest::Entry {
+            content_hash: Some(self.hash.clone()),
+            built_from: Some(manifest::pdf_key(&earlier.inputs, typ.as_bytes())),
+        }
+    }
+
+    fn put(&self, name: &str, bytes: &[u8], out: &mut Published) -> Result<(), String> {
         write_new(&self.dir.join(name), bytes)?;
-        files.push(self.rel.join(name));
+        out.add(&self.rel.join(name), self.entry());
         Ok(())
     }
 
-    /// The Typst source: written first, so that Typst can start on it.
+    /// The Typst source: written first, so that Typst can start on it. Returns it.
     fn typst(
         &self,
         templates: &Templates,
@@ -494,11 +672,12 @@ impl Staged {
         doc: &Document,
         v: &Version,
         publication: &render::context::Publication,
-        files: &mut Vec<PathBuf>,
-    ) -> Result<(), String> {
+        out: &mut Published,
+    ) -> Result<String, String> {
         let typ = render::typst_source(templates, policy, doc, v, &self.hash, publication)
             .map_err(|e| place(doc, v, &e))?;
-        self.put(&format!("{}.typ", self.base), typ.as_bytes(), files)
+        self.put(&format!("{}.typ", self.base), typ.as_bytes(), out)?;
+        Ok(typ)
     }
 
     /// Everything else: HTML page, criteria.json, case schema.
@@ -511,22 +690,22 @@ impl Staged {
         doc: &Document,
         v: &Version,
         publication: &render::context::Publication,
-        files: &mut Vec<PathBuf>,
+        out: &mut Published,
     ) -> Result<(), String> {
         let html = render::html_page(templates, policy, doc, v, &self.hash, publication)
             .map_err(|e| place(doc, v, &e))?;
-        self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
+        self.put(&format!("{}.html", self.base), html.as_bytes(), out)?;
         // The check reports rule errors; a rule with errors is left out here.
         let compiled =
             crate::check::rules::compile_version(policy, scope, v, &mut Diagnostics::default());
         let criteria = export::criteria_json(policy, &doc.id, v, &compiled, &self.hash);
-        self.put("criteria.json", pretty(&criteria).as_bytes(), files)?;
+        self.put("criteria.json", pretty(&criteria).as_bytes(), out)?;
         if v.interventions.is_empty() {
             // Nothing can be applied for under it (an anvisning): no case schema.
             return Ok(());
         }
         let schema = export::case_schema(policy, &doc.id, v, &compiled);
-        self.put("case.schema.json", pretty(&schema).as_bytes(), files)
+        self.put("case.schema.json", pretty(&schema).as_bytes(), out)
     }
 }
 

@@ -123,6 +123,12 @@ impl Typst {
 
     /// Starts a compile and returns at once, so that the caller can prepare the next
     /// document while Typst works; [`Running::finish`] waits for it.
+    ///
+    /// Typst reads only below `root` (`--root`) and the `fonts` folders, and writes only
+    /// `output` and, should a template import a Typst package, a package folder
+    /// `root/.typst-packages` (never the per-user package cache): a build writes nothing
+    /// outside its output folder. The process is stopped when a stop is requested
+    /// ([`crate::interrupt`]) or when the [`Running`] is dropped unfinished.
     pub fn start(
         &self,
         root: &Path,
@@ -131,6 +137,10 @@ impl Typst {
         timestamp: i64,
         fonts: &[PathBuf],
     ) -> Result<Running, String> {
+        if crate::interrupt::requested() {
+            return Err(crate::interrupt::INTERRUPTED.into());
+        }
+        let packages = root.join(".typst-packages");
         let child = Command::new(&self.path)
             .arg("compile")
             .arg("--root")
@@ -141,6 +151,10 @@ impl Typst {
                     .flat_map(|f| [std::ffi::OsStr::new("--font-path"), f.as_os_str()]),
             )
             .arg("--ignore-system-fonts")
+            .arg("--package-path")
+            .arg(&packages)
+            .arg("--package-cache-path")
+            .arg(&packages)
             .args(["--pdf-standard", "ua-1"])
             // `=`: a negative number must not read as a flag; PDFs cannot date before 1970.
             .arg(format!("--creation-timestamp={}", timestamp.max(0)))
@@ -149,12 +163,12 @@ impl Typst {
             .arg(root.join(output))
             .env_remove("SOURCE_DATE_EPOCH")
             .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot run `{}` ({e})", self.path.display()))?;
         Ok(Running {
-            child: Some(child),
+            child: crate::interrupt::Watched::new(child),
             typ: root.join(input),
         })
     }
@@ -163,30 +177,31 @@ impl Typst {
 /// A Typst compile under way. Dropped unfinished (the build failed elsewhere), it is
 /// stopped, so no Typst process outlives the build or writes into a removed folder.
 pub struct Running {
-    child: Option<std::process::Child>,
+    child: crate::interrupt::Watched,
     typ: PathBuf,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 impl Running {
     /// Waits for the compile; on failure, Typst's diagnostics mapped to the YAML source.
     /// A successful compile returns Typst's warnings (a font it could not find, say),
-    /// mapped like errors, so that the caller can show them.
+    /// mapped like errors, so that the caller can show them. A compile stopped by a
+    /// signal returns [`crate::interrupt::INTERRUPTED`].
     pub fn finish(mut self) -> Result<Vec<String>, String> {
-        let child = self.child.take().expect("a running compile has a child");
-        let out = child
-            .wait_with_output()
+        use std::io::Read as _;
+        let mut stderr = Vec::new();
+        if let Some(mut e) = self.child.take_stderr() {
+            e.read_to_end(&mut stderr)
+                .map_err(|e| format!("cannot read what typst said ({e})"))?;
+        }
+        let status = self
+            .child
+            .wait()
             .map_err(|e| format!("cannot wait for typst ({e})"))?;
-        if out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
+        if crate::interrupt::requested() {
+            return Err(crate::interrupt::INTERRUPTED.into());
+        }
+        let stderr = String::from_utf8_lossy(&stderr);
+        if status.success() {
             if stderr.trim().is_empty() {
                 return Ok(Vec::new());
             }
@@ -194,25 +209,16 @@ impl Running {
             return Ok(mapped(&stderr, &typ));
         }
         let typ = std::fs::read_to_string(&self.typ).unwrap_or_default();
-        Err(explain(&String::from_utf8_lossy(&out.stderr), &typ))
+        Err(explain(&stderr, &typ))
     }
 }
 
-/// Where the fonts for `--font-path` are kept: the per-user cache beside the installed
-/// Typst (`~/.cache/styrdok/fonts-<version>`), written once; `fallback` when there is
-/// no cache folder.
-pub fn font_dir(fallback: &Path) -> Result<PathBuf, String> {
-    let cache = cache_path()
-        .and_then(|p| p.ancestors().nth(3).map(Path::to_path_buf))
-        .map(|styrdok| styrdok.join(format!("fonts-{}", env!("CARGO_PKG_VERSION"))));
-    let dir = match cache {
-        Some(d) if write_fonts(&d).is_ok() => d,
-        _ => {
-            write_fonts(fallback)?;
-            fallback.to_path_buf()
-        }
-    };
-    Ok(dir)
+/// Writes the fonts for `--font-path` into `dir`, a folder of the build's own (its
+/// staging folder, a draft's work folder), and returns it. Never a per-user cache: a
+/// build writes nothing outside its output folder.
+pub fn font_dir(dir: &Path) -> Result<PathBuf, String> {
+    write_fonts(dir)?;
+    Ok(dir.to_path_buf())
 }
 
 /// Writes the fonts compiled into the binary to `dir`, for `--font-path`. A font file

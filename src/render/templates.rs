@@ -106,9 +106,14 @@ impl Templates {
             .collect();
         let mut read = Vec::new();
         if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            let inside = Inside::new(dir)?;
+            for sub in ["fonts", "assets"] {
+                inside.check_tree(&dir.join(sub))?;
+            }
             for (name, _) in BUILTIN {
                 let path = dir.join(name);
                 if path.is_file() {
+                    inside.check(&path)?;
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| format!("cannot read template `{}` ({e})", path.display()))?;
                     if let Some(slot) = sources.iter_mut().find(|(n, _)| n == name) {
@@ -175,18 +180,38 @@ impl Templates {
     /// reads). Empty without an override folder.
     pub fn files(&self) -> Vec<std::path::PathBuf> {
         let mut out = self.read.clone();
+        out.extend(self.typst_files());
+        out
+    }
+
+    /// The files below the override folder's `fonts/` and `assets/`: what Typst reads
+    /// besides the Typst source. Empty without an override folder.
+    pub fn typst_files(&self) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut dirs: Vec<std::path::PathBuf> =
             self.fonts().into_iter().chain(self.assets()).collect();
         while let Some(d) = dirs.pop() {
+            // Each folder once, also when a link leads back to it.
+            if !std::fs::canonicalize(&d).is_ok_and(|r| seen.insert(r)) {
+                continue;
+            }
             for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                match e.file_type() {
-                    Ok(t) if t.is_dir() => dirs.push(e.path()),
-                    Ok(_) => out.push(e.path()),
-                    Err(_) => {}
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.is_file() {
+                    out.push(p);
                 }
             }
         }
+        out.sort();
         out
+    }
+
+    /// The override folder, when there is one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Renders a template with a serialisable context.
@@ -200,6 +225,58 @@ impl Templates {
         engine
             .render(name, &context)
             .map_err(|e| template_error(None, name, &e))
+    }
+}
+
+/// The templates folder with every link resolved: a template, font or asset that is a
+/// symbolic link leading out of it is refused, so that a templates folder in a
+/// repository cannot make a build read, and publish, a file elsewhere on the machine.
+struct Inside {
+    real: std::path::PathBuf,
+}
+
+impl Inside {
+    fn new(dir: &Path) -> Result<Inside, String> {
+        let real = std::fs::canonicalize(dir)
+            .map_err(|e| format!("cannot read templates folder `{}` ({e})", dir.display()))?;
+        Ok(Inside { real })
+    }
+
+    /// Refuses `path` when it resolves to a place outside the folder.
+    fn check(&self, path: &Path) -> Result<(), String> {
+        let real = std::fs::canonicalize(path)
+            .map_err(|e| format!("cannot read `{}` ({e})", path.display()))?;
+        if real.starts_with(&self.real) {
+            return Ok(());
+        }
+        Err(format!(
+            "`{}` is a symbolic link that leads out of the templates folder, to `{}`; templates, fonts and assets are read only from inside it",
+            path.display(),
+            real.display()
+        ))
+    }
+
+    /// [`Inside::check`] for `path` (if it exists) and everything below it; each
+    /// folder is looked into once, so a link to a folder above it ends.
+    fn check_tree(&self, path: &Path) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![path.to_path_buf()];
+        while let Some(p) = todo.pop() {
+            if std::fs::symlink_metadata(&p).is_err() {
+                continue;
+            }
+            self.check(&p)?;
+            let Ok(real) = std::fs::canonicalize(&p) else {
+                continue;
+            };
+            if !real.is_dir() || !seen.insert(real) {
+                continue;
+            }
+            let entries = std::fs::read_dir(&p)
+                .map_err(|e| format!("cannot read `{}` ({e})", p.display()))?;
+            todo.extend(entries.flatten().map(|e| e.path()));
+        }
+        Ok(())
     }
 }
 

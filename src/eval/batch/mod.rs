@@ -125,6 +125,11 @@ pub fn run(
     // Results are written into the same buffers row after row.
     let mut scratch = crate::eval::Scratch::default();
     while let Some(row) = reader.next_row()? {
+        // Ctrl-C or SIGTERM: stop between rows, so that the results file being written
+        // (case data) is removed rather than left behind half-written.
+        if crate::interrupt::requested() {
+            return Err(Stop::Failed(crate::interrupt::INTERRUPTED.to_string()));
+        }
         let line = row.line();
         let parsed = parser.parse(&row, &mut case);
         summary.rows += 1;

@@ -618,7 +618,8 @@ fn csv_columns(
 ) -> Result<Vec<Column>, String> {
     header
         .iter()
-        .map(|h| {
+        .enumerate()
+        .map(|(k, h)| {
             let h = h.trim();
             Ok(match h {
                 "arende" => Column::Id,
@@ -637,7 +638,7 @@ fn csv_columns(
                         )
                         .map(|b| format!("; did you mean `{b}`?"))
                         .unwrap_or_default();
-                        format!("unknown column `{h}` in the CSV header{hint}")
+                        unknown_column(k, h, &hint)
                     })?;
                     let assessment =
                         engine.policy.facts[slot].source.value == FactSource::Assessment;
@@ -648,12 +649,29 @@ fn csv_columns(
                         ("samrad", true) => Column::Consulted(slot),
                         ("rapport_fran", true) => Column::ReportFrom(slot),
                         ("motivering", true) => Column::Motivation(slot),
-                        _ => return Err(format!("unknown column `{h}` in the CSV header")),
+                        _ => return Err(unknown_column(k, h, "")),
                     }
                 }
             })
         })
         .collect()
+}
+
+/// The error of a header cell that names no column (the `k`th, from 0). The cell is
+/// quoted only when it is shaped like a column name (lowercase letters first, digits,
+/// `_`, `-`, `.`) or close to one (`hint`): a file whose header row is missing has a
+/// case in its first row, whose values stay out of standard error and CI logs.
+fn unknown_column(k: usize, h: &str, hint: &str) -> String {
+    let named = h.starts_with(|c: char| c.is_ascii_lowercase())
+        && h.split('.').all(|p| crate::model::is_slug(p, true));
+    if named || !hint.is_empty() {
+        format!("unknown column `{h}` in the CSV header{hint}")
+    } else {
+        format!(
+            "column {} of the CSV header is not a column name (its text is not shown: it may be a case's data); is the header row missing?",
+            k + 1
+        )
+    }
 }
 
 fn parse_csv_row(
