@@ -170,6 +170,179 @@ pub fn text_runs(text: &str) -> Vec<TextRun> {
     runs
 }
 
+/// A text as it is published, for the checks that read what a reader reads: entities
+/// and escapes resolved (`skr&#97;ddarsy` reads `skraddarsy`, `4 kap.&nbsp;1 §` has its
+/// no-break space), emphasis and link markup gone so that the words join
+/// (`skr*a*ddarsy`), characters that show as nothing left out (a soft hyphen or a
+/// zero-width space inside a word: [`crate::words::is_default_ignorable`]), and every
+/// block, line break and footnote reference a white-space character. Each byte of
+/// [`Published::text`] maps back to the byte range of the source it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    /// The text as a reader reads it. Code (spans and blocks) is included; see
+    /// [`Published::in_code`].
+    pub text: String,
+    /// Each piece: its offset in `text`, its byte range in the source, and whether the
+    /// piece is the source itself (so offsets inside it map exactly).
+    pieces: Vec<(usize, Range<usize>, bool)>,
+    /// Byte ranges of `text` that are code.
+    code: Vec<Range<usize>>,
+}
+
+impl Published {
+    /// A text that is published as it is written (a title, a heading, a name), less
+    /// the characters that show as nothing.
+    pub fn plain(text: &str) -> Published {
+        let mut p = Published::default();
+        p.push(text, text, 0..text.len());
+        p
+    }
+
+    /// A Markdown text as the writers publish it (see [`Published`]).
+    pub fn markdown(source: &str) -> Published {
+        let mut p = Published::default();
+        let mut in_code = false;
+        for (e, range) in Parser::new_ext(source, options()).into_offset_iter() {
+            match e {
+                Event::Text(t) if in_code => {
+                    let from = p.text.len();
+                    p.push(source, &t, range);
+                    p.code.push(from..p.text.len());
+                }
+                Event::Text(t)
+                | Event::Html(t)
+                | Event::InlineHtml(t)
+                | Event::InlineMath(t)
+                | Event::DisplayMath(t) => p.push(source, &t, range),
+                Event::Code(c) => {
+                    // The span's text sits inside its backticks, as written unless a
+                    // line break inside it became a space.
+                    let at = source
+                        .get(range.clone())
+                        .and_then(|s| s.find(c.as_ref()))
+                        .map_or(range.clone(), |o| {
+                            range.start + o..range.start + o + c.len()
+                        });
+                    let from = p.text.len();
+                    p.push(source, &c, at);
+                    p.code.push(from..p.text.len());
+                }
+                Event::SoftBreak | Event::HardBreak | Event::Rule => p.gap('\n', range),
+                Event::FootnoteReference(_) => p.gap(' ', range),
+                Event::Start(Tag::CodeBlock(_)) => {
+                    in_code = true;
+                    p.gap('\n', range.start..range.start);
+                }
+                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                    in_code = false;
+                    p.gap('\n', range.end..range.end);
+                }
+                // Inline markup does not part words: `skr*a*ddarsy` reads as one. (Task
+                // list markers are not in the dialect.)
+                Event::TaskListMarker(_)
+                | Event::Start(
+                    Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. },
+                )
+                | Event::End(
+                    pulldown_cmark::TagEnd::Emphasis
+                    | pulldown_cmark::TagEnd::Strong
+                    | pulldown_cmark::TagEnd::Strikethrough
+                    | pulldown_cmark::TagEnd::Link
+                    | pulldown_cmark::TagEnd::Image,
+                ) => {}
+                // Paragraphs, headings, items, quotes, cells, footnotes: a new block.
+                Event::Start(_) => p.gap('\n', range.start..range.start),
+                Event::End(_) => p.gap('\n', range.end..range.end),
+            }
+        }
+        p
+    }
+
+    /// Appends `t`, which the parser made of `source[range]`, less the characters that
+    /// show as nothing.
+    fn push(&mut self, source: &str, t: &str, range: Range<usize>) {
+        if source.get(range.clone()) == Some(t) {
+            // Exact: each visible run keeps its own place in the source.
+            let mut run: Option<usize> = None;
+            for (i, c) in t.char_indices().chain(std::iter::once((t.len(), ' '))) {
+                let hidden = i < t.len() && crate::words::is_default_ignorable(c);
+                match (run, hidden || i == t.len()) {
+                    (None, false) => run = Some(i),
+                    (Some(from), true) => {
+                        self.pieces.push((
+                            self.text.len(),
+                            range.start + from..range.start + i,
+                            true,
+                        ));
+                        self.text.push_str(&t[from..i]);
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            // An entity or escape: the whole of it is the source of what it became.
+            let shown: String = t
+                .chars()
+                .filter(|c| !crate::words::is_default_ignorable(*c))
+                .collect();
+            if !shown.is_empty() {
+                self.pieces.push((self.text.len(), range, false));
+                self.text.push_str(&shown);
+            }
+        }
+    }
+
+    /// Appends white space standing for markup (a block's edge, a line break).
+    fn gap(&mut self, c: char, range: Range<usize>) {
+        if self.text.is_empty() || self.text.ends_with(c) {
+            return;
+        }
+        self.pieces.push((self.text.len(), range, false));
+        self.text.push(c);
+    }
+
+    fn piece(&self, p: usize) -> Option<&(usize, Range<usize>, bool)> {
+        let k = self.pieces.partition_point(|(o, _, _)| *o <= p);
+        self.pieces.get(k.checked_sub(1)?)
+    }
+
+    /// The source offset of the character at byte `p` of [`Published::text`]; inside
+    /// an entity or escape, where it starts.
+    pub fn source_start(&self, p: usize) -> usize {
+        match self.piece(p) {
+            Some((o, r, true)) => (r.start + (p - o)).min(r.end),
+            Some((_, r, false)) => r.start,
+            None => 0,
+        }
+    }
+
+    /// The source offset just after the text that ends at byte `p` (exclusive); after
+    /// an entity or escape, where it ends.
+    pub fn source_end(&self, p: usize) -> usize {
+        match self.piece(p.saturating_sub(1)) {
+            Some((o, r, true)) => (r.start + (p - o)).min(r.end),
+            Some((_, r, false)) => r.end,
+            None => 0,
+        }
+    }
+
+    /// The byte range of the source that `range` of [`Published::text`] was made of.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.source_start(range.start);
+        start..self.source_end(range.end).max(start)
+    }
+
+    /// Whether byte `p` of [`Published::text`] is code (a code span or block).
+    pub fn in_code(&self, p: usize) -> bool {
+        self.code.iter().any(|r| r.contains(&p))
+    }
+}
+
 /// Every well-formed placeholder (`{kind: id}`, any kind, known or not) in the prose of
 /// a Markdown text, with its byte range in the text; placeholders in code stay text and
 /// are not listed.

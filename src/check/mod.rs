@@ -63,8 +63,8 @@ fn spelling(policy: &Policy, d: &mut Diagnostics) {
         Ok(s) => {
             for doc in &policy.documents {
                 for v in &doc.versions {
-                    for t in text::texts(v) {
-                        s.check_text(policy, t, d);
+                    for p in text::prose(v) {
+                        s.check_text(&p.read(policy), d);
                     }
                 }
             }
