@@ -361,24 +361,86 @@ pub fn placeholders(text: &str) -> Vec<Found> {
     out
 }
 
-/// Text escaped for Markdown: every character that could start markup gets a
-/// backslash, and every line break (any control character, U+2028, U+2029) becomes a
-/// space, since a break could start new structure (a heading, a list item). Used for
-/// the decision draft's template and the diff's pull-request comment.
+/// Plain text escaped for Markdown, so that CommonMark (and this crate's tree, and so
+/// the PDF) reads back exactly `input`: for the decision draft's template (every
+/// string it inserts with `{{ }}`: a case officer's motivation, a name, a case label)
+/// and the diff's pull-request comment. The one escaping function for Markdown.
+///
+/// - every character that can start inline markup or an entity gets a backslash
+///   (`\` `` ` `` `*` `_` `[` `]` `<` `>` `#` `|` `~` `!` `{` `}` `&`), so `&amp;`
+///   prints as written, not as `&`;
+/// - at the start, where a template may place the text at the start of a line or of a
+///   list item, what would start a block gets one too: `- `, `+ `, the `.` or `)` of
+///   `1. ` and `2) ` (a list), and `--`, `==` (a rule or a heading's underline);
+/// - white space at the start and the end is written as a character reference
+///   (`&#32;`), so that it neither makes an indented code block or a line break nor
+///   parts the text from emphasis around it;
+/// - every line break (any control character, U+2028, U+2029) becomes a space, since
+///   a break could start new structure (a heading, a list item).
+///
+/// A placeholder written in the text (`{section: x}`) is read back as written, never
+/// resolved: a draft resolves nothing of what a case says.
 pub fn escape(input: &str) -> String {
-    let mut s = String::with_capacity(input.len());
-    for c in input.chars() {
-        if matches!(
+    let chars: Vec<char> = input
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let trail = chars[lead..]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    let digits = chars[lead..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let mut s = String::with_capacity(input.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        if i < lead || i >= chars.len() - trail {
+            // White space at either end (`&#32;`, `&#160;`): a character reference is
+            // never white space to CommonMark's block structure or emphasis.
+            s.push_str(&format!("&#{};", u32::from(c)));
+            continue;
+        }
+        let markup = matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '{' | '}'
-        ) {
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '|'
+                | '~'
+                | '!'
+                | '{'
+                | '}'
+                | '&'
+        );
+        // What starts a block only when white space (or the end) follows: `- `, `+ `,
+        // `1. `, `2) `; and the rules and underlines `---`, `===`.
+        let next = chars.get(i + 1).copied();
+        let spaced = next.is_none_or(char::is_whitespace);
+        let block_start = (i == lead
+            && match c {
+                '+' => spaced,
+                '-' | '=' => spaced || next == Some(c),
+                _ => false,
+            })
+            || (digits > 0 && i == lead + digits && matches!(c, '.' | ')') && spaced);
+        if markup || block_start {
             s.push('\\');
         }
-        s.push(if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            ' '
-        } else {
-            c
-        });
+        s.push(c);
     }
     s
 }
@@ -537,13 +599,16 @@ pub struct Placeholder {
     pub kind: PlaceholderKind,
     /// The id as written.
     pub id: String,
+    /// The whole placeholder exactly as the text writes it, braces and spaces included.
+    pub written: String,
 }
 
 impl Placeholder {
-    /// The placeholder as written, `{section: matlada}` (what a writer prints when
-    /// nothing resolved it).
+    /// The placeholder exactly as written, `{section: matlada}` or `{section:matlada}`
+    /// (what a writer prints when nothing resolved it: a draft quotes a case's words
+    /// unchanged).
     pub fn source(&self) -> String {
-        format!("{{{}: {}}}", self.kind.name(), self.id)
+        self.written.clone()
     }
 }
 
@@ -1208,6 +1273,7 @@ fn split_placeholders(is: &mut Vec<Inline>) {
             is.push(Inline::Placeholder(Placeholder {
                 kind,
                 id: s.id.to_string(),
+                written: t[s.range.clone()].to_string(),
             }));
             at = s.range.end;
         }
@@ -1557,6 +1623,7 @@ mod tests {
             Inline::Placeholder(Placeholder {
                 kind: PlaceholderKind::Section,
                 id: id.into(),
+                written: format!("{{section: {id}}}"),
             })
         };
         // `_` splits pulldown-cmark's text events; the tree joins them before scanning.
