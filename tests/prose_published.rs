@@ -254,6 +254,28 @@ fn every_hiding_trick_is_found_at_its_own_place() {
     );
 }
 
+/// Two titles that print the same are the same title, whatever invisible character
+/// one of them holds.
+#[test]
+fn titles_that_print_the_same_do_not_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("policy");
+    write_policy(&dir);
+    let path = dir.join("doc/1.yaml");
+    let doc = std::fs::read_to_string(&path).unwrap().replacen(
+        "title: T\n",
+        "title: Riktlinjer\ntitle_page_title: \"Rikt\u{ad}linjer\u{200b}\"\n",
+        1,
+    );
+    std::fs::write(&path, doc).unwrap();
+    let (_, diags) = common::checked(&dir);
+    assert!(
+        !diags.iter().any(|d| d.code == "title-mismatch"),
+        "{:?}",
+        diags.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+}
+
 /// The published text of a Markdown text maps every range back to the source bytes it
 /// came from, through entities, escapes, emphasis and invisible characters.
 #[test]

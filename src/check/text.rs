@@ -606,7 +606,14 @@ fn titles(v: &Version, d: &mut Diagnostics) {
     let Some(other) = &v.title_page_title else {
         return;
     };
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // As printed: a soft hyphen or other invisible character makes no difference.
+    let norm = |s: &str| {
+        Published::plain(s)
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let (a, b) = (norm(&v.title.value), norm(&other.value));
     if a == b {
         return;
