@@ -141,10 +141,15 @@ fn maps(ranges: &[Range<u32>], c: char) -> bool {
     ranges.get(k).is_some_and(|r| r.contains(&c))
 }
 
-/// Whether a character needs no glyph: Typst lays out a line break and a tab without
-/// one, and leaves out what shows as nothing ([`crate::words::is_default_ignorable`]).
+/// Whether a character needs no glyph: Typst breaks the line at each of its newlines
+/// (line feed, vertical tab, form feed, carriage return, U+0085, U+2028, U+2029), lays
+/// out a tab without one, and leaves out what shows as nothing
+/// ([`crate::words::is_default_ignorable`]).
 fn needs_no_glyph(c: char) -> bool {
-    matches!(c, '\n' | '\t') || crate::words::is_default_ignorable(c)
+    matches!(
+        c,
+        '\n' | '\t' | '\x0B' | '\x0C' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    ) || crate::words::is_default_ignorable(c)
 }
 
 /// Whether one grapheme cluster (a letter with its combining marks, an emoji sequence)
@@ -234,7 +239,7 @@ mod tests {
             "नमस्ते",
             "สวัสดี",
             "ქართული Հայերեն Ελληνικά Русский Nguyễn",
-            "a\u{ad}b\u{200b}c\u{200d}\u{feff}\n\t",
+            "a\u{ad}b\u{200b}c\u{200d}\u{feff}\n\t\r\u{b}\u{c}\u{85}\u{2028}\u{2029}",
         ] {
             assert_eq!(unshowable(s), Vec::<Range<usize>>::new(), "{s}");
         }
