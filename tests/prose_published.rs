@@ -5,7 +5,7 @@
 //! the exact bytes of the YAML that the hidden word is written with.
 //!
 //! For every check that reads words (misspellings and synonyms from the glossary, legal
-//! references, the spell check, number-differs, section mentions), the plain spelling
+//! references and laws that ended, the spell check, number-differs, section mentions), the plain spelling
 //! and every hiding trick must be found, each at its own line:column.
 
 mod common;
@@ -97,10 +97,34 @@ const ROWS: &[Row] = &[
     row("spelling", "Ordet felst&#97;vadt.", "felst&#97;vadt"),
     row("spelling", "Ordet felst&shy;avadq.", "felst&shy;avadq"),
     row("spelling", "Ordet fel*st*avadx.", "fel*st*avadx"),
+    // A provision cited with no-break spaces (`law-ended` in ALSO).
+    row(
+        "legal-reference",
+        "Beslut enligt 4 kap.&nbsp;9&nbsp;§&nbsp;SoL (2001&#58;438).",
+        "2001&#58;438",
+    ),
     // A section mention whose number names no section.
     row("section-reference", "Se avsnitt 9.", "avsnitt 9"),
     row("section-reference", "Se avsnitt&nbsp;8.", "avsnitt&nbsp;8"),
     row("section-reference", "Se avsnitt&#32;7.", "avsnitt&#32;7"),
+];
+
+/// More findings on the lines [`ROWS`] writes: SoL ends while the version is in force
+/// (`law-ended`, once for each provision, at its first citation).
+const ALSO: &[Row] = &[
+    row("law-ended", "Enligt 4 kap. 1 SoL.", "4 kap. 1 SoL"),
+    row("law-ended", "Även 4 kap.&nbsp;2 SoL.", "4 kap.&nbsp;2 SoL"),
+    row("law-ended", "Också 4 kap\\. 3 SoL.", "4 kap\\. 3 SoL"),
+    row(
+        "law-ended",
+        "Dessutom 4&#32;kap.&#x20;5 S&#111;L.",
+        "4&#32;kap.&#x20;5 S&#111;L",
+    ),
+    row(
+        "law-ended",
+        "Beslut enligt 4 kap.&nbsp;9&nbsp;§&nbsp;SoL (2001&#58;438).",
+        "4 kap.&nbsp;9&nbsp;§&nbsp;SoL",
+    ),
 ];
 
 const GLOSSARY: &str = "\
@@ -111,6 +135,7 @@ laws:
     name: Socialtjänstlagen
     abbreviation: SoL
     sfs: \"2001:453\"
+    valid_until: 2030-12-31
 roles:
   - id: handlaggare
     title: handläggare
@@ -225,8 +250,11 @@ fn every_hiding_trick_is_found_at_its_own_place() {
             )
         })
         .collect();
-    let mut expected: Vec<(&str, &str, &str)> =
-        ROWS.iter().map(|r| (r.code, r.written, r.span)).collect();
+    let mut expected: Vec<(&str, &str, &str)> = ROWS
+        .iter()
+        .chain(ALSO)
+        .map(|r| (r.code, r.written, r.span))
+        .collect();
     expected.extend(NUMBERS.iter().map(|(w, s)| ("number-differs", *w, *s)));
     // The heading is plain text: its soft hyphen hides nothing either.
     expected.push(("misspelling", "Om skr\u{ad}addarsy", "skr\u{ad}addarsy"));
