@@ -5,8 +5,8 @@
 //! the exact bytes of the YAML that the hidden word is written with.
 //!
 //! For every check that reads words (misspellings and synonyms from the glossary, legal
-//! references and laws that ended, the spell check, number-differs, section mentions), the plain spelling
-//! and every hiding trick must be found, each at its own line:column.
+//! references and laws that ended, the spell check, number-differs, section mentions),
+//! the plain spelling and every hiding trick must be found, each at its own line:column.
 
 mod common;
 
