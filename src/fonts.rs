@@ -177,13 +177,19 @@ pub fn unshowable(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// A cluster as a message names it: `ಫ (U+0CAB)`, each character's code point.
+/// A cluster as a message names it: `` `ಫ` (U+0CAB) ``, each character's code point
+/// (only the code points for a control character or white space, which print as
+/// nothing: `U+0007`).
 pub fn describe(cluster: &str) -> String {
     let points: Vec<String> = cluster
         .chars()
         .map(|c| format!("U+{:04X}", u32::from(c)))
         .collect();
     let shown: String = cluster.chars().filter(|c| !c.is_control()).collect();
+    if shown.trim().is_empty() {
+        // A control character, or white space: only its code point says what it is.
+        return points.join(" ");
+    }
     format!("`{shown}` ({})", points.join(" "))
 }
 
@@ -247,6 +253,7 @@ mod tests {
         let found: Vec<&str> = unshowable(s).into_iter().map(|r| &s[r]).collect();
         assert_eq!(found, ["王", "小", "明", "ಫ", "😀", "👨‍👩‍👧", "\u{7}"]);
         assert_eq!(describe("ಫ"), "`ಫ` (U+0CAB)");
+        assert_eq!(describe("\u{7}"), "U+0007");
         // A letter with a mark no one font has both of cannot be set.
         assert_eq!(unshowable("a\u{5b4}"), vec![Range { start: 0, end: 3 }]);
     }
