@@ -12,7 +12,8 @@ mod common;
 
 use styrdok::load::{DiskTree, load};
 
-use styrdok::publish::typst_cli::{FONTS, Typst};
+use styrdok::fonts::FONTS;
+use styrdok::publish::typst_cli::Typst;
 use styrdok::publish::{Options, build, check_and_build};
 use styrdok::render::templates::Templates;
 
@@ -84,8 +85,8 @@ fn main() {
     assert_eq!(typs.len(), 3);
     let fonts = work.path().join("fonts");
     std::fs::create_dir_all(&fonts).unwrap();
-    for (name, bytes) in FONTS {
-        std::fs::write(fonts.join(name), bytes).unwrap();
+    for f in FONTS {
+        std::fs::write(fonts.join(f.file), f.bytes).unwrap();
     }
     let mut full = Vec::new();
     let mut bare = Vec::new();
@@ -107,6 +108,7 @@ fn main() {
                 .arg("--font-path")
                 .arg(&fonts)
                 .arg("--ignore-system-fonts")
+                .arg("--ignore-embedded-fonts")
                 .args(["--pdf-standard", "ua-1", "--creation-timestamp", "0"])
                 .arg(typ)
                 .arg(work.path().join("bare.pdf"))

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::check::rules::{VersionRules, compile_version, scope};
-use crate::check::text::{find_words, texts};
+use crate::check::text::{find_words, prose};
 use crate::diag::Diagnostics;
 use crate::model::{
     Document, Fact, FactType, Law, ParamData, ParamValue, Parameter, Policy, Term, Version,
@@ -104,8 +104,17 @@ pub fn read_by(policy: &Policy, v: &Version, compiled: &VersionRules) -> (Vec<us
 }
 
 /// Whether any of `texts` names `word` as [`term_at`] finds it.
-fn says(texts: &[&crate::model::Text], word: &str) -> bool {
-    texts.iter().any(|t| !term_at(&t.value, word).is_empty())
+fn says(texts: &[String], word: &str) -> bool {
+    texts.iter().any(|t| !term_at(t, word).is_empty())
+}
+
+/// Every piece of prose in `v` as it is published (`check::text::Read`): what names a
+/// term or a law is what a reader reads, whatever entity or escape wrote it.
+fn published(policy: &Policy, v: &Version) -> Vec<String> {
+    prose(v)
+        .into_iter()
+        .map(|p| p.read(policy).published.text)
+        .collect()
 }
 
 /// Where `s` names the wording `word` of a glossary entry: whole words, in any case
@@ -127,24 +136,28 @@ pub fn wordings(t: &Term) -> impl Iterator<Item = &str> {
 /// indices into the glossary's list, in its order: those its hash covers and its
 /// published documents list under *Begrepp*.
 pub fn terms_used(policy: &Policy, v: &Version) -> Vec<usize> {
-    let all = texts(v);
+    terms_in(policy, &published(policy, v))
+}
+
+/// The glossary terms `all` names, as indices in the glossary's order.
+fn terms_in(policy: &Policy, all: &[String]) -> Vec<usize> {
     let g = &policy.glossary;
     (0..g.terms.len())
-        .filter(|&k| wordings(&g.terms[k]).any(|w| says(&all, w)))
+        .filter(|&k| wordings(&g.terms[k]).any(|w| says(all, w)))
         .collect()
 }
 
 /// The shared entries `v` uses; `compiled` is its rules as [`compile_version`] gives them.
 pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
     let (facts, parameters) = read_by(policy, v, compiled);
-    let all = texts(v);
+    let all = published(policy, v);
     let g = &policy.glossary;
-    let terms = terms_used(policy, v);
+    let terms = terms_in(policy, &all);
     // A citation means the law of that name in force on the version's `valid_from`
     // (or the one whose SFS number it gives); a name of several words is matched whole.
     let mut cited = vec![false; g.laws.len()];
     for t in &all {
-        for c in crate::check::text::law_citations(policy, &t.value) {
+        for c in crate::check::text::law_citations(policy, t) {
             if let Some(l) = c.law(policy, v.valid_from.value) {
                 if let Some(k) = g.laws.iter().position(|x| std::ptr::eq(x, l)) {
                     cited[k] = true;

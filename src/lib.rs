@@ -13,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod export;
+pub mod fonts;
 pub mod identity;
 pub mod import;
 pub mod init;

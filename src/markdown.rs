@@ -170,6 +170,179 @@ pub fn text_runs(text: &str) -> Vec<TextRun> {
     runs
 }
 
+/// A text as it is published, for the checks that read what a reader reads: entities
+/// and escapes resolved (`skr&#97;ddarsy` reads `skraddarsy`, `4 kap.&nbsp;1 §` has its
+/// no-break space), emphasis and link markup gone so that the words join
+/// (`skr*a*ddarsy`), characters that show as nothing left out (a soft hyphen or a
+/// zero-width space inside a word: [`crate::words::is_default_ignorable`]), and every
+/// block, line break and footnote reference a white-space character. Each byte of
+/// [`Published::text`] maps back to the byte range of the source it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    /// The text as a reader reads it. Code (spans and blocks) is included; see
+    /// [`Published::in_code`].
+    pub text: String,
+    /// Each piece: its offset in `text`, its byte range in the source, and whether the
+    /// piece is the source itself (so offsets inside it map exactly).
+    pieces: Vec<(usize, Range<usize>, bool)>,
+    /// Byte ranges of `text` that are code.
+    code: Vec<Range<usize>>,
+}
+
+impl Published {
+    /// A text that is published as it is written (a title, a heading, a name), less
+    /// the characters that show as nothing.
+    pub fn plain(text: &str) -> Published {
+        let mut p = Published::default();
+        p.push(text, text, 0..text.len());
+        p
+    }
+
+    /// A Markdown text as the writers publish it (see [`Published`]).
+    pub fn markdown(source: &str) -> Published {
+        let mut p = Published::default();
+        let mut in_code = false;
+        for (e, range) in Parser::new_ext(source, options()).into_offset_iter() {
+            match e {
+                Event::Text(t) if in_code => {
+                    let from = p.text.len();
+                    p.push(source, &t, range);
+                    p.code.push(from..p.text.len());
+                }
+                Event::Text(t)
+                | Event::Html(t)
+                | Event::InlineHtml(t)
+                | Event::InlineMath(t)
+                | Event::DisplayMath(t) => p.push(source, &t, range),
+                Event::Code(c) => {
+                    // The span's text sits inside its backticks, as written unless a
+                    // line break inside it became a space.
+                    let at = source
+                        .get(range.clone())
+                        .and_then(|s| s.find(c.as_ref()))
+                        .map_or(range.clone(), |o| {
+                            range.start + o..range.start + o + c.len()
+                        });
+                    let from = p.text.len();
+                    p.push(source, &c, at);
+                    p.code.push(from..p.text.len());
+                }
+                Event::SoftBreak | Event::HardBreak | Event::Rule => p.gap('\n', range),
+                Event::FootnoteReference(_) => p.gap(' ', range),
+                Event::Start(Tag::CodeBlock(_)) => {
+                    in_code = true;
+                    p.gap('\n', range.start..range.start);
+                }
+                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                    in_code = false;
+                    p.gap('\n', range.end..range.end);
+                }
+                // Inline markup does not part words: `skr*a*ddarsy` reads as one. (Task
+                // list markers are not in the dialect.)
+                Event::TaskListMarker(_)
+                | Event::Start(
+                    Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. },
+                )
+                | Event::End(
+                    pulldown_cmark::TagEnd::Emphasis
+                    | pulldown_cmark::TagEnd::Strong
+                    | pulldown_cmark::TagEnd::Strikethrough
+                    | pulldown_cmark::TagEnd::Link
+                    | pulldown_cmark::TagEnd::Image,
+                ) => {}
+                // Paragraphs, headings, items, quotes, cells, footnotes: a new block.
+                Event::Start(_) => p.gap('\n', range.start..range.start),
+                Event::End(_) => p.gap('\n', range.end..range.end),
+            }
+        }
+        p
+    }
+
+    /// Appends `t`, which the parser made of `source[range]`, less the characters that
+    /// show as nothing.
+    fn push(&mut self, source: &str, t: &str, range: Range<usize>) {
+        if source.get(range.clone()) == Some(t) {
+            // Exact: each visible run keeps its own place in the source.
+            let mut run: Option<usize> = None;
+            for (i, c) in t.char_indices().chain(std::iter::once((t.len(), ' '))) {
+                let hidden = i < t.len() && crate::words::is_default_ignorable(c);
+                match (run, hidden || i == t.len()) {
+                    (None, false) => run = Some(i),
+                    (Some(from), true) => {
+                        self.pieces.push((
+                            self.text.len(),
+                            range.start + from..range.start + i,
+                            true,
+                        ));
+                        self.text.push_str(&t[from..i]);
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            // An entity or escape: the whole of it is the source of what it became.
+            let shown: String = t
+                .chars()
+                .filter(|c| !crate::words::is_default_ignorable(*c))
+                .collect();
+            if !shown.is_empty() {
+                self.pieces.push((self.text.len(), range, false));
+                self.text.push_str(&shown);
+            }
+        }
+    }
+
+    /// Appends white space standing for markup (a block's edge, a line break).
+    fn gap(&mut self, c: char, range: Range<usize>) {
+        if self.text.is_empty() || self.text.ends_with(c) {
+            return;
+        }
+        self.pieces.push((self.text.len(), range, false));
+        self.text.push(c);
+    }
+
+    fn piece(&self, p: usize) -> Option<&(usize, Range<usize>, bool)> {
+        let k = self.pieces.partition_point(|(o, _, _)| *o <= p);
+        self.pieces.get(k.checked_sub(1)?)
+    }
+
+    /// The source offset of the character at byte `p` of [`Published::text`]; inside
+    /// an entity or escape, where it starts.
+    pub fn source_start(&self, p: usize) -> usize {
+        match self.piece(p) {
+            Some((o, r, true)) => (r.start + (p - o)).min(r.end),
+            Some((_, r, false)) => r.start,
+            None => 0,
+        }
+    }
+
+    /// The source offset just after the text that ends at byte `p` (exclusive); after
+    /// an entity or escape, where it ends.
+    pub fn source_end(&self, p: usize) -> usize {
+        match self.piece(p.saturating_sub(1)) {
+            Some((o, r, true)) => (r.start + (p - o)).min(r.end),
+            Some((_, r, false)) => r.end,
+            None => 0,
+        }
+    }
+
+    /// The byte range of the source that `range` of [`Published::text`] was made of.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.source_start(range.start);
+        start..self.source_end(range.end).max(start)
+    }
+
+    /// Whether byte `p` of [`Published::text`] is code (a code span or block).
+    pub fn in_code(&self, p: usize) -> bool {
+        self.code.iter().any(|r| r.contains(&p))
+    }
+}
+
 /// Every well-formed placeholder (`{kind: id}`, any kind, known or not) in the prose of
 /// a Markdown text, with its byte range in the text; placeholders in code stay text and
 /// are not listed.
@@ -188,24 +361,86 @@ pub fn placeholders(text: &str) -> Vec<Found> {
     out
 }
 
-/// Text escaped for Markdown: every character that could start markup gets a
-/// backslash, and every line break (any control character, U+2028, U+2029) becomes a
-/// space, since a break could start new structure (a heading, a list item). Used for
-/// the decision draft's template and the diff's pull-request comment.
+/// Plain text escaped for Markdown, so that CommonMark (and this crate's tree, and so
+/// the PDF) reads back exactly `input`: for the decision draft's template (every
+/// string it inserts with `{{ }}`: a case officer's motivation, a name, a case label)
+/// and the diff's pull-request comment. The one escaping function for Markdown.
+///
+/// - every character that can start inline markup or an entity gets a backslash
+///   (`\` `` ` `` `*` `_` `[` `]` `<` `>` `#` `|` `~` `!` `{` `}` `&`), so `&amp;`
+///   prints as written, not as `&`;
+/// - at the start, where a template may place the text at the start of a line or of a
+///   list item, what would start a block gets one too: `- `, `+ `, the `.` or `)` of
+///   `1. ` and `2) ` (a list), and `--`, `==` (a rule or a heading's underline);
+/// - white space at the start and the end is written as a character reference
+///   (`&#32;`), so that it neither makes an indented code block or a line break nor
+///   parts the text from emphasis around it;
+/// - every line break (any control character, U+2028, U+2029) becomes a space, since
+///   a break could start new structure (a heading, a list item).
+///
+/// A placeholder written in the text (`{section: x}`) is read back as written, never
+/// resolved: a draft resolves nothing of what a case says.
 pub fn escape(input: &str) -> String {
-    let mut s = String::with_capacity(input.len());
-    for c in input.chars() {
-        if matches!(
+    let chars: Vec<char> = input
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let trail = chars[lead..]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    let digits = chars[lead..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let mut s = String::with_capacity(input.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        if i < lead || i >= chars.len() - trail {
+            // White space at either end (`&#32;`, `&#160;`): a character reference is
+            // never white space to CommonMark's block structure or emphasis.
+            s.push_str(&format!("&#{};", u32::from(c)));
+            continue;
+        }
+        let markup = matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '{' | '}'
-        ) {
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '|'
+                | '~'
+                | '!'
+                | '{'
+                | '}'
+                | '&'
+        );
+        // What starts a block only when white space (or the end) follows: `- `, `+ `,
+        // `1. `, `2) `; and the rules and underlines `---`, `===`.
+        let next = chars.get(i + 1).copied();
+        let spaced = next.is_none_or(char::is_whitespace);
+        let block_start = (i == lead
+            && match c {
+                '+' => spaced,
+                '-' | '=' => spaced || next == Some(c),
+                _ => false,
+            })
+            || (digits > 0 && i == lead + digits && matches!(c, '.' | ')') && spaced);
+        if markup || block_start {
             s.push('\\');
         }
-        s.push(if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            ' '
-        } else {
-            c
-        });
+        s.push(c);
     }
     s
 }
@@ -364,13 +599,16 @@ pub struct Placeholder {
     pub kind: PlaceholderKind,
     /// The id as written.
     pub id: String,
+    /// The whole placeholder exactly as the text writes it, braces and spaces included.
+    pub written: String,
 }
 
 impl Placeholder {
-    /// The placeholder as written, `{section: matlada}` (what a writer prints when
-    /// nothing resolved it).
+    /// The placeholder exactly as written, `{section: matlada}` or `{section:matlada}`
+    /// (what a writer prints when nothing resolved it: a draft quotes a case's words
+    /// unchanged).
     pub fn source(&self) -> String {
-        format!("{{{}: {}}}", self.kind.name(), self.id)
+        self.written.clone()
     }
 }
 
@@ -1035,6 +1273,7 @@ fn split_placeholders(is: &mut Vec<Inline>) {
             is.push(Inline::Placeholder(Placeholder {
                 kind,
                 id: s.id.to_string(),
+                written: t[s.range.clone()].to_string(),
             }));
             at = s.range.end;
         }
@@ -1384,6 +1623,7 @@ mod tests {
             Inline::Placeholder(Placeholder {
                 kind: PlaceholderKind::Section,
                 id: id.into(),
+                written: format!("{{section: {id}}}"),
             })
         };
         // `_` splits pulldown-cmark's text events; the tree joins them before scanning.

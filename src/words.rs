@@ -14,6 +14,34 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// Whether `c` is a Unicode *Default_Ignorable_Code_Point* (DerivedCoreProperties.txt):
+/// a character that shows as nothing where a font has no glyph for it, such as the soft
+/// hyphen, the zero-width space and joiners, bidirectional controls, variation selectors
+/// and the byte-order mark. A reader does not see it inside a word, so the checks read
+/// the word without it, and a PDF needs no glyph for it.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
 /// Inline styles a token carries (bit set).
 pub mod style {
     /// *Emphasis*.

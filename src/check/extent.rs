@@ -663,7 +663,7 @@ pub fn stated_numbers(text: &str) -> Vec<Stated> {
             while j < chars.len() {
                 let ch = chars[j].1;
                 let joins_group = digits
-                    && matches!(ch, ' ' | '\u{a0}' | ',')
+                    && matches!(ch, ' ' | '\u{a0}' | '\u{202f}' | ',')
                     && chars.get(j + 1).is_some_and(|x| x.1.is_ascii_digit())
                     && (ch == ','
                         || chars[j + 1..]
@@ -696,7 +696,10 @@ pub fn stated_numbers(text: &str) -> Vec<Stated> {
     }
     let number = |w: &str| -> Option<Number> {
         if w.chars().next()?.is_ascii_digit() {
-            let compact: String = w.chars().filter(|c| !matches!(c, ' ' | '\u{a0}')).collect();
+            let compact: String = w
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+                .collect();
             crate::model::parse_decimal(&compact)
         } else {
             let lw = w.to_lowercase();
@@ -793,7 +796,13 @@ pub fn numbers_in_sentences(
             }
             by_unit.push((unit, vals, p));
         }
-        for s in stated_numbers(&c.text.value) {
+        // The sentence as published: an entity or escape hides no number.
+        let read = crate::check::text::Prose {
+            text: &c.text,
+            markdown: true,
+        }
+        .read(policy);
+        for s in stated_numbers(read.as_str()) {
             let same: Vec<&(&str, Vec<Number>, &crate::model::Parameter)> =
                 by_unit.iter().filter(|(u, _, _)| *u == s.unit).collect();
             if same.is_empty() {
@@ -821,14 +830,14 @@ pub fn numbers_in_sentences(
                         format!("`{}` = {}", p.id.value, shown.join(", "))
                     })
                     .collect();
-                let span = text_span(policy, &c.text, s.range.start, s.range.len());
+                let span = read.span(s.range.clone());
                 let mut diag = Diagnostic::warning(
                     "number-differs",
                     span,
                     format!(
                         "criterion `{}` says {} but its rule reads {}",
                         c.id.value,
-                        &c.text.value[s.range.clone()],
+                        &read.as_str()[s.range.clone()],
                         params.join(" and ")
                     ),
                 )

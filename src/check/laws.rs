@@ -7,7 +7,7 @@
 //! Also the glossary's own law data: `replaced_by` names a law, provisions are listed
 //! once.
 
-use crate::check::text::{law_citations, text_span, texts};
+use crate::check::text::{law_citations, prose};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{Document, Law, Policy, Version, normalize_provision};
 use crate::source::Span;
@@ -22,8 +22,9 @@ pub(super) fn ended(policy: &Policy, doc: &Document, v: &Version, d: &mut Diagno
     let until = doc.effective_until(v);
     // (law, provision) → every place it is cited, in reading order.
     let mut groups: Vec<(&Law, Option<String>, String, Vec<Span>)> = Vec::new();
-    for t in texts(v) {
-        for c in law_citations(policy, &t.value) {
+    for p in prose(v) {
+        let r = p.read(policy);
+        for c in law_citations(policy, r.as_str()) {
             let Some(law) = c.law(policy, v.valid_from.value) else {
                 continue;
             };
@@ -33,7 +34,7 @@ pub(super) fn ended(policy: &Policy, doc: &Document, v: &Version, d: &mut Diagno
             if until.is_some_and(|u| u <= end.value) {
                 continue;
             }
-            let span = text_span(policy, t, c.start, c.end - c.start);
+            let span = r.span(c.start..c.end);
             match groups
                 .iter_mut()
                 .find(|(l, p, _, _)| std::ptr::eq(*l, law) && *p == c.provision)
@@ -42,7 +43,7 @@ pub(super) fn ended(policy: &Policy, doc: &Document, v: &Version, d: &mut Diagno
                 None => groups.push((
                     law,
                     c.provision.clone(),
-                    t.value[c.start..c.end].to_string(),
+                    r.as_str()[c.start..c.end].to_string(),
                     vec![span],
                 )),
             }

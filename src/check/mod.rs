@@ -3,6 +3,7 @@
 //! overlaps or gaps — plus the prose checks in [`text`]. Findings are diagnostics.
 
 pub mod extent;
+pub mod glyphs;
 mod laws;
 mod refs;
 pub mod rules;
@@ -32,6 +33,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
             refs::footnotes(policy, v, &mut d);
             refs::placeholders(policy, v, &mut d);
             text::check_version(policy, v, &mut d);
+            glyphs::check_version(policy, v, &mut d);
             rules::check_version(policy, &scope, v, &mut d);
             extent::check_version(policy, v, &mut d);
             if v.incomplete {
@@ -48,6 +50,7 @@ pub fn check(policy: &Policy) -> Diagnostics {
         }
     }
     text::check_glossary(policy, &mut d);
+    glyphs::check_glossary(policy, &mut d);
     laws::glossary(policy, &mut d);
     spelling(policy, &mut d);
     d
@@ -63,8 +66,8 @@ fn spelling(policy: &Policy, d: &mut Diagnostics) {
         Ok(s) => {
             for doc in &policy.documents {
                 for v in &doc.versions {
-                    for t in text::texts(v) {
-                        s.check_text(policy, t, d);
+                    for p in text::prose(v) {
+                        s.check_text(&p.read(policy), d);
                     }
                 }
             }

@@ -11,9 +11,9 @@
 
 use std::path::PathBuf;
 
-use crate::check::text::text_span;
+use crate::check::text::Read;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Policy, Text};
+use crate::model::Policy;
 
 /// A loaded dictionary and the policy's own words.
 pub struct Speller {
@@ -106,71 +106,68 @@ impl Speller {
             || self.dict.check(word)
     }
 
-    /// Warns at every word of `t` (Markdown prose or plain text) the dictionary does not
-    /// know, with the dictionary's first suggestion when it has one.
-    pub fn check_text(&self, policy: &Policy, t: &Text, d: &mut Diagnostics) {
-        for run in crate::markdown::text_runs(&t.value) {
-            let skip: Vec<std::ops::Range<usize>> = crate::markdown::scan_placeholders(&run.text)
-                .into_iter()
-                .map(|s| s.range)
-                .collect();
-            let text = &run.text;
-            let mut start = None;
-            let mut words = Vec::new();
-            for (i, c) in text
-                .char_indices()
-                .chain(std::iter::once((text.len(), ' ')))
+    /// Warns at every word of a text as published ([`Read`]: entities, escapes and
+    /// invisible characters cannot hide a word) that the dictionary does not know, with
+    /// the dictionary's first suggestion when it has one. Code and placeholders are not
+    /// read.
+    pub fn check_text(&self, r: &Read<'_>, d: &mut Diagnostics) {
+        let text = r.as_str();
+        let skip: Vec<std::ops::Range<usize>> = crate::markdown::scan_placeholders(text)
+            .into_iter()
+            .map(|s| s.range)
+            .collect();
+        let mut start = None;
+        let mut words = Vec::new();
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (c.is_alphabetic(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push((s, i, c));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        for (a, b, after) in words {
+            let w = &text[a..b];
+            let before = text[..a].chars().next_back();
+            let next = text[b..].chars().nth(1);
+            if skip.iter().any(|r| r.contains(&a))
+                || r.published.in_code(a)
+                // A compound's first part left open (`hälso- och sjukvård`), an id, a
+                // path, a word with digits.
+                || after == '-' && next.is_none_or(char::is_whitespace)
+                || matches!(after, '_' | '\'' | '/' | '’' | '@' | '0'..='9')
+                || after == '.' && next.is_some_and(char::is_alphanumeric)
+                || before.is_some_and(|c| c.is_ascii_digit() || matches!(c, '_' | '/' | '@'))
+                || self.accepts(w)
+                // An abbreviation the dictionary lists with its period (`dvs.`, `osv.`).
+                || after == '.' && self.dict.check(&format!("{w}."))
             {
-                match (c.is_alphabetic(), start) {
-                    (true, None) => start = Some(i),
-                    (false, Some(s)) => {
-                        words.push((s, i, c));
-                        start = None;
-                    }
-                    _ => {}
-                }
+                continue;
             }
-            for (a, b, after) in words {
-                let w = &text[a..b];
-                let before = text[..a].chars().next_back();
-                let next = text[b..].chars().nth(1);
-                if skip.iter().any(|r| r.contains(&a))
-                    // A compound's first part left open (`hälso- och sjukvård`), an id, a
-                    // path, a word with digits.
-                    || after == '-' && next.is_none_or(char::is_whitespace)
-                    || matches!(after, '_' | '\'' | '/' | '’' | '@' | '0'..='9')
-                    || after == '.' && next.is_some_and(char::is_alphanumeric)
-                    || before.is_some_and(|c| c.is_ascii_digit() || matches!(c, '_' | '/' | '@'))
-                    || self.accepts(w)
-                    // An abbreviation the dictionary lists with its period (`dvs.`, `osv.`).
-                    || after == '.' && self.dict.check(&format!("{w}."))
-                {
-                    continue;
-                }
-                // Each part of a hyphenated word is checked on its own (`IPS-metoden`
-                // passes, `kommun-felstavadd` does not).
-                let at = run.source_start(a);
-                let end = run.source_end(b).max(at);
-                let mut suggestions = Vec::new();
-                self.dict.suggest(w, &mut suggestions);
-                let hint = match suggestions.first() {
-                    Some(s) => format!(
-                        "did you mean `{s}`? A name or a word of the document's own goes in `words:` in glossary.yaml"
-                    ),
-                    None => {
-                        "a name or a word of the document's own goes in `words:` in glossary.yaml"
-                            .to_owned()
-                    }
-                };
-                d.push(
-                    Diagnostic::warning(
-                        "spelling",
-                        text_span(policy, t, at, end - at),
-                        format!("`{w}` is not in the Swedish dictionary"),
-                    )
-                    .with_hint(hint),
-                );
-            }
+            // Each part of a hyphenated word is checked on its own (`IPS-metoden`
+            // passes, `kommun-felstavadd` does not).
+            let mut suggestions = Vec::new();
+            self.dict.suggest(w, &mut suggestions);
+            let hint = match suggestions.first() {
+                Some(s) => format!(
+                    "did you mean `{s}`? A name or a word of the document's own goes in `words:` in glossary.yaml"
+                ),
+                None => "a name or a word of the document's own goes in `words:` in glossary.yaml"
+                    .to_owned(),
+            };
+            d.push(
+                Diagnostic::warning(
+                    "spelling",
+                    r.span(a..b),
+                    format!("`{w}` is not in the Swedish dictionary"),
+                )
+                .with_hint(hint),
+            );
         }
     }
 }

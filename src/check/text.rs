@@ -5,6 +5,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::yaml::value_offset_to_source;
+use crate::markdown::Published;
 use crate::model::{Block, Law, Part, Policy, Text, Version};
 use crate::source::Span;
 
@@ -16,30 +17,91 @@ pub fn text_span(policy: &Policy, t: &Text, offset: usize, len: usize) -> Span {
     Span::new(t.span.file, start, end)
 }
 
-/// Every piece of prose in a version, in reading order.
-pub fn texts(v: &Version) -> Vec<&Text> {
-    let mut out: Vec<&Text> = vec![&v.title];
-    out.extend(
-        v.subtitle
-            .iter()
-            .chain(&v.title_page_title)
-            .chain(&v.notice),
-    );
-    for (_, s) in v.sections_flat() {
-        out.push(&s.heading);
-        body_texts(&s.body, &mut out);
+/// A piece of prose in a version, and whether it is Markdown (published through the
+/// Markdown parser) or plain text (a title, a heading, a name: published as written).
+#[derive(Debug, Clone, Copy)]
+pub struct Prose<'a> {
+    /// The text as the YAML holds it.
+    pub text: &'a Text,
+    /// Whether it is Markdown.
+    pub markdown: bool,
+}
+
+impl<'a> Prose<'a> {
+    /// The text as it is published, mapped back to the YAML ([`Read`]).
+    pub fn read(self, policy: &'a Policy) -> Read<'a> {
+        let published = if self.markdown {
+            Published::markdown(&self.text.value)
+        } else {
+            Published::plain(&self.text.value)
+        };
+        Read {
+            policy,
+            text: self.text,
+            published,
+        }
     }
-    out.extend(v.criteria.iter().map(|c| &c.text));
-    out.extend(group_texts(v));
-    out.extend(v.duties.iter().map(|c| &c.text));
-    out.extend(v.procedure.iter().map(|c| &c.text));
-    out.extend(v.procedure.iter().map(|c| &c.provision));
-    out.extend(v.guidance.iter().map(|c| &c.text));
+}
+
+/// A text as a reader reads it in the published document (entities and escapes
+/// resolved, markup and invisible characters gone: [`Published`]), for the checks that
+/// read words, with each range of it mapped back to the exact bytes of the YAML.
+pub struct Read<'a> {
+    policy: &'a Policy,
+    /// The text as the YAML holds it.
+    pub text: &'a Text,
+    /// The text as published.
+    pub published: Published,
+}
+
+impl Read<'_> {
+    /// The published text.
+    pub fn as_str(&self) -> &str {
+        &self.published.text
+    }
+
+    /// The YAML source of `range` (byte offsets into [`Read::as_str`]).
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        let r = self.published.source_range(range);
+        text_span(self.policy, self.text, r.start, r.len())
+    }
+}
+
+/// Every piece of prose in a version, in reading order, each with whether it is Markdown.
+pub fn prose(v: &Version) -> Vec<Prose<'_>> {
+    let plain = |text| Prose {
+        text,
+        markdown: false,
+    };
+    let md = |text| Prose {
+        text,
+        markdown: true,
+    };
+    let mut out: Vec<Prose<'_>> = vec![plain(&v.title)];
+    out.extend(v.subtitle.iter().chain(&v.title_page_title).map(plain));
+    out.extend(v.notice.iter().map(md));
+    for (_, s) in v.sections_flat() {
+        out.push(plain(&s.heading));
+        let mut body = Vec::new();
+        body_texts(&s.body, &mut body);
+        out.extend(body.into_iter().map(md));
+    }
+    out.extend(v.criteria.iter().map(|c| md(&c.text)));
+    out.extend(group_texts(v).into_iter().map(md));
+    out.extend(v.duties.iter().map(|c| md(&c.text)));
+    out.extend(v.procedure.iter().map(|c| md(&c.text)));
+    out.extend(v.procedure.iter().map(|c| plain(&c.provision)));
+    out.extend(v.guidance.iter().map(|c| md(&c.text)));
     for i in &v.interventions {
-        out.extend([&i.name, &i.target_group]);
-        out.extend(&i.legal_basis);
+        out.extend([plain(&i.name), plain(&i.target_group)]);
+        out.extend(i.legal_basis.iter().map(plain));
     }
     out
+}
+
+/// Every piece of prose in a version, in reading order ([`prose`] without the kind).
+pub fn texts(v: &Version) -> Vec<&Text> {
+    prose(v).into_iter().map(|p| p.text).collect()
 }
 
 /// Every piece of Markdown prose in a version (where placeholders are resolved): the
@@ -84,23 +146,27 @@ fn group_texts(v: &Version) -> Vec<&Text> {
 }
 
 pub(super) fn check_version(policy: &Policy, v: &Version, d: &mut Diagnostics) {
-    for t in texts(v) {
-        legal_references(policy, t, v.valid_from.value, d);
-        missing_paragraph_sign(policy, t, d);
-        words(policy, t, d);
-    }
-    titles(v, d);
-    if v.numbered {
-        let numbered: Vec<(String, &str)> = v
-            .sections_flat()
+    let numbered: Vec<(String, &str)> = if v.numbered {
+        v.sections_flat()
             .into_iter()
             .zip(v.section_numbers())
             .filter_map(|((_, s), n)| Some((n?, s.heading.value.as_str())))
-            .collect();
-        for t in markdown_texts(v) {
-            section_mentions(policy, &numbered, t, d);
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Every check reads the text as published, so that an entity, an escape or a soft
+    // hyphen hides nothing from it, and reports at the bytes of the YAML.
+    for p in prose(v) {
+        let r = p.read(policy);
+        legal_references(policy, &r, v.valid_from.value, d);
+        missing_paragraph_sign(policy, &r, d);
+        words(policy, &r, d);
+        if v.numbered && p.markdown {
+            section_mentions(&numbered, &r, d);
         }
     }
+    titles(v, d);
 }
 
 /// The byte length of the start of `rest` that reads as `heading`: the same letters in
@@ -135,8 +201,8 @@ fn reads_as(rest: &str, heading: &str) -> Option<usize> {
 /// it must be the same section's. A source defect is reported, never corrected: the
 /// number names another heading (or no section), and a section with the heading has
 /// another number.
-fn section_mentions(policy: &Policy, numbered: &[(String, &str)], t: &Text, d: &mut Diagnostics) {
-    let s = &t.value;
+fn section_mentions(numbered: &[(String, &str)], r: &Read<'_>, d: &mut Diagnostics) {
+    let s = r.as_str();
     for (start, end) in find_words(s, "avsnitt") {
         let after = &s[end..];
         let gap = after.len() - after.trim_start().len();
@@ -194,7 +260,7 @@ fn section_mentions(policy: &Policy, numbered: &[(String, &str)], t: &Text, d: &
         d.push(
             Diagnostic::warning(
                 "section-reference",
-                text_span(policy, t, start, stop - start),
+                r.span(start..stop),
                 message,
             )
             .with_hint("the adopted text is kept as it is; in the next version write `{section: <id>}`, which prints the section's number and heading"),
@@ -402,8 +468,8 @@ fn provision_before(s: &str, at: usize) -> (usize, Option<String>) {
 /// `4 kap. 2 § SoL (2001:435)`: the SFS number must be the one the glossary gives the
 /// law; of two laws with the same abbreviation, either one's number is right, and a
 /// wrong one is compared with the law in force on `date` (the version's `valid_from`).
-fn legal_references(policy: &Policy, t: &Text, date: jiff::civil::Date, d: &mut Diagnostics) {
-    let s = &t.value;
+fn legal_references(policy: &Policy, r: &Read<'_>, date: jiff::civil::Date, d: &mut Diagnostics) {
+    let s = r.as_str();
     for (open, _) in s.match_indices('(') {
         let Some(close) = s[open..].find(')').map(|c| open + c) else {
             continue;
@@ -435,7 +501,7 @@ fn legal_references(policy: &Policy, t: &Text, date: jiff::civil::Date, d: &mut 
             d.push(
                 Diagnostic::warning(
                     "legal-reference",
-                    text_span(policy, t, open + 1, inner.len()),
+                    r.span(open + 1..close),
                     format!("`{word} ({inner})` contradicts the glossary: {} is SFS {}", law.abbreviation.value, law.sfs.value),
                 )
                 .with_label(format!("the glossary says {}", law.sfs.value))
@@ -447,8 +513,8 @@ fn legal_references(policy: &Policy, t: &Text, date: jiff::civil::Date, d: &mut 
 }
 
 /// `4 kap. 1 SoL`: a chapter-and-section reference to a law with no `§`.
-fn missing_paragraph_sign(policy: &Policy, t: &Text, d: &mut Diagnostics) {
-    let s = &t.value;
+fn missing_paragraph_sign(policy: &Policy, r: &Read<'_>, d: &mut Diagnostics) {
+    let s = r.as_str();
     let digits = |x: &str| x.len() - x.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let mut abbreviations: Vec<&str> = Vec::new();
     for law in &policy.glossary.laws {
@@ -480,7 +546,7 @@ fn missing_paragraph_sign(policy: &Policy, t: &Text, d: &mut Diagnostics) {
             d.push(
                 Diagnostic::warning(
                     "legal-reference",
-                    text_span(policy, t, from, end - from),
+                    r.span(from..end),
                     format!("legal reference `{}` has no `§`", &s[from..end]),
                 )
                 .with_hint(format!(
@@ -492,18 +558,19 @@ fn missing_paragraph_sign(policy: &Policy, t: &Text, d: &mut Diagnostics) {
     }
 }
 
-fn words(policy: &Policy, t: &Text, d: &mut Diagnostics) {
+fn words(policy: &Policy, r: &Read<'_>, d: &mut Diagnostics) {
     let g = &policy.glossary;
+    let s = r.as_str();
     for term in &g.terms {
         for syn in &term.synonyms {
-            for (a, b) in find_words(&t.value, &syn.value) {
+            for (a, b) in find_words(s, &syn.value) {
                 d.push(
                     Diagnostic::warning(
                         "synonym",
-                        text_span(policy, t, a, b - a),
+                        r.span(a..b),
                         format!(
                             "`{}` is a synonym of the defined term `{}`",
-                            &t.value[a..b],
+                            &s[a..b],
                             term.term.value
                         ),
                     )
@@ -517,14 +584,14 @@ fn words(policy: &Policy, t: &Text, d: &mut Diagnostics) {
         }
     }
     for m in &g.misspellings {
-        for (a, b) in find_words(&t.value, &m.wrong.value) {
+        for (a, b) in find_words(s, &m.wrong.value) {
             d.push(
                 Diagnostic::warning(
                     "misspelling",
-                    text_span(policy, t, a, b - a),
+                    r.span(a..b),
                     format!(
                         "`{}` looks misspelt: the glossary gives `{}`",
-                        &t.value[a..b],
+                        &s[a..b],
                         m.right.value
                     ),
                 )
@@ -539,7 +606,14 @@ fn titles(v: &Version, d: &mut Diagnostics) {
     let Some(other) = &v.title_page_title else {
         return;
     };
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // As printed: a soft hyphen or other invisible character makes no difference.
+    let norm = |s: &str| {
+        Published::plain(s)
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let (a, b) = (norm(&v.title.value), norm(&other.value));
     if a == b {
         return;

@@ -315,6 +315,26 @@ fn eval(a: &EvalArgs) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::from(PROBLEMS));
     }
+    // A PDF draft prints the case's own words in the shipped fonts: a character they
+    // cannot show is reported where the case file writes it, before anything runs.
+    let pdf_draft = a
+        .draft
+        .as_ref()
+        .is_some_and(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")));
+    if pdf_draft {
+        let glyphs = styrdok::eval::case::unshowable(&sources);
+        if glyphs.has_errors() {
+            let color = stderr_color();
+            for d in glyphs.iter() {
+                note!("{}", render_human(&sources, d, color));
+            }
+            note!(
+                "{}: the case has text the PDF draft cannot show: no draft was made",
+                path.display()
+            );
+            return Ok(ExitCode::from(PROBLEMS));
+        }
+    }
     let case = case.expect("checked above");
     let evaluation = match engine.evaluate(&case, a.document.as_deref(), a.date) {
         Ok(e) => e,

@@ -226,8 +226,8 @@ fn clean(s: &str) -> String {
 pub const MARKDOWN_LIMIT: usize = 60_000;
 
 fn md_escape(s: &str) -> String {
-    // For Markdown and for the HTML tags that mark words: both `<` and `&` are taken.
-    crate::markdown::escape(s).replace('&', "&amp;")
+    // For Markdown and for the HTML tags that mark words: `<` and `&` are escaped too.
+    crate::markdown::escape(s)
 }
 
 /// A link destination that stays one in Markdown: what would end it or break the

@@ -562,6 +562,39 @@ pub fn load(
     Ok((sources, case, d))
 }
 
+/// The characters of a case file that a PDF draft's fonts cannot show
+/// (`unshowable-character`, [`crate::fonts`]), each at its place in the file: every
+/// string the file holds (`arende`, `av`, `motivering` …) may reach the draft, where it
+/// is printed as written. Checked before Typst runs, so a draft with a name in a script
+/// the fonts lack fails with the name's line and column, not with Typst's error.
+pub fn unshowable(sources: &crate::source::Sources) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    for (id, file) in sources.iter() {
+        let Some(root) = crate::load::yaml::parse(id, file, &mut Diagnostics::default()) else {
+            continue;
+        };
+        let mut todo = vec![&root];
+        while let Some(n) = todo.pop() {
+            match &n.kind {
+                NodeKind::Scalar(s, _) => {
+                    let span = |r: std::ops::Range<usize>| {
+                        let start =
+                            crate::load::yaml::value_offset_to_source(s, n.span, file, r.start);
+                        let end = crate::load::yaml::value_offset_to_source(s, n.span, file, r.end)
+                            .max(start);
+                        crate::source::Span::new(id, start, end)
+                    };
+                    crate::check::glyphs::report(s, &span, &mut d);
+                }
+                NodeKind::Seq(items) => todo.extend(items),
+                NodeKind::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            }
+        }
+    }
+    d.sort();
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,6 +76,20 @@ pub fn write(
     let bytes = match ext.as_deref() {
         Some("md") => md.into_bytes(),
         Some("pdf") => {
+            // What the fonts cannot show would fail Typst: said plainly instead (the case
+            // file's own text is located by `eval::case::unshowable`, the guideline's by
+            // `check`).
+            let shown = crate::markdown::Published::markdown(&md).text;
+            let missing: Vec<String> = crate::fonts::unshowable(&shown)
+                .into_iter()
+                .map(|r| crate::fonts::describe(&shown[r]))
+                .collect();
+            if !missing.is_empty() {
+                return Err(format!(
+                    "the draft cannot be made as PDF: its fonts cannot show {} (run `styrdok check` on the policy)",
+                    crate::sv::join(&missing)
+                ));
+            }
             let typst = Typst::find()?;
             let mut notes = crate::markdown::Footnotes::default();
             let mut blocks = crate::markdown::blocks(&md, &mut notes);

@@ -427,6 +427,24 @@ pub fn standalone(
             .render("redline.html", &ctx)
             .map(String::into_bytes);
     }
+    // What the fonts cannot show would fail Typst: each place said plainly instead.
+    let mut unshowable = Vec::new();
+    for side in [&d.old, &d.new] {
+        let mut found = crate::diag::Diagnostics::default();
+        crate::check::glyphs::check_version(side.policy, side.version, &mut found);
+        unshowable.extend(
+            found
+                .iter()
+                .map(|x| format!("{}: {}", side.policy.sources.locate(x.span), x.message)),
+        );
+    }
+    if !unshowable.is_empty() {
+        unshowable.dedup();
+        return Err(format!(
+            "the redline cannot be made as PDF:\n  {}",
+            unshowable.join("\n  ")
+        ));
+    }
     let ctx = context(d, impact, Backend::Typst, None);
     let typ = templates.render("redline.typ", &ctx)?;
     let typst = super::typst_cli::Typst::find()?;

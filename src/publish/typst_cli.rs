@@ -10,29 +10,7 @@ pub const PINNED: &str = "0.15.1";
 /// Any 0.15.x is accepted.
 const SERIES: &str = "0.15.";
 
-/// Fonts handed to Typst (`--font-path`), compiled into the binary: Inter, OFL 1.1 (fonts/OFL.txt).
-pub const FONTS: &[(&str, &[u8])] = &[
-    (
-        "Inter-Regular.otf",
-        include_bytes!("../../fonts/Inter-Regular.otf"),
-    ),
-    (
-        "Inter-Italic.otf",
-        include_bytes!("../../fonts/Inter-Italic.otf"),
-    ),
-    (
-        "Inter-SemiBold.otf",
-        include_bytes!("../../fonts/Inter-SemiBold.otf"),
-    ),
-    (
-        "Inter-SemiBoldItalic.otf",
-        include_bytes!("../../fonts/Inter-SemiBoldItalic.otf"),
-    ),
-    (
-        "Inter-Bold.otf",
-        include_bytes!("../../fonts/Inter-Bold.otf"),
-    ),
-];
+use crate::fonts::FONTS;
 
 /// A located, version-checked Typst CLI.
 #[derive(Debug, Clone)]
@@ -150,7 +128,9 @@ impl Typst {
                     .iter()
                     .flat_map(|f| [std::ffi::OsStr::new("--font-path"), f.as_os_str()]),
             )
+            // Only the shipped fonts: what `check` says they show is what Typst shows.
             .arg("--ignore-system-fonts")
+            .arg("--ignore-embedded-fonts")
             .arg("--package-path")
             .arg(&packages)
             .arg("--package-cache-path")
@@ -232,18 +212,19 @@ pub fn write_fonts(dir: &Path) -> Result<(), String> {
         env!("CARGO_PKG_VERSION"),
         FONTS
             .iter()
-            .map(|(n, b)| format!("{n}:{}", b.len()))
+            .map(|f| format!("{}:{}", f.file, f.bytes.len()))
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let present = FONTS
-        .iter()
-        .all(|(n, b)| std::fs::metadata(dir.join(n)).is_ok_and(|m| m.len() == b.len() as u64));
+    let present = FONTS.iter().all(|f| {
+        std::fs::metadata(dir.join(f.file)).is_ok_and(|m| m.len() == f.bytes.len() as u64)
+    });
     if present && std::fs::read_to_string(&stamp).is_ok_and(|s| s == expected) {
         return Ok(());
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot prepare fonts ({e})"))?;
-    for (name, bytes) in FONTS {
+    for f in FONTS {
+        let (name, bytes) = (f.file, f.bytes);
         let path = dir.join(name);
         let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&path).is_ok_and(|b| b == *bytes);
@@ -305,14 +286,15 @@ mod tests {
     fn fonts_are_written_whole_and_repaired() {
         let dir = tempfile::tempdir().unwrap();
         write_fonts(dir.path()).unwrap();
-        let (name, bytes) = FONTS[0];
-        std::fs::write(dir.path().join(name), &bytes[..100]).unwrap();
+        let f = FONTS[0];
+        std::fs::write(dir.path().join(f.file), &f.bytes[..100]).unwrap();
         write_fonts(dir.path()).unwrap();
-        for (name, bytes) in FONTS {
+        for f in FONTS {
             assert_eq!(
-                std::fs::read(dir.path().join(name)).unwrap(),
-                *bytes,
-                "{name}"
+                std::fs::read(dir.path().join(f.file)).unwrap(),
+                f.bytes,
+                "{}",
+                f.file
             );
         }
         let names: Vec<String> = std::fs::read_dir(dir.path())
