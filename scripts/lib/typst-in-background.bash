@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/build and scripts/test (not a command): runs scripts/install-typst in
 # the background while the caller compiles styrdok, so that on a first run without a
-# downloadable Typst release its build from source (about 9 minutes on two cores)
+# downloadable Typst release its build from source (about 10 minutes on two free cores)
 # overlaps the project's own build instead of coming before it.
 #
 #   typst_start   # start scripts/install-typst in the background
