@@ -8,6 +8,7 @@ pub mod draft;
 pub mod redline;
 pub mod typst_cli;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -42,6 +43,36 @@ pub struct Report {
     pub files: Vec<PathBuf>,
     /// Typst's warnings, per document version.
     pub warnings: Vec<String>,
+    /// The sections of each version's HTML page as written, by document id and version
+    /// label (`serve` finds a section's blocks in the page with them).
+    pub sections: HashMap<(String, String), Vec<render::SectionBody>>,
+}
+
+/// A build staged but not yet moved into place.
+struct StagedBuild {
+    dir: tempfile::TempDir,
+    files: Vec<PathBuf>,
+    warnings: Vec<String>,
+    sections: HashMap<(String, String), Vec<render::SectionBody>>,
+}
+
+impl StagedBuild {
+    /// Moves the files into `out` and says what was written.
+    fn commit(self, out: &Path) -> Result<Report, String> {
+        let StagedBuild {
+            dir,
+            mut files,
+            warnings,
+            sections,
+        } = self;
+        commit(dir.path(), out, &files)?;
+        files.sort();
+        Ok(Report {
+            files,
+            warnings,
+            sections,
+        })
+    }
 }
 
 /// A fixed creation time for the PDF: `SOURCE_DATE_EPOCH` if set, else noon UTC of the issue date.
@@ -129,19 +160,16 @@ pub fn check_and_build(
         if refused {
             return Err(BuildError::Problems(diags));
         }
-        let (staging, mut files, warnings) = staged.map_err(BuildError::Failed)?;
-        commit(staging.path(), opts.out, &files).map_err(BuildError::Failed)?;
-        files.sort();
-        Ok((Report { files, warnings }, diags))
+        let report = staged
+            .and_then(|s| s.commit(opts.out))
+            .map_err(BuildError::Failed)?;
+        Ok((report, diags))
     })
 }
 
 /// Builds every document version of an already checked `policy` into `opts.out`.
 pub fn build(policy: &Policy, templates: &Templates, opts: &Options<'_>) -> Result<Report, String> {
-    let (staging, mut files, warnings) = stage(policy, templates, opts, &AtomicBool::new(false))?;
-    commit(staging.path(), opts.out, &files)?;
-    files.sort();
-    Ok(Report { files, warnings })
+    stage(policy, templates, opts, &AtomicBool::new(false))?.commit(opts.out)
 }
 
 /// Typst compiles, one at a time, each started while the next files are written.
@@ -202,7 +230,7 @@ fn stage(
     templates: &Templates,
     opts: &Options<'_>,
     stop: &AtomicBool,
-) -> Result<(tempfile::TempDir, Vec<PathBuf>, Vec<String>), String> {
+) -> Result<StagedBuild, String> {
     std::fs::create_dir_all(opts.out)
         .map_err(|e| format!("cannot create `{}` ({e})", opts.out.display()))?;
     remove_stale_staging(opts.out);
@@ -236,6 +264,7 @@ fn stage(
         "{spinner} [{pos}/{len}] {wide_msg} {elapsed}",
     );
     let mut files = Vec::new();
+    let mut sections = HashMap::new();
     let mut index = Vec::new();
     let mut n = 0;
     let scope = crate::check::rules::scope(policy);
@@ -312,7 +341,8 @@ fn stage(
                 files.push(staged.rel.join(&pdf));
             }
             // Typst works on this version's PDF while the rest of it is written.
-            staged.rest(templates, policy, &scope, doc, v, &publication, &mut files)?;
+            let page = staged.rest(templates, policy, &scope, doc, v, &publication, &mut files)?;
+            sections.insert((doc.id.clone(), v.version.value.clone()), page);
             let mut redline_html = None;
             let mut redline_pdf = None;
             if let (Some(red), Some(d)) = (red, d) {
@@ -378,7 +408,12 @@ fn stage(
     progress.set_message("index, and the last PDFs");
     jobs.wait()?;
     progress.finish_and_clear();
-    Ok((staging, files, jobs.warnings))
+    Ok(StagedBuild {
+        dir: staging,
+        files,
+        warnings: jobs.warnings,
+        sections,
+    })
 }
 
 /// The appendix of changes of a version against the one before it (its rows and
@@ -501,7 +536,7 @@ impl Staged {
         self.put(&format!("{}.typ", self.base), typ.as_bytes(), files)
     }
 
-    /// Everything else: HTML page, criteria.json, case schema.
+    /// Everything else: HTML page, criteria.json, case schema. Returns the page's sections.
     #[allow(clippy::too_many_arguments)] // the version, what it is built with, where it goes
     fn rest(
         &self,
@@ -512,9 +547,10 @@ impl Staged {
         v: &Version,
         publication: &render::context::Publication,
         files: &mut Vec<PathBuf>,
-    ) -> Result<(), String> {
-        let html = render::html_page(templates, policy, doc, v, &self.hash, publication)
-            .map_err(|e| place(doc, v, &e))?;
+    ) -> Result<Vec<render::SectionBody>, String> {
+        let (html, sections) =
+            render::html_page_and_sections(templates, policy, doc, v, &self.hash, publication)
+                .map_err(|e| place(doc, v, &e))?;
         self.put(&format!("{}.html", self.base), html.as_bytes(), files)?;
         // The check reports rule errors; a rule with errors is left out here.
         let compiled =
@@ -523,10 +559,11 @@ impl Staged {
         self.put("criteria.json", pretty(&criteria).as_bytes(), files)?;
         if v.interventions.is_empty() {
             // Nothing can be applied for under it (an anvisning): no case schema.
-            return Ok(());
+            return Ok(sections);
         }
         let schema = export::case_schema(policy, &doc.id, v, &compiled);
-        self.put("case.schema.json", pretty(&schema).as_bytes(), files)
+        self.put("case.schema.json", pretty(&schema).as_bytes(), files)?;
+        Ok(sections)
     }
 }
 
@@ -548,26 +585,45 @@ fn copy_assets(from: &Path, to: &Path) -> Result<(), String> {
         std::fs::read_dir(from).map_err(|e| format!("cannot read `{}` ({e})", from.display()))?;
     for e in entries.flatten() {
         let p = e.path();
-        if p.is_file() {
-            std::fs::copy(&p, to.join(e.file_name()))
+        let target = to.join(e.file_name());
+        let same = || {
+            std::fs::metadata(&target).is_ok_and(|m| m.is_file())
+                && std::fs::read(&p).ok() == std::fs::read(&target).ok()
+        };
+        if p.is_file() && !same() {
+            std::fs::copy(&p, &target)
                 .map_err(|err| format!("cannot copy `{}` ({err})", p.display()))?;
         }
     }
     Ok(())
 }
 
-/// Compiles the PDF of one version whose Typst source a build (`--html-only` too) left
-/// in `out/<doc>/<version>/`, as [`build`] compiles it: the same Typst, fonts, assets and
-/// creation time. The PDF is written beside it under a hidden name and renamed into
-/// place, so a reader never sees half of it. Used by `serve` on request.
-pub fn compile_pdf(
+/// What it takes to make the PDF of one version whose Typst source a build
+/// (`--html-only` too) left in `out/<doc>/<version>/`, as [`build`] makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfJob {
+    /// The version's folder: Typst's root.
+    pub dir: PathBuf,
+    /// The Typst source's file name in `dir`, `<doc>-<version>.typ`.
+    pub typ: String,
+    /// The PDF's file name in `dir`, `<doc>-<version>.pdf` (where `build` puts it).
+    pub pdf: String,
+    /// The font folders for `--font-path`: the fonts shipped in the binary, then the
+    /// templates' `fonts/`.
+    pub fonts: Vec<PathBuf>,
+}
+
+/// Prepares the PDF of one version for [`Typst::compile`] or [`Typst::watch`] (`serve`
+/// uses the latter): the fonts written to the per-user cache (or `out/.fonts`), the
+/// templates' assets copied beside the Typst source (a file already there with the same
+/// contents is left alone, so a watching Typst sees no change). Fails when the build
+/// left no Typst source for the version.
+pub fn pdf_job(
     out: &Path,
-    typst: &Typst,
     templates: &Templates,
     doc: &str,
     version: &str,
-    stamp: i64,
-) -> Result<PathBuf, String> {
+) -> Result<PdfJob, String> {
     let dir = out.join(doc).join(version);
     let base = format!("{doc}-{version}");
     let typ = format!("{base}.typ");
@@ -579,12 +635,33 @@ pub fn compile_pdf(
     if let Some(assets) = templates.assets() {
         copy_assets(&assets, &dir.join("assets"))?;
     }
-    let partial = format!(".{base}.pdf");
+    Ok(PdfJob {
+        dir,
+        typ,
+        pdf: format!("{base}.pdf"),
+        fonts,
+    })
+}
+
+/// Compiles the PDF of one version whose Typst source a build (`--html-only` too) left
+/// in `out/<doc>/<version>/`, as [`build`] compiles it: the same Typst, fonts, assets and
+/// creation time ([`pdf_job`]). The PDF is written beside it under a hidden name and
+/// renamed into place, so a reader never sees half of it. Used by `serve` on request.
+pub fn compile_pdf(
+    out: &Path,
+    typst: &Typst,
+    templates: &Templates,
+    doc: &str,
+    version: &str,
+    stamp: i64,
+) -> Result<PathBuf, String> {
+    let job = pdf_job(out, templates, doc, version)?;
+    let partial = format!(".{}", job.pdf);
     typst
-        .compile(&dir, &typ, &partial, stamp, &fonts)
+        .compile(&job.dir, &job.typ, &partial, stamp, &job.fonts)
         .map_err(|e| format!("{doc} version {version}: {e}"))?;
-    let pdf = dir.join(format!("{base}.pdf"));
-    std::fs::rename(dir.join(&partial), &pdf)
+    let pdf = job.dir.join(&job.pdf);
+    std::fs::rename(job.dir.join(&partial), &pdf)
         .map_err(|e| format!("cannot move `{}` into place ({e})", pdf.display()))?;
     Ok(pdf)
 }
