@@ -23,10 +23,16 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(|_| {})
+    }
+
+    /// Starts on a copy of the shipped policy that `edit` has changed first.
+    fn start_with(edit: impl FnOnce(&Path)) -> Server {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&root().join("policy"), &dir.path().join("policy"));
         copy_dir(&root().join("templates"), &dir.path().join("templates"));
         let policy = dir.path().join("policy");
+        edit(&policy);
         let mut child = Command::new(env!("CARGO_BIN_EXE_styrdok"))
             .args(["serve", policy.to_str().unwrap(), "--port", "0"])
             .env("NO_COLOR", "1")
@@ -97,9 +103,11 @@ impl Drop for Server {
     fn drop(&mut self) {
         // SIGTERM, as Ctrl-C: the server removes its temporary folder before it exits
         // (SIGKILL would leave it behind in /tmp).
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        if let Ok(None) = self.child.try_wait() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+        }
         let _ = self.child.wait();
     }
 }
@@ -171,7 +179,7 @@ fn a_yaml_error_shows_in_the_page_above_the_last_good_build_and_goes_when_fixed(
     let (code, html) = server.get(&page);
     assert_eq!(code, 200, "the server still serves");
     let panel_at = html.find("id=\"styrdok-diagnostics\"").expect("a panel");
-    let panel = &html[panel_at..html[panel_at..].find("</div>").unwrap() + panel_at];
+    let panel = &html[panel_at..html[panel_at..].find("</section>").unwrap() + panel_at];
     assert!(panel.contains("facts.yaml:"), "{panel}");
     assert!(panel.contains("1 fel"), "{panel}");
     assert!(
@@ -208,25 +216,32 @@ fn ctrl_c_stops_cleanly() {
     }
 }
 
-#[test]
-fn the_page_loads_in_headless_chromium_when_it_is_installed() {
+/// The DOM of `url` after it loaded in Debian's headless Chromium, as `--dump-dom`
+/// prints it; `None` when Chromium is not installed.
+fn chromium_dom(url: &str) -> Option<String> {
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.exists() {
         eprintln!("chromium is not installed: skipped");
-        return;
+        return None;
     }
-    let server = Server::start();
     let profile = tempfile::tempdir().unwrap();
     let dump = std::fs::File::create(profile.path().join("dom.html")).unwrap();
     // The open event stream keeps the page busy for good: no virtual time budget,
     // and a deadline of our own.
     let mut c = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--dump-dom",
+        ])
         .arg(format!(
             "--user-data-dir={}",
             profile.path().join("p").display()
         ))
-        .arg(format!("http://{}/", server.addr))
+        .arg(url)
         .env("HOME", profile.path())
         .stdout(dump)
         .stderr(Stdio::null())
@@ -241,11 +256,141 @@ fn the_page_loads_in_headless_chromium_when_it_is_installed() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let dom = std::fs::read_to_string(profile.path().join("dom.html")).unwrap();
+    Some(std::fs::read_to_string(profile.path().join("dom.html")).unwrap())
+}
+
+#[test]
+fn the_page_loads_in_headless_chromium_when_it_is_installed() {
+    let server = Server::start();
+    let Some(dom) = chromium_dom(&format!("http://{}/", server.addr)) else {
+        return;
+    };
     assert!(
         dom.contains("Styrdokument") && dom.contains("/_styrdok/events"),
         "{dom}"
     );
+}
+
+/// The 1-based number of the line of `file` that contains `text`.
+fn line_of(file: &Path, text: &str) -> usize {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("`{text}` is not in {}", file.display()))
+        + 1
+}
+
+/// The panel entry a marker links to: its number, found after `after` in the DOM.
+fn marker_after(dom: &str, after: &str) -> (usize, String) {
+    let at = dom
+        .find(after)
+        .unwrap_or_else(|| panic!("no `{after}` in {dom}"));
+    let rest = &dom[at..];
+    let m = rest
+        .find("class=\"styrdok-markering ")
+        .unwrap_or_else(|| panic!("no marker after `{after}`"));
+    let href = &rest[m..];
+    let n: usize = href
+        .split("href=\"#styrdok-diag-")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .and_then(|x| x.parse().ok())
+        .expect("a marker links to its entry");
+    let entry_at = dom
+        .find(&format!("<li id=\"styrdok-diag-{n}\""))
+        .expect("the entry");
+    let entry = &dom[entry_at..entry_at + dom[entry_at..].find("</li>").unwrap()];
+    (n, entry.to_string())
+}
+
+/// A warning at a known line, in headless Chromium: the panel (a region with a heading)
+/// quotes the line with the span underlined, and a marker stands at the element the
+/// line belongs to (a criterion; a block of a section, not its first), linking to the
+/// entry, which links back. What the YAML says is text, never markup.
+#[test]
+fn a_warning_is_quoted_in_the_panel_and_marked_at_its_element_in_chromium() {
+    let file = "stod-arbete-studier/2023-07.yaml";
+    let server = Server::start_with(|policy| {
+        let path = policy.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // A criterion's sentence with a misspelling the glossary lists.
+        let criterion = "text: Den enskilde ska vara i yrkesverksam ålder.";
+        assert!(text.contains(criterion));
+        let text = text.replace(
+            criterion,
+            "text: Den enskilde ska vara i yrkesverksam ålder <b>och</b> skraddarsy.",
+        );
+        // A second block in a section, with the same misspelling.
+        let section = "  - id: arbetsinriktat-stod\n";
+        let text = text.replace(
+            section,
+            &format!("      - text: |\n          Ett andra stycke att skraddarsy.\n\n{section}"),
+        );
+        std::fs::write(&path, text).unwrap();
+    });
+    let path = server.policy.join(file);
+    let criterion_line = line_of(&path, "<b>och</b> skraddarsy");
+    let block_line = line_of(&path, "Ett andra stycke att skraddarsy");
+    let page = "/stod-arbete-studier/2023-07/stod-arbete-studier-2023-07.html";
+    let Some(dom) = chromium_dom(&format!("http://{}{page}", server.addr)) else {
+        return;
+    };
+    // The panel: a named region with a heading.
+    assert!(
+        dom.contains(
+            "<section id=\"styrdok-diagnostics\" aria-labelledby=\"styrdok-diagnostics-rubrik\">"
+        ) && dom.contains("<h2 id=\"styrdok-diagnostics-rubrik\">"),
+        "{dom}"
+    );
+    // The criterion: the marker is inside its anchor in the list.
+    let (n, entry) = marker_after(&dom, "<span id=\"yrkesverksam-alder\">");
+    assert!(
+        entry.contains(&format!("{file}:{criterion_line}:")),
+        "the marker links to the warning at line {criterion_line}: {entry}"
+    );
+    assert!(entry.contains("[misspelling]"), "{entry}");
+    assert!(
+        entry.contains(&format!(
+            "{criterion_line} │     text: Den enskilde ska vara i yrkesverksam ålder &lt;b&gt;och&lt;/b&gt; skraddarsy."
+        )),
+        "the quoted line, escaped: {entry}"
+    );
+    // `skraddarsy`, ten characters, underlined below the quoted line.
+    assert!(
+        entry.contains(&format!("·{}──────────\n", " ".repeat(65))),
+        "the span underlined: {entry}"
+    );
+    assert!(
+        entry.contains(&format!("href=\"#styrdok-markering-{n}\">Visa i texten")),
+        "and back: {entry}"
+    );
+    assert!(
+        !dom.contains("ålder <b>och</b>") && dom.contains("ålder &lt;b&gt;och&lt;/b&gt;"),
+        "the YAML's markup is text"
+    );
+    // The block: before the second paragraph of the section, not its first.
+    let block = dom.find("<p>Ett andra stycke att").expect("the new block");
+    let before = &dom[..block];
+    assert!(
+        before.ends_with("</a></div>"),
+        "a marker right before the block: {}",
+        &before[before.len() - 400..]
+    );
+    let group = &before[before.rfind("<div class=\"styrdok-markeringar\">").unwrap()..];
+    let n: usize = group
+        .split("href=\"#styrdok-diag-")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap();
+    let entry_at = dom.find(&format!("<li id=\"styrdok-diag-{n}\"")).unwrap();
+    assert!(
+        dom[entry_at..].contains(&format!("{file}:{block_line}:")),
+        "the block's marker is the block's warning"
+    );
+    // The markers have names (their text), and say more than their colour.
+    assert!(group.contains("Varning"), "{group}");
 }
 
 /// A request whose Host is not this machine (a page elsewhere whose name resolves to

@@ -3,11 +3,15 @@
 //! server reads; the folder is rebuilt on every save in the policy (and templates)
 //! folder, and the pages it serves carry a small script that listens to
 //! `/_styrdok/events` (Server-Sent Events) and reloads on a new build, and a panel
-//! listing the check's diagnostics above the last good build. Nothing is injected into
-//! the files themselves: the script and the panel are added as a page is served.
+//! with the check's diagnostics, each quoting its lines, above the last good build; in
+//! a version's page a marker stands beside the element each diagnostic belongs to
+//! ([`marks`]). Nothing is injected into the files themselves: the script, the panel
+//! and the markers are added as a page is served.
 //!
 //! Only 127.0.0.1 is bound; only files inside the build folder are served (no `..`, no
 //! hidden files, no absolute paths, after percent-decoding).
+
+mod marks;
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -21,9 +25,8 @@ use notify::Watcher as _;
 
 use crate::diag::{Diagnostics, Severity};
 use crate::publish::{self, BuildError};
-use crate::render::html::escape;
 use crate::render::templates::Templates;
-use crate::source::Sources;
+use marks::{PageKey, Report};
 
 /// Loads the templates anew for each build (they may have been edited).
 pub type LoadTemplates = dyn Fn() -> Result<Templates, String> + Send + Sync;
@@ -52,12 +55,14 @@ const DEBOUNCE: Duration = Duration::from_millis(50);
 struct Status {
     /// Counts builds; the page reloads when it sees a new one.
     generation: u64,
-    /// The diagnostics panel (HTML), empty when the policy is clean.
-    panel: String,
+    /// The diagnostics: the panel and the markers (nothing when the policy is clean).
+    report: Report,
     /// Whether a good build is in the folder.
     built: bool,
     /// The PDF creation time of each version (`doc`, `version`), as `build` sets it.
-    stamps: HashMap<(String, String), i64>,
+    stamps: HashMap<PageKey, i64>,
+    /// The sections of the pages in the folder (the last good build).
+    pages: Arc<marks::Pages>,
 }
 
 struct Shared {
@@ -204,43 +209,59 @@ fn folder_identity(path: &std::path::Path) -> Option<(u64, u64)> {
 fn rebuild(shared: &Shared, saved: Instant) {
     let _busy = lock(&shared.busy);
     let opts = &shared.opts;
-    let (panel, stamps, summary) = match build_once(shared) {
-        Ok((panel, stamps, summary)) => (panel, Some(stamps), summary),
-        Err(message) => {
-            let mut html = String::from(
-                "<p><strong>Förhandsvisningen kunde inte byggas.</strong> Det senaste fungerande bygget visas nedan.</p><pre>",
-            );
-            escape(&message, &mut html);
-            html.push_str("</pre>");
-            (html, None, format!("could not build: {message}"))
-        }
+    let served = Arc::clone(&lock(&shared.status).pages);
+    let (report, stamps, summary) = match build_once(shared, &served) {
+        Ok(Built {
+            report,
+            stamps,
+            pages,
+            summary,
+        }) => (report, Some((stamps, pages)), summary),
+        Err(message) => (
+            Report::failed(&message),
+            None,
+            format!("could not build: {message}"),
+        ),
     };
     let mut status = lock(&shared.status);
     status.generation += 1;
-    status.panel = panel;
-    if let Some(stamps) = stamps.filter(|s| !s.is_empty()) {
+    status.report = report;
+    if let Some((stamps, pages)) = stamps.filter(|(s, _)| !s.is_empty()) {
         status.built = true;
         status.stamps = stamps;
+        status.pages = pages;
     }
     drop(status);
     shared.changed.notify_all();
     (opts.log)(&format!("{summary} ({} ms)", saved.elapsed().as_millis()));
 }
 
-type Built = (String, HashMap<(String, String), i64>, String);
+/// What one build did.
+struct Built {
+    /// The diagnostics, placed.
+    report: Report,
+    /// The PDF timestamps of the versions built (empty when nothing was built).
+    stamps: HashMap<PageKey, i64>,
+    /// The sections of the pages now served.
+    pages: Arc<marks::Pages>,
+    /// A line for the log.
+    summary: String,
+}
 
-/// One build: the panel, the PDF timestamps (empty when nothing was built) and a line
-/// for the log.
-fn build_once(shared: &Shared) -> Result<Built, String> {
+/// One build. `served`: the sections of the pages of the last good build, still served
+/// when nothing is rebuilt.
+fn build_once(shared: &Shared, served: &Arc<marks::Pages>) -> Result<Built, String> {
     let opts = &shared.opts;
     let tree = crate::load::DiskTree::new(&opts.policy)?;
     let (policy, loaded) = crate::load::load(&tree);
+    let kept = |d: &Diagnostics| Built {
+        report: Report::new(&policy, d, true, served),
+        stamps: HashMap::new(),
+        pages: Arc::clone(served),
+        summary: problems(d, "nothing rebuilt"),
+    };
     if loaded.has_errors() {
-        return Ok((
-            panel(&policy.sources, &loaded, true),
-            HashMap::new(),
-            problems(&loaded, "nothing rebuilt"),
-        ));
+        return Ok(kept(&loaded));
     }
     let templates = (opts.templates)()?;
     let build = publish::Options {
@@ -250,7 +271,7 @@ fn build_once(shared: &Shared) -> Result<Built, String> {
         date: crate::date::build_date(),
     };
     match publish::check_and_build(&policy, &templates, &build, false) {
-        Ok((_, mut checked)) => {
+        Ok((written, mut checked)) => {
             checked.extend(loaded);
             checked.sort();
             let stamps = policy
@@ -265,20 +286,18 @@ fn build_once(shared: &Shared) -> Result<Built, String> {
                     })
                 })
                 .collect();
-            Ok((
-                panel(&policy.sources, &checked, false),
+            let pages = Arc::new(written.sections);
+            Ok(Built {
+                report: Report::new(&policy, &checked, false, &pages),
                 stamps,
-                problems(&checked, "rebuilt"),
-            ))
+                pages,
+                summary: problems(&checked, "rebuilt"),
+            })
         }
         Err(BuildError::Problems(mut d)) => {
             d.extend(loaded);
             d.sort();
-            Ok((
-                panel(&policy.sources, &d, true),
-                HashMap::new(),
-                problems(&d, "nothing rebuilt"),
-            ))
+            Ok(kept(&d))
         }
         Err(BuildError::Failed(e)) => Err(e),
     }
@@ -289,58 +308,20 @@ fn problems(d: &Diagnostics, what: &str) -> String {
     format!("{what}: {e} error(s), {w} warning(s)")
 }
 
-/// The diagnostics as an HTML list, each at `file:line:column`; empty when there are none.
-fn panel(sources: &Sources, diags: &Diagnostics, kept: bool) -> String {
-    if diags.is_empty() {
-        return String::new();
-    }
-    let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
-    let mut html = format!("<p><strong>{e} fel, {w} varningar.</strong>");
-    if kept {
-        html.push_str(" Det senaste fungerande bygget visas nedan.");
-    }
-    html.push_str("</p><ul>");
-    for d in diags.iter() {
-        let (class, word) = match d.severity {
-            Severity::Error => ("error", "fel"),
-            Severity::Warning => ("warning", "varning"),
-        };
-        html.push_str(&format!("<li class=\"{class}\"><code>"));
-        escape(&sources.locate(d.span), &mut html);
-        html.push_str(&format!("</code> {word} [{}]: ", d.code));
-        escape(&d.message, &mut html);
-        if let Some(h) = &d.hint {
-            html.push_str(" <em>");
-            escape(h, &mut html);
-            html.push_str("</em>");
-        }
-        html.push_str("</li>");
-    }
-    html.push_str("</ul>");
-    html
+/// The script added to a served page: the page reloads when the build it was served
+/// from is no longer the latest.
+fn script(generation: u64) -> String {
+    format!(
+        "<script>(function(){{var seen={generation};var s=new EventSource(\"/_styrdok/events\");s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};}})();</script>"
+    )
 }
 
-/// The script and panel added to a served page: the page reloads when the build it
-/// was served from is no longer the latest.
-fn injected(status: &Status) -> (String, String) {
-    let script = format!(
-        "<script>(function(){{var seen={};var s=new EventSource(\"/_styrdok/events\");s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};}})();</script>",
-        status.generation
-    );
-    let panel = if status.panel.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<div id=\"styrdok-diagnostics\" style=\"font:14px/1.4 sans-serif;background:#fff4e5;color:#222;border-bottom:3px solid #c60;padding:.5em 1em;margin:0\">{}</div>",
-            status.panel
-        )
-    };
-    (script, panel)
-}
-
-/// Adds the panel after `<body…>` and the script before `</body>`.
-fn inject(page: &str, status: &Status) -> String {
-    let (script, panel) = injected(status);
+/// Adds the diagnostics (the panel after `<body…>`, and in the page of version `key`
+/// the markers) and the script before `</body>`.
+fn inject(page: &str, status: &Status, key: Option<&PageKey>) -> String {
+    let script = script(status.generation);
+    let (page, panel) = status.report.mark(page, key);
+    let page = page.as_str();
     let mut out = String::with_capacity(page.len() + script.len() + panel.len());
     let body = page
         .find("<body")
@@ -495,6 +476,7 @@ fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
             let page = inject(
                 "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>styrdok serve</title></head><body><p>Inget har byggts ännu.</p></body></html>",
                 &status,
+                None,
             );
             drop(status);
             respond(req, 200, "text/html; charset=utf-8", page.into_bytes());
@@ -511,7 +493,14 @@ fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
     };
     let kind = content_type(&path);
     let body = if kind.starts_with("text/html") {
-        inject(&String::from_utf8_lossy(&bytes), &status).into_bytes()
+        // A version's own page (`<doc>/<version>/<doc>-<version>.html`) gets markers.
+        let key = match segments {
+            [doc, version, file] if *file == format!("{doc}-{version}.html") => {
+                Some((doc.clone(), version.clone()))
+            }
+            _ => None,
+        };
+        inject(&String::from_utf8_lossy(&bytes), &status, key.as_ref()).into_bytes()
     } else {
         bytes
     };
@@ -625,10 +614,15 @@ mod tests {
     fn the_script_and_panel_go_inside_the_body() {
         let status = Status {
             generation: 7,
-            panel: "<p>x</p>".into(),
+            report: Report::failed("x <y>"),
             ..Status::default()
         };
-        let page = inject("<html><body class=\"a\"><h1>T</h1></body></html>", &status);
+        let page = inject(
+            "<html><body class=\"a\"><h1>T</h1></body></html>",
+            &status,
+            None,
+        );
+        assert!(page.contains("x &lt;y&gt;"));
         let panel = page.find("styrdok-diagnostics").unwrap();
         assert!(page.find("<body").unwrap() < panel && panel < page.find("<h1>").unwrap());
         assert!(page.contains("var seen=7;"));
