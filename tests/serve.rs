@@ -60,8 +60,14 @@ impl Server {
 
     /// GET `path` (sent as is, not normalised): the status code and the body.
     fn get(&self, path: &str) -> (u16, String) {
+        let (code, body) = self.get_bytes(path);
+        (code, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// GET `path`: the status code and the body's bytes.
+    fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(90))).unwrap();
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -70,17 +76,17 @@ impl Server {
         .unwrap();
         let mut response = Vec::new();
         s.read_to_end(&mut response).unwrap();
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let code = text
+        let head_end = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(response.len(), |p| p + 4);
+        let head = String::from_utf8_lossy(&response[..head_end]).into_owned();
+        let code = head
             .split(' ')
             .nth(1)
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (code, body)
+        (code, response[head_end..].to_vec())
     }
 
     /// The event stream, read up to its first build number.
@@ -432,4 +438,107 @@ fn a_policy_folder_made_again_is_watched_again() {
         html.contains("facts.yaml:"),
         "the change in the new folder is seen"
     );
+}
+
+/// The `typst watch` processes that the server started (Linux: read from /proc).
+fn typst_watchers(server: &Server) -> Vec<u32> {
+    let server_pid = server.child.id();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`: the name may hold spaces, so after its `)`.
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let watch = cmdline.split(|b| *b == 0).nth(1) == Some(b"watch".as_slice());
+        if parent == Some(server_pid) && watch {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Whether a process still runs (a zombie does not count).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit_once(')')
+            .is_some_and(|(_, r)| !r.trim_start().starts_with('Z'))
+    })
+}
+
+/// The PDF comes from `typst watch`, started on the first request: after a one-word
+/// save the next request waits for Typst's recompile and has the new word; the PDF
+/// beside the page is the same; a watcher stops when its version leaves the policy,
+/// and the rest when the server stops. Needs Typst (`STYRDOK_TYPST`).
+#[test]
+fn the_pdf_follows_a_save_through_typst_watch() {
+    if std::env::var_os("STYRDOK_TYPST").is_none() {
+        eprintln!("STYRDOK_TYPST is not set: skipped");
+        return;
+    }
+    let mut server = Server::start();
+    let pdf_text = |path: &str| {
+        let (code, bytes) = server.get_bytes(path);
+        assert_eq!(code, 200, "{path}: {}", String::from_utf8_lossy(&bytes));
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), &bytes).unwrap();
+        common::pdf_text(f.path())
+    };
+    let url = "/_styrdok/pdf/stod-arbete-studier/2023-07.pdf";
+    assert!(pdf_text(url).contains("Rekonstruerad version."));
+    assert_eq!(typst_watchers(&server).len(), 1, "one typst watch");
+    let (mut events, first) = server.events();
+    let file = server.policy.join("stod-arbete-studier/2023-07.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "**Rekonstruerad version.**",
+            "**Rekonstruerad sebraversion.**",
+        ),
+    )
+    .unwrap();
+    let saved = next_build(&mut events);
+    assert!(saved > first);
+    let after = pdf_text(url);
+    assert!(after.contains("Rekonstruerad sebraversion."), "{after}");
+    assert!(
+        pdf_text("/stod-arbete-studier/2023-07/stod-arbete-studier-2023-07.pdf")
+            .contains("Rekonstruerad sebraversion."),
+        "the PDF beside the page"
+    );
+    assert_eq!(typst_watchers(&server).len(), 1, "the same typst watch");
+    // A second version's watcher; its document leaves the policy, its watcher stops.
+    pdf_text("/_styrdok/pdf/uppsokande-arbetsmarknadsinsats/remiss-2022.pdf");
+    let both = typst_watchers(&server);
+    assert_eq!(both.len(), 2);
+    std::fs::remove_dir_all(server.policy.join("uppsokande-arbetsmarknadsinsats")).unwrap();
+    assert!(next_build(&mut events) > saved);
+    let start = Instant::now();
+    while typst_watchers(&server).len() != 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still two watchers"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (code, _) = server.get("/_styrdok/pdf/uppsokande-arbetsmarknadsinsats/remiss-2022.pdf");
+    assert_eq!(code, 404, "no longer in the policy");
+    // Stopped (SIGINT, as Ctrl-C): no Typst is left running.
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(server.child.wait().unwrap().success());
+    for pid in both {
+        assert!(!running(pid), "typst watch {pid} outlived the server");
+    }
 }

@@ -642,26 +642,3 @@ pub fn pdf_job(
         fonts,
     })
 }
-
-/// Compiles the PDF of one version whose Typst source a build (`--html-only` too) left
-/// in `out/<doc>/<version>/`, as [`build`] compiles it: the same Typst, fonts, assets and
-/// creation time ([`pdf_job`]). The PDF is written beside it under a hidden name and
-/// renamed into place, so a reader never sees half of it. Used by `serve` on request.
-pub fn compile_pdf(
-    out: &Path,
-    typst: &Typst,
-    templates: &Templates,
-    doc: &str,
-    version: &str,
-    stamp: i64,
-) -> Result<PathBuf, String> {
-    let job = pdf_job(out, templates, doc, version)?;
-    let partial = format!(".{}", job.pdf);
-    typst
-        .compile(&job.dir, &job.typ, &partial, stamp, &job.fonts)
-        .map_err(|e| format!("{doc} version {version}: {e}"))?;
-    let pdf = job.dir.join(&job.pdf);
-    std::fs::rename(job.dir.join(&partial), &pdf)
-        .map_err(|e| format!("cannot move `{}` into place ({e})", pdf.display()))?;
-    Ok(pdf)
-}

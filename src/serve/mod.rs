@@ -2,16 +2,18 @@
 //! it (the same [`publish::check_and_build`]), into a temporary folder that only this
 //! server reads; the folder is rebuilt on every save in the policy (and templates)
 //! folder, and the pages it serves carry a small script that listens to
-//! `/_styrdok/events` (Server-Sent Events) and reloads on a new build, and a panel
-//! with the check's diagnostics, each quoting its lines, above the last good build; in
-//! a version's page a marker stands beside the element each diagnostic belongs to
-//! ([`marks`]). Nothing is injected into the files themselves: the script, the panel
-//! and the markers are added as a page is served.
+//! `/_styrdok/events` (Server-Sent Events) and reloads on a new build, and a panel with the check's diagnostics, each quoting its lines,
+//! above the last good build; in a version's page a marker stands beside the element
+//! each diagnostic belongs to ([`marks`]). Nothing is injected into the files
+//! themselves: the script, the panel and the markers are added as a page is served.
+//! A version's PDF is made by Typst's own `typst watch`, started on the first request
+//! ([`pdf`]).
 //!
 //! Only 127.0.0.1 is bound; only files inside the build folder are served (no `..`, no
 //! hidden files, no absolute paths, after percent-decoding).
 
 mod marks;
+mod pdf;
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -25,6 +27,7 @@ use notify::Watcher as _;
 
 use crate::diag::{Diagnostics, Severity};
 use crate::publish::{self, BuildError};
+use crate::render::html::escape;
 use crate::render::templates::Templates;
 use marks::{PageKey, Report};
 
@@ -72,8 +75,10 @@ struct Shared {
     port: u16,
     status: Mutex<Status>,
     changed: Condvar,
-    /// Held while building or compiling a PDF: one at a time in the folder.
+    /// Held while building: one build at a time in the folder.
     busy: Mutex<()>,
+    /// The `typst watch` of each version whose PDF was asked for.
+    watchers: pdf::Watchers,
     opts: Options,
 }
 
@@ -115,6 +120,7 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
         status: Mutex::new(Status::default()),
         changed: Condvar::new(),
         busy: Mutex::new(()),
+        watchers: pdf::Watchers::default(),
         opts,
     });
     let (tx, rx) = std::sync::mpsc::channel::<()>();
@@ -178,11 +184,12 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
             Err(e) => return Err(format!("cannot accept a connection ({e})")),
         }
     }
-    // Wake the event streams so they end, let a build under way finish, then remove
-    // the folder (when `dir` is dropped).
+    // Wake the event streams so they end, let a build under way finish, stop Typst,
+    // then remove the folder (when `dir` is dropped).
     shared.changed.notify_all();
     let _ = builder.join();
     let _busy = lock(&shared.busy);
+    shared.watchers.stop();
     Ok(())
 }
 
@@ -226,12 +233,17 @@ fn rebuild(shared: &Shared, saved: Instant) {
     let mut status = lock(&shared.status);
     status.generation += 1;
     status.report = report;
-    if let Some((stamps, pages)) = stamps.filter(|(s, _)| !s.is_empty()) {
+    let built = stamps.filter(|(s, _)| !s.is_empty()).map(|(s, pages)| {
         status.built = true;
-        status.stamps = stamps;
+        status.stamps.clone_from(&s);
         status.pages = pages;
-    }
+        s
+    });
     drop(status);
+    // A version no longer in the policy needs no Typst watching it.
+    if let Some(stamps) = built {
+        shared.watchers.retain(|k| stamps.contains_key(k));
+    }
     shared.changed.notify_all();
     (opts.log)(&format!("{summary} ({} ms)", saved.elapsed().as_millis()));
 }
@@ -408,6 +420,10 @@ fn handle(shared: &Shared, req: tiny_http::Request) {
             Some(version) => pdf(shared, req, doc, version),
             None => not_found(req),
         },
+        // The PDF beside a version's page is Typst's too, never a stale file.
+        [doc, version, file] if *file == format!("{doc}-{version}.pdf") => {
+            pdf(shared, req, doc, version);
+        }
         _ => file(shared, req, &segments),
     }
 }
@@ -548,8 +564,9 @@ fn events(shared: &Shared, req: tiny_http::Request) {
     }
 }
 
-/// Compiles a version's PDF from the Typst source the last good build wrote, as `build`
-/// compiles it (the same Typst, fonts, assets and creation time), and serves it.
+/// A version's PDF, made by its `typst watch` from the Typst source the last good
+/// build wrote ([`pdf::Watchers::pdf`]); an error page (with the panel, and the script
+/// that reloads it after the next build) when Typst is missing or failed.
 fn pdf(shared: &Shared, req: tiny_http::Request, doc: &str, version: &str) {
     let stamp = lock(&shared.status)
         .stamps
@@ -559,28 +576,29 @@ fn pdf(shared: &Shared, req: tiny_http::Request, doc: &str, version: &str) {
         not_found(req);
         return;
     };
-    let result = (|| {
-        let typst = publish::typst_cli::Typst::find()?;
-        let templates = (shared.opts.templates)()?;
-        let _busy = lock(&shared.busy);
-        publish::compile_pdf(&shared.out, &typst, &templates, doc, version, stamp)
-    })();
+    let result = (shared.opts.templates)()
+        .map_err(pdf::Failure::Failed)
+        .and_then(|templates| {
+            shared
+                .watchers
+                .pdf(&shared.out, &templates, doc, version, stamp)
+        });
     match result {
-        Ok(path) => match std::fs::read(&path) {
-            Ok(bytes) => respond(req, 200, "application/pdf", bytes),
-            Err(e) => respond(
-                req,
-                500,
-                "text/plain; charset=utf-8",
-                format!("cannot read `{}` ({e})\n", path.display()).into_bytes(),
-            ),
-        },
-        Err(e) => respond(
-            req,
-            500,
-            "text/plain; charset=utf-8",
-            format!("the PDF could not be made: {e}\n").into_bytes(),
-        ),
+        Ok(bytes) => respond(req, 200, "application/pdf", bytes),
+        Err(pdf::Failure::NotBuilt) => not_found(req),
+        Err(pdf::Failure::Failed(e)) => {
+            let mut page = String::from(
+                "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>PDF:en kunde inte göras</title></head><body><main><h1>PDF:en kunde inte göras</h1><p>",
+            );
+            escape(&format!("{doc} version {version}"), &mut page);
+            page.push_str(
+                ": Typst svarade så här. Sidan laddas om efter nästa bygge.</p><pre lang=\"en\">",
+            );
+            escape(&e, &mut page);
+            page.push_str("</pre></main></body></html>");
+            let page = inject(&page, &lock(&shared.status), None);
+            respond(req, 500, "text/html; charset=utf-8", page.into_bytes());
+        }
     }
 }
 
