@@ -192,7 +192,7 @@ fn a_yaml_error_shows_in_the_page_above_the_last_good_build_and_goes_when_fixed(
         html[panel_at..].contains(TITLE),
         "the last good build below"
     );
-    assert!(html.contains(&format!("var seen={broken};")));
+    assert!(html.contains(&format!("var seen={broken},")));
     // Fixed: the next build clears the error.
     std::fs::write(&facts, &good).unwrap();
     assert!(next_build(&mut events) > broken);
@@ -540,5 +540,44 @@ fn the_pdf_follows_a_save_through_typst_watch() {
     assert!(server.child.wait().unwrap().success());
     for pid in both {
         assert!(!running(pid), "typst watch {pid} outlived the server");
+    }
+}
+
+/// At most 32 pages listen for rebuilds at once; one more is answered 503, and a page
+/// closed frees its place within a few seconds.
+#[test]
+fn event_streams_are_capped_and_a_closed_one_frees_its_place() {
+    let server = Server::start();
+    let streams: Vec<_> = (0..32).map(|_| server.events()).collect();
+    let (code, body) = server.get("/_styrdok/events");
+    assert_eq!(code, 503, "{body}");
+    // The pages are still served.
+    assert_eq!(server.get("/").0, 200);
+    // Idle by now (the probes after the first build are over): the regular keep-alive
+    // finds the closed connection.
+    std::thread::sleep(Duration::from_secs(1));
+    drop(streams.into_iter().next());
+    let start = Instant::now();
+    loop {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET /_styrdok/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        let mut r = BufReader::new(s);
+        let mut status = String::new();
+        r.read_line(&mut status).unwrap();
+        if status.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(status.starts_with("HTTP/1.1 503"), "{status}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the closed stream's place was not freed"
+        );
+        std::thread::sleep(Duration::from_millis(250));
     }
 }

@@ -2,7 +2,8 @@
 //! it (the same [`publish::check_and_build`]), into a temporary folder that only this
 //! server reads; the folder is rebuilt on every save in the policy (and templates)
 //! folder, and the pages it serves carry a small script that listens to
-//! `/_styrdok/events` (Server-Sent Events) and reloads on a new build, and a panel with the check's diagnostics, each quoting its lines,
+//! `/_styrdok/events` (Server-Sent Events, at most [`MAX_STREAMS`] at once) and reloads
+//! on a new build, and a panel with the check's diagnostics, each quoting its lines,
 //! above the last good build; in a version's page a marker stands beside the element
 //! each diagnostic belongs to ([`marks`]). Nothing is injected into the files
 //! themselves: the script, the panel and the markers are added as a page is served.
@@ -18,7 +19,7 @@ mod pdf;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -53,6 +54,15 @@ pub struct Options {
 /// How quiet the folder must stay before a rebuild: an editor's save is several events.
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
+/// The most event streams (`/_styrdok/events`, one per open page) served at once; one
+/// more is answered `503` and its page tries again later, waiting longer each time.
+pub const MAX_STREAMS: usize = 32;
+
+/// How often an idle event stream is written to (an SSE comment), so that the stream
+/// of a closed page fails and frees its place: a write to a closed connection fails
+/// from the second one on, so within two of these.
+const KEEPALIVE: Duration = Duration::from_secs(2);
+
 /// What the pages show about the latest build.
 #[derive(Default)]
 struct Status {
@@ -77,6 +87,8 @@ struct Shared {
     changed: Condvar,
     /// Held while building: one build at a time in the folder.
     busy: Mutex<()>,
+    /// The event streams open now.
+    streams: AtomicUsize,
     /// The `typst watch` of each version whose PDF was asked for.
     watchers: pdf::Watchers,
     opts: Options,
@@ -120,6 +132,7 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
         status: Mutex::new(Status::default()),
         changed: Condvar::new(),
         busy: Mutex::new(()),
+        streams: AtomicUsize::new(0),
         watchers: pdf::Watchers::default(),
         opts,
     });
@@ -321,10 +334,20 @@ fn problems(d: &Diagnostics, what: &str) -> String {
 }
 
 /// The script added to a served page: the page reloads when the build it was served
-/// from is no longer the latest.
+/// from is no longer the latest. When the stream fails (the server stopped, or has
+/// [`MAX_STREAMS`] open and answered 503), the page listens again after a while, twice
+/// as long each time (1 s up to a minute, with jitter), rather than at once.
 fn script(generation: u64) -> String {
     format!(
-        "<script>(function(){{var seen={generation};var s=new EventSource(\"/_styrdok/events\");s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};}})();</script>"
+        concat!(
+            "<script>(function(){{var seen={},wait=1000;function listen(){{",
+            "var s=new EventSource(\"/_styrdok/events\");",
+            "s.onopen=function(){{wait=1000;}};",
+            "s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};",
+            "s.onerror=function(){{s.close();setTimeout(listen,wait+Math.random()*wait);wait=Math.min(wait*2,60000);}};",
+            "}}listen();}})();</script>"
+        ),
+        generation
     )
 }
 
@@ -524,11 +547,47 @@ fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
     respond(req, 200, kind, body);
 }
 
-/// `text/event-stream`: the latest build's number at once, then each new one; a
-/// comment every 15 s finds closed connections.
+/// Counts an open event stream; dropped, it frees the place.
+struct Stream<'a>(&'a AtomicUsize);
+
+impl Drop for Stream<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// `text/event-stream`: the latest build's number at once, then each new one; at most
+/// [`MAX_STREAMS`] at once (one more is answered `503`). An SSE comment every
+/// [`KEEPALIVE`], and twice shortly after each build (when the pages that saw it reload
+/// and close their streams), finds closed connections, whose place is then freed.
 fn events(shared: &Shared, req: tiny_http::Request) {
+    let taken = shared
+        .streams
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+            (n < MAX_STREAMS).then_some(n + 1)
+        });
+    if taken.is_err() {
+        let mut r = tiny_http::Response::from_data(
+            format!("503: already {MAX_STREAMS} pages listen for rebuilds; close some\n")
+                .into_bytes(),
+        )
+        .with_status_code(503)
+        .with_chunked_threshold(usize::MAX);
+        for (name, value) in [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            ("Retry-After", "10"),
+        ] {
+            if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+                r.add_header(h);
+            }
+        }
+        let _ = req.respond(r);
+        return;
+    }
+    let _place = Stream(&shared.streams);
     let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
     if w.write_all(head.as_bytes())
         .and_then(|()| w.flush())
         .is_err()
@@ -536,11 +595,18 @@ fn events(shared: &Shared, req: tiny_http::Request) {
         return;
     }
     let mut seen = None;
+    // Probes due soon after a build, before the next regular one.
+    let mut probes: u8 = 0;
     loop {
+        let wait = if probes > 0 {
+            Duration::from_millis(200)
+        } else {
+            KEEPALIVE
+        };
         let status = lock(&shared.status);
         let (status, _) = shared
             .changed
-            .wait_timeout_while(status, Duration::from_secs(15), |s| {
+            .wait_timeout_while(status, wait, |s| {
                 Some(s.generation) == seen && !shared.opts.stop.load(Ordering::Relaxed)
             })
             .unwrap_or_else(PoisonError::into_inner);
@@ -550,8 +616,10 @@ fn events(shared: &Shared, req: tiny_http::Request) {
             return;
         }
         let message = if Some(generation) == seen {
+            probes = probes.saturating_sub(1);
             ": still here\n\n".to_string()
         } else {
+            probes = 2;
             format!("data: {generation}\n\n")
         };
         if w.write_all(message.as_bytes())
@@ -643,7 +711,11 @@ mod tests {
         assert!(page.contains("x &lt;y&gt;"));
         let panel = page.find("styrdok-diagnostics").unwrap();
         assert!(page.find("<body").unwrap() < panel && panel < page.find("<h1>").unwrap());
-        assert!(page.contains("var seen=7;"));
+        assert!(page.contains("var seen=7,"));
+        // A failed stream (503 at the cap, a stopped server) is retried later and later.
+        assert!(
+            page.contains("setTimeout(listen,wait+Math.random()*wait);wait=Math.min(wait*2,60000)")
+        );
         assert!(page.find("EventSource").unwrap() < page.find("</body>").unwrap());
     }
 }
