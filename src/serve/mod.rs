@@ -5,10 +5,10 @@
 //! `/_styrdok/events` (Server-Sent Events, at most [`MAX_STREAMS`] at once) and reloads
 //! on a new build, and a panel with the check's diagnostics, each quoting its lines,
 //! above the last good build; in a version's page a marker stands beside the element
-//! each diagnostic belongs to ([`marks`]). Nothing is injected into the files
-//! themselves: the script, the panel and the markers are added as a page is served.
-//! A version's PDF is made by Typst's own `typst watch`, started on the first request
-//! ([`pdf`]).
+//! each diagnostic belongs to (the private module `marks`). Nothing is injected into
+//! the files themselves: the script, the panel and the markers are added as a page is
+//! served. A version's PDF is made by Typst's own `typst watch`, started on the first
+//! request (the private module `pdf`).
 //!
 //! Only 127.0.0.1 is bound; only files inside the build folder are served (no `..`, no
 //! hidden files, no absolute paths, after percent-decoding).
