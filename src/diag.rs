@@ -140,17 +140,33 @@ impl Diagnostics {
 /// Renders one diagnostic rustc-style: header, `file:line:col`, the source line with
 /// the line before and after it, a hint.
 pub fn render_human(sources: &Sources, d: &Diagnostic, color: bool) -> String {
-    render(sources, d, color, 1)
+    render(sources, d, color, 1, true)
 }
 
 /// [`render_human`] showing only the lines the diagnostic points at, none around them:
 /// for a case file (or a policy test's case), whose neighbouring lines hold other
 /// personal data that the problem is not about (docs/cases.md, "Personal data").
 pub fn render_human_exact(sources: &Sources, d: &Diagnostic, color: bool) -> String {
-    render(sources, d, color, 0)
+    render(sources, d, color, 0, true)
 }
 
-fn render(sources: &Sources, d: &Diagnostic, color: bool, context: usize) -> String {
+/// The part of [`render_human`] (without colour) below its header: the `file:line:col`,
+/// the source lines with the span underlined and labelled, the related places and the
+/// hint, as plain text lines (box-drawing characters, no escape codes). For a reader
+/// that shows the severity, code and message itself (`serve`'s panel).
+pub fn render_snippet(sources: &Sources, d: &Diagnostic) -> String {
+    let out = render(sources, d, false, 1, false);
+    let start = out
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(out.len(), |(i, _)| {
+            out[..i].rfind('\n').map_or(0, |n| n + 1)
+        });
+    out[start..].trim_end().to_string()
+}
+
+/// Renders `d` with `context` lines around its span, with or without its header line.
+fn render(sources: &Sources, d: &Diagnostic, color: bool, context: usize, header: bool) -> String {
     let file = sources.get(d.span.file);
     let name = display_path(&file.path);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
@@ -181,7 +197,11 @@ fn render(sources: &Sources, d: &Diagnostic, color: bool, context: usize) -> Str
         Severity::Warning => "warning",
     };
     let report = Report {
-        message: format!("{severity}[{}]: {}", d.code, d.message),
+        message: if header {
+            format!("{severity}[{}]: {}", d.code, d.message)
+        } else {
+            String::new()
+        },
         severity: d.severity,
         labels,
         help: (!help.is_empty()).then_some(help),
@@ -367,6 +387,25 @@ pub fn list(options: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The snippet is the terminal report without its header: the place, the quoted
+    /// line with the span underlined, the label and the hint.
+    #[test]
+    fn a_snippet_quotes_the_line_and_marks_the_span() {
+        let mut sources = Sources::default();
+        let f = sources.add("p/x.yaml", "id: a\ntitle: Hej <b>\nend: 1\n".to_string());
+        let d = Diagnostic::warning("code-x", Span::new(f, 13, 21), "a message")
+            .with_label("here")
+            .with_hint("do this");
+        let s = render_snippet(&sources, &d);
+        assert!(s.starts_with("   ╭─[p/x.yaml:2:8]"), "{s}");
+        assert!(s.contains("2 │ title: Hej <b>"), "{s}");
+        assert!(s.contains("────┬───"), "{s}");
+        assert!(s.contains("╰── here"), "{s}");
+        assert!(s.contains("help: do this"), "{s}");
+        assert!(!s.contains("a message") && !s.contains("code-x"), "{s}");
+        assert!(render_human(&sources, &d, false).contains("warning[code-x]: a message"));
+    }
 
     #[test]
     fn suggestions_need_to_be_close() {

@@ -33,8 +33,10 @@ pub(crate) enum Command {
     /// exit; `output/` is not touched), and serves it on http://127.0.0.1:PORT/ only.
     /// Every save in the policy folder, or in the templates folder next to it, rebuilds it,
     /// and open pages reload themselves. When the check finds errors or warnings, the pages
-    /// show them at the top (file:line:column and message), with the last good build below.
-    /// A version's PDF is compiled on request, as `build` compiles it (needs Typst), at
+    /// show them at the top, each quoting the YAML lines it points at, and a version's page
+    /// marks the element (section, paragraph, criterion …) each one belongs to; the last good
+    /// build stays below. A version's PDF is made on request by `typst watch` with `build`'s
+    /// settings (needs Typst) and recompiled after each save, at
     /// /_styrdok/pdf/<document>/<version>.pdf. Stop with Ctrl-C.
     ///
     /// Exit status: 0 stopped with Ctrl-C; 2 could not start (the port is taken, the folder

@@ -9,6 +9,7 @@ mod manifest;
 pub mod redline;
 pub mod typst_cli;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -44,6 +45,9 @@ pub struct Report {
     pub files: Vec<PathBuf>,
     /// Typst's warnings, per document version.
     pub warnings: Vec<String>,
+    /// The sections of each version's HTML page as written, by document id and version
+    /// label (`serve` finds a section's blocks in the page with them).
+    pub sections: HashMap<(String, String), Vec<render::SectionBody>>,
 }
 
 /// A fixed creation time for the PDF: `SOURCE_DATE_EPOCH` if set, else noon UTC of the issue date.
@@ -161,6 +165,7 @@ fn finish(staged: Result<Stage, String>, opts: &Options<'_>) -> Result<Report, B
     Ok(Report {
         files: st.files,
         warnings: st.warnings,
+        sections: st.sections,
     })
 }
 
@@ -249,6 +254,8 @@ struct Stage {
     /// How to put them in place, and take away what is no longer published.
     steps: Vec<Step>,
     warnings: Vec<String>,
+    /// Each version's HTML sections as written (see [`Report::sections`]).
+    sections: HashMap<(String, String), Vec<render::SectionBody>>,
 }
 
 /// Writes every file into a fresh staging folder inside `opts.out` and compiles the
@@ -300,6 +307,7 @@ fn stage(
         files: Vec::new(),
         manifest: Manifest::new(),
     };
+    let mut sections = HashMap::new();
     let mut index = Vec::new();
     let mut n = 0;
     let scope = crate::check::rules::scope(policy);
@@ -387,7 +395,8 @@ fn stage(
                 publication.pdf = false;
             }
             // Typst works on this version's PDF while the rest of it is written.
-            staged.rest(templates, policy, &scope, doc, v, &publication, &mut out)?;
+            let page = staged.rest(templates, policy, &scope, doc, v, &publication, &mut out)?;
+            sections.insert((doc.id.clone(), v.version.value.clone()), page);
             let mut redline_html = None;
             let mut redline_pdf = None;
             if let (Some(red), Some(d)) = (red, d) {
@@ -470,6 +479,7 @@ fn stage(
         files: out.files,
         steps,
         warnings: jobs.warnings,
+        sections,
     })
 }
 
@@ -680,7 +690,7 @@ impl Staged {
         Ok(typ)
     }
 
-    /// Everything else: HTML page, criteria.json, case schema.
+    /// Everything else: HTML page, criteria.json, case schema. Returns the page's sections.
     #[allow(clippy::too_many_arguments)] // the version, what it is built with, where it goes
     fn rest(
         &self,
@@ -691,9 +701,10 @@ impl Staged {
         v: &Version,
         publication: &render::context::Publication,
         out: &mut Published,
-    ) -> Result<(), String> {
-        let html = render::html_page(templates, policy, doc, v, &self.hash, publication)
-            .map_err(|e| place(doc, v, &e))?;
+    ) -> Result<Vec<render::SectionBody>, String> {
+        let (html, sections) =
+            render::html_page_and_sections(templates, policy, doc, v, &self.hash, publication)
+                .map_err(|e| place(doc, v, &e))?;
         self.put(&format!("{}.html", self.base), html.as_bytes(), out)?;
         // The check reports rule errors; a rule with errors is left out here.
         let compiled =
@@ -702,10 +713,11 @@ impl Staged {
         self.put("criteria.json", pretty(&criteria).as_bytes(), out)?;
         if v.interventions.is_empty() {
             // Nothing can be applied for under it (an anvisning): no case schema.
-            return Ok(());
+            return Ok(sections);
         }
         let schema = export::case_schema(policy, &doc.id, v, &compiled);
-        self.put("case.schema.json", pretty(&schema).as_bytes(), out)
+        self.put("case.schema.json", pretty(&schema).as_bytes(), out)?;
+        Ok(sections)
     }
 }
 
@@ -727,26 +739,45 @@ fn copy_assets(from: &Path, to: &Path) -> Result<(), String> {
         std::fs::read_dir(from).map_err(|e| format!("cannot read `{}` ({e})", from.display()))?;
     for e in entries.flatten() {
         let p = e.path();
-        if p.is_file() {
-            std::fs::copy(&p, to.join(e.file_name()))
+        let target = to.join(e.file_name());
+        let same = || {
+            std::fs::metadata(&target).is_ok_and(|m| m.is_file())
+                && std::fs::read(&p).ok() == std::fs::read(&target).ok()
+        };
+        if p.is_file() && !same() {
+            std::fs::copy(&p, &target)
                 .map_err(|err| format!("cannot copy `{}` ({err})", p.display()))?;
         }
     }
     Ok(())
 }
 
-/// Compiles the PDF of one version whose Typst source a build (`--html-only` too) left
-/// in `out/<doc>/<version>/`, as [`build`] compiles it: the same Typst, fonts, assets and
-/// creation time. The PDF is written beside it under a hidden name and renamed into
-/// place, so a reader never sees half of it. Used by `serve` on request.
-pub fn compile_pdf(
+/// What it takes to make the PDF of one version whose Typst source a build
+/// (`--html-only` too) left in `out/<doc>/<version>/`, as [`build`] makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfJob {
+    /// The version's folder: Typst's root.
+    pub dir: PathBuf,
+    /// The Typst source's file name in `dir`, `<doc>-<version>.typ`.
+    pub typ: String,
+    /// The PDF's file name in `dir`, `<doc>-<version>.pdf` (where `build` puts it).
+    pub pdf: String,
+    /// The font folders for `--font-path`: the fonts shipped in the binary, then the
+    /// templates' `fonts/`.
+    pub fonts: Vec<PathBuf>,
+}
+
+/// Prepares the PDF of one version for [`Typst::compile`] or [`Typst::watch`] (`serve`
+/// uses the latter): the fonts written to the per-user cache (or `out/.fonts`), the
+/// templates' assets copied beside the Typst source (a file already there with the same
+/// contents is left alone, so a watching Typst sees no change). Fails when the build
+/// left no Typst source for the version.
+pub fn pdf_job(
     out: &Path,
-    typst: &Typst,
     templates: &Templates,
     doc: &str,
     version: &str,
-    stamp: i64,
-) -> Result<PathBuf, String> {
+) -> Result<PdfJob, String> {
     let dir = out.join(doc).join(version);
     let base = format!("{doc}-{version}");
     let typ = format!("{base}.typ");
@@ -758,12 +789,10 @@ pub fn compile_pdf(
     if let Some(assets) = templates.assets() {
         copy_assets(&assets, &dir.join("assets"))?;
     }
-    let partial = format!(".{base}.pdf");
-    typst
-        .compile(&dir, &typ, &partial, stamp, &fonts)
-        .map_err(|e| format!("{doc} version {version}: {e}"))?;
-    let pdf = dir.join(format!("{base}.pdf"));
-    std::fs::rename(dir.join(&partial), &pdf)
-        .map_err(|e| format!("cannot move `{}` into place ({e})", pdf.display()))?;
-    Ok(pdf)
+    Ok(PdfJob {
+        dir,
+        typ,
+        pdf: format!("{base}.pdf"),
+        fonts,
+    })
 }

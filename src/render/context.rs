@@ -311,6 +311,11 @@ pub struct SectionContext {
     pub source: String,
     /// The content, pre-rendered (use `| safe`).
     pub body: String,
+    /// Where each of the section's blocks (`body:` in the YAML, in order) begins in
+    /// `body`, in bytes; for the HTML back end only (empty for Typst). Not given to
+    /// templates: `serve` uses it to find the element a diagnostic's line belongs to.
+    #[serde(skip)]
+    pub blocks: Vec<usize>,
 }
 
 /// One glossary term in *Begrepp*.
@@ -425,9 +430,9 @@ pub fn document(
         .collect();
     let mut w = BodyWriter::new(backend, &r.notes);
     let notice = notice.map(|p| w.pieces(&p));
-    let mut bodies = vec![String::new(); flat.len()];
+    let mut bodies = vec![(String::new(), Vec::new()); flat.len()];
     for &k in &order {
-        bodies[k] = w.pieces(&pieces[k]);
+        bodies[k] = w.blocks(&pieces[k]);
     }
     let glossary = terms
         .iter()
@@ -447,22 +452,25 @@ pub fn document(
         .into_iter()
         .zip(bodies)
         .zip(numbers)
-        .map(|(((level, s, front), body), number)| SectionContext {
-            id: s.id.value.clone(),
-            level,
-            heading: s.heading.value.clone(),
-            number_label: number.as_ref().map(|n| {
-                if level == 1 {
-                    format!("{n}.")
-                } else {
-                    n.clone()
-                }
-            }),
-            number,
-            front,
-            source: policy.sources.locate(s.id.span),
-            body,
-        })
+        .map(
+            |(((level, s, front), (body, blocks)), number)| SectionContext {
+                id: s.id.value.clone(),
+                level,
+                heading: s.heading.value.clone(),
+                number_label: number.as_ref().map(|n| {
+                    if level == 1 {
+                        format!("{n}.")
+                    } else {
+                        n.clone()
+                    }
+                }),
+                number,
+                front,
+                source: policy.sources.locate(s.id.span),
+                body,
+                blocks,
+            },
+        )
         .collect();
     // The HTML lists the footnotes at the end, written by the same writer as the
     // bodies (so that the ids of references inside footnotes stay unique); in Typst
@@ -618,5 +626,23 @@ impl<'a> BodyWriter<'a> {
             BodyWriter::Typst(w) => w.pieces(pieces, &mut s),
         }
         s
+    }
+
+    /// A section's body, and (HTML) where each of its pieces begins in it: the HTML
+    /// writer writes pieces one after the other, so writing them one at a time gives
+    /// the same text.
+    fn blocks(&mut self, pieces: &[Piece]) -> (String, Vec<usize>) {
+        match self {
+            BodyWriter::Html(w) => {
+                let mut s = String::new();
+                let mut starts = Vec::with_capacity(pieces.len());
+                for p in pieces.chunks(1) {
+                    starts.push(s.len());
+                    w.pieces(p, &mut s);
+                }
+                (s, starts)
+            }
+            BodyWriter::Typst(_) => (self.pieces(pieces), Vec::new()),
+        }
     }
 }

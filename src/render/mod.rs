@@ -49,10 +49,43 @@ pub fn html_page(
     content_hash: &str,
     publication: &Publication,
 ) -> Result<String, String> {
-    templates.render(
-        "document.html",
-        &context::document(policy, doc, v, content_hash, Backend::Html, publication),
-    )
+    html_page_and_sections(templates, policy, doc, v, content_hash, publication).map(|(p, _)| p)
+}
+
+/// One section of a version's HTML page: its id, its body as the page has it, and where
+/// each of its blocks begins in that body ([`context::SectionContext::blocks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionBody {
+    /// The section's id (its heading's `id`).
+    pub id: String,
+    /// The body's HTML, as inserted into the page.
+    pub body: String,
+    /// Byte offsets into `body`, one per block of the section's `body:`.
+    pub blocks: Vec<usize>,
+}
+
+/// [`html_page`], and the page's sections (every section, depth first): what `serve`
+/// needs to find a block of a section in the page.
+pub fn html_page_and_sections(
+    templates: &Templates,
+    policy: &Policy,
+    doc: &Document,
+    v: &Version,
+    content_hash: &str,
+    publication: &Publication,
+) -> Result<(String, Vec<SectionBody>), String> {
+    let ctx = context::document(policy, doc, v, content_hash, Backend::Html, publication);
+    let page = templates.render("document.html", &ctx)?;
+    let sections = ctx
+        .sections
+        .into_iter()
+        .map(|s| SectionBody {
+            id: s.id,
+            body: s.body,
+            blocks: s.blocks,
+        })
+        .collect();
+    Ok((page, sections))
 }
 
 /// The Typst source of one version's PDF.

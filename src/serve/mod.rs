@@ -2,17 +2,24 @@
 //! it (the same [`publish::check_and_build`]), into a temporary folder that only this
 //! server reads; the folder is rebuilt on every save in the policy (and templates)
 //! folder, and the pages it serves carry a small script that listens to
-//! `/_styrdok/events` (Server-Sent Events) and reloads on a new build, and a panel
-//! listing the check's diagnostics above the last good build. Nothing is injected into
-//! the files themselves: the script and the panel are added as a page is served.
+//! `/_styrdok/events` (Server-Sent Events, at most [`MAX_STREAMS`] at once) and reloads
+//! on a new build, and a panel with the check's diagnostics, each quoting its lines,
+//! above the last good build; in a version's page a marker stands beside the element
+//! each diagnostic belongs to (the private module `marks`). Nothing is injected into
+//! the files themselves: the script, the panel and the markers are added as a page is
+//! served. A version's PDF is made by Typst's own `typst watch`, started on the first
+//! request (the private module `pdf`).
 //!
 //! Only 127.0.0.1 is bound; only files inside the build folder are served (no `..`, no
 //! hidden files, no absolute paths, after percent-decoding).
 
+mod marks;
+mod pdf;
+
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -23,7 +30,7 @@ use crate::diag::{Diagnostics, Severity};
 use crate::publish::{self, BuildError};
 use crate::render::html::escape;
 use crate::render::templates::Templates;
-use crate::source::Sources;
+use marks::{PageKey, Report};
 
 /// Loads the templates anew for each build (they may have been edited).
 pub type LoadTemplates = dyn Fn() -> Result<Templates, String> + Send + Sync;
@@ -47,17 +54,28 @@ pub struct Options {
 /// How quiet the folder must stay before a rebuild: an editor's save is several events.
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
+/// The most event streams (`/_styrdok/events`, one per open page) served at once; one
+/// more is answered `503` and its page tries again later, waiting longer each time.
+pub const MAX_STREAMS: usize = 32;
+
+/// How often an idle event stream is written to (an SSE comment), so that the stream
+/// of a closed page fails and frees its place: a write to a closed connection fails
+/// from the second one on, so within two of these.
+const KEEPALIVE: Duration = Duration::from_secs(2);
+
 /// What the pages show about the latest build.
 #[derive(Default)]
 struct Status {
     /// Counts builds; the page reloads when it sees a new one.
     generation: u64,
-    /// The diagnostics panel (HTML), empty when the policy is clean.
-    panel: String,
+    /// The diagnostics: the panel and the markers (nothing when the policy is clean).
+    report: Report,
     /// Whether a good build is in the folder.
     built: bool,
     /// The PDF creation time of each version (`doc`, `version`), as `build` sets it.
-    stamps: HashMap<(String, String), i64>,
+    stamps: HashMap<PageKey, i64>,
+    /// The sections of the pages in the folder (the last good build).
+    pages: Arc<marks::Pages>,
 }
 
 struct Shared {
@@ -67,8 +85,12 @@ struct Shared {
     port: u16,
     status: Mutex<Status>,
     changed: Condvar,
-    /// Held while building or compiling a PDF: one at a time in the folder.
+    /// Held while building: one build at a time in the folder.
     busy: Mutex<()>,
+    /// The event streams open now.
+    streams: AtomicUsize,
+    /// The `typst watch` of each version whose PDF was asked for.
+    watchers: pdf::Watchers,
     opts: Options,
 }
 
@@ -110,6 +132,8 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
         status: Mutex::new(Status::default()),
         changed: Condvar::new(),
         busy: Mutex::new(()),
+        streams: AtomicUsize::new(0),
+        watchers: pdf::Watchers::default(),
         opts,
     });
     let (tx, rx) = std::sync::mpsc::channel::<()>();
@@ -173,11 +197,12 @@ pub fn run(opts: Options, on_listening: impl FnOnce(std::net::SocketAddr)) -> Re
             Err(e) => return Err(format!("cannot accept a connection ({e})")),
         }
     }
-    // Wake the event streams so they end, let a build under way finish, then remove
-    // the folder (when `dir` is dropped).
+    // Wake the event streams so they end, let a build under way finish, stop Typst,
+    // then remove the folder (when `dir` is dropped).
     shared.changed.notify_all();
     let _ = builder.join();
     let _busy = lock(&shared.busy);
+    shared.watchers.stop();
     Ok(())
 }
 
@@ -204,43 +229,64 @@ fn folder_identity(path: &std::path::Path) -> Option<(u64, u64)> {
 fn rebuild(shared: &Shared, saved: Instant) {
     let _busy = lock(&shared.busy);
     let opts = &shared.opts;
-    let (panel, stamps, summary) = match build_once(shared) {
-        Ok((panel, stamps, summary)) => (panel, Some(stamps), summary),
-        Err(message) => {
-            let mut html = String::from(
-                "<p><strong>Förhandsvisningen kunde inte byggas.</strong> Det senaste fungerande bygget visas nedan.</p><pre>",
-            );
-            escape(&message, &mut html);
-            html.push_str("</pre>");
-            (html, None, format!("could not build: {message}"))
-        }
+    let served = Arc::clone(&lock(&shared.status).pages);
+    let (report, stamps, summary) = match build_once(shared, &served) {
+        Ok(Built {
+            report,
+            stamps,
+            pages,
+            summary,
+        }) => (report, Some((stamps, pages)), summary),
+        Err(message) => (
+            Report::failed(&message),
+            None,
+            format!("could not build: {message}"),
+        ),
     };
     let mut status = lock(&shared.status);
     status.generation += 1;
-    status.panel = panel;
-    if let Some(stamps) = stamps.filter(|s| !s.is_empty()) {
+    status.report = report;
+    let built = stamps.filter(|(s, _)| !s.is_empty()).map(|(s, pages)| {
         status.built = true;
-        status.stamps = stamps;
-    }
+        status.stamps.clone_from(&s);
+        status.pages = pages;
+        s
+    });
     drop(status);
+    // A version no longer in the policy needs no Typst watching it.
+    if let Some(stamps) = built {
+        shared.watchers.retain(|k| stamps.contains_key(k));
+    }
     shared.changed.notify_all();
     (opts.log)(&format!("{summary} ({} ms)", saved.elapsed().as_millis()));
 }
 
-type Built = (String, HashMap<(String, String), i64>, String);
+/// What one build did.
+struct Built {
+    /// The diagnostics, placed.
+    report: Report,
+    /// The PDF timestamps of the versions built (empty when nothing was built).
+    stamps: HashMap<PageKey, i64>,
+    /// The sections of the pages now served.
+    pages: Arc<marks::Pages>,
+    /// A line for the log.
+    summary: String,
+}
 
-/// One build: the panel, the PDF timestamps (empty when nothing was built) and a line
-/// for the log.
-fn build_once(shared: &Shared) -> Result<Built, String> {
+/// One build. `served`: the sections of the pages of the last good build, still served
+/// when nothing is rebuilt.
+fn build_once(shared: &Shared, served: &Arc<marks::Pages>) -> Result<Built, String> {
     let opts = &shared.opts;
     let tree = crate::load::DiskTree::new(&opts.policy)?;
     let (policy, loaded) = crate::load::load(&tree);
+    let kept = |d: &Diagnostics| Built {
+        report: Report::new(&policy, d, true, served),
+        stamps: HashMap::new(),
+        pages: Arc::clone(served),
+        summary: problems(d, "nothing rebuilt"),
+    };
     if loaded.has_errors() {
-        return Ok((
-            panel(&policy.sources, &loaded, true),
-            HashMap::new(),
-            problems(&loaded, "nothing rebuilt"),
-        ));
+        return Ok(kept(&loaded));
     }
     let templates = (opts.templates)()?;
     let build = publish::Options {
@@ -250,7 +296,7 @@ fn build_once(shared: &Shared) -> Result<Built, String> {
         date: crate::date::build_date(),
     };
     match publish::check_and_build(&policy, &templates, &build, false) {
-        Ok((_, mut checked)) => {
+        Ok((written, mut checked)) => {
             checked.extend(loaded);
             checked.sort();
             let stamps = policy
@@ -265,20 +311,18 @@ fn build_once(shared: &Shared) -> Result<Built, String> {
                     })
                 })
                 .collect();
-            Ok((
-                panel(&policy.sources, &checked, false),
+            let pages = Arc::new(written.sections);
+            Ok(Built {
+                report: Report::new(&policy, &checked, false, &pages),
                 stamps,
-                problems(&checked, "rebuilt"),
-            ))
+                pages,
+                summary: problems(&checked, "rebuilt"),
+            })
         }
         Err(BuildError::Problems(mut d)) => {
             d.extend(loaded);
             d.sort();
-            Ok((
-                panel(&policy.sources, &d, true),
-                HashMap::new(),
-                problems(&d, "nothing rebuilt"),
-            ))
+            Ok(kept(&d))
         }
         Err(BuildError::Failed(e)) => Err(e),
         Err(BuildError::Interrupted) => Err("interrupted".into()),
@@ -290,58 +334,30 @@ fn problems(d: &Diagnostics, what: &str) -> String {
     format!("{what}: {e} error(s), {w} warning(s)")
 }
 
-/// The diagnostics as an HTML list, each at `file:line:column`; empty when there are none.
-fn panel(sources: &Sources, diags: &Diagnostics, kept: bool) -> String {
-    if diags.is_empty() {
-        return String::new();
-    }
-    let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
-    let mut html = format!("<p><strong>{e} fel, {w} varningar.</strong>");
-    if kept {
-        html.push_str(" Det senaste fungerande bygget visas nedan.");
-    }
-    html.push_str("</p><ul>");
-    for d in diags.iter() {
-        let (class, word) = match d.severity {
-            Severity::Error => ("error", "fel"),
-            Severity::Warning => ("warning", "varning"),
-        };
-        html.push_str(&format!("<li class=\"{class}\"><code>"));
-        escape(&sources.locate(d.span), &mut html);
-        html.push_str(&format!("</code> {word} [{}]: ", d.code));
-        escape(&d.message, &mut html);
-        if let Some(h) = &d.hint {
-            html.push_str(" <em>");
-            escape(h, &mut html);
-            html.push_str("</em>");
-        }
-        html.push_str("</li>");
-    }
-    html.push_str("</ul>");
-    html
+/// The script added to a served page: the page reloads when the build it was served
+/// from is no longer the latest. When the stream fails (the server stopped, or has
+/// [`MAX_STREAMS`] open and answered 503), the page listens again after a while, twice
+/// as long each time (1 s up to a minute, with jitter), rather than at once.
+fn script(generation: u64) -> String {
+    format!(
+        concat!(
+            "<script>(function(){{var seen={},wait=1000;function listen(){{",
+            "var s=new EventSource(\"/_styrdok/events\");",
+            "s.onopen=function(){{wait=1000;}};",
+            "s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};",
+            "s.onerror=function(){{s.close();setTimeout(listen,wait+Math.random()*wait);wait=Math.min(wait*2,60000);}};",
+            "}}listen();}})();</script>"
+        ),
+        generation
+    )
 }
 
-/// The script and panel added to a served page: the page reloads when the build it
-/// was served from is no longer the latest.
-fn injected(status: &Status) -> (String, String) {
-    let script = format!(
-        "<script>(function(){{var seen={};var s=new EventSource(\"/_styrdok/events\");s.onmessage=function(e){{if(Number(e.data)!==seen){{s.close();location.reload();}}}};}})();</script>",
-        status.generation
-    );
-    let panel = if status.panel.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<div id=\"styrdok-diagnostics\" style=\"font:14px/1.4 sans-serif;background:#fff4e5;color:#222;border-bottom:3px solid #c60;padding:.5em 1em;margin:0\">{}</div>",
-            status.panel
-        )
-    };
-    (script, panel)
-}
-
-/// Adds the panel after `<body…>` and the script before `</body>`.
-fn inject(page: &str, status: &Status) -> String {
-    let (script, panel) = injected(status);
+/// Adds the diagnostics (the panel after `<body…>`, and in the page of version `key`
+/// the markers) and the script before `</body>`.
+fn inject(page: &str, status: &Status, key: Option<&PageKey>) -> String {
+    let script = script(status.generation);
+    let (page, panel) = status.report.mark(page, key);
+    let page = page.as_str();
     let mut out = String::with_capacity(page.len() + script.len() + panel.len());
     let body = page
         .find("<body")
@@ -428,6 +444,10 @@ fn handle(shared: &Shared, req: tiny_http::Request) {
             Some(version) => pdf(shared, req, doc, version),
             None => not_found(req),
         },
+        // The PDF beside a version's page is Typst's too, never a stale file.
+        [doc, version, file] if *file == format!("{doc}-{version}.pdf") => {
+            pdf(shared, req, doc, version);
+        }
         _ => file(shared, req, &segments),
     }
 }
@@ -496,6 +516,7 @@ fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
             let page = inject(
                 "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>styrdok serve</title></head><body><p>Inget har byggts ännu.</p></body></html>",
                 &status,
+                None,
             );
             drop(status);
             respond(req, 200, "text/html; charset=utf-8", page.into_bytes());
@@ -512,7 +533,14 @@ fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
     };
     let kind = content_type(&path);
     let body = if kind.starts_with("text/html") {
-        inject(&String::from_utf8_lossy(&bytes), &status).into_bytes()
+        // A version's own page (`<doc>/<version>/<doc>-<version>.html`) gets markers.
+        let key = match segments {
+            [doc, version, file] if *file == format!("{doc}-{version}.html") => {
+                Some((doc.clone(), version.clone()))
+            }
+            _ => None,
+        };
+        inject(&String::from_utf8_lossy(&bytes), &status, key.as_ref()).into_bytes()
     } else {
         bytes
     };
@@ -520,11 +548,47 @@ fn file(shared: &Shared, req: tiny_http::Request, segments: &[String]) {
     respond(req, 200, kind, body);
 }
 
-/// `text/event-stream`: the latest build's number at once, then each new one; a
-/// comment every 15 s finds closed connections.
+/// Counts an open event stream; dropped, it frees the place.
+struct Stream<'a>(&'a AtomicUsize);
+
+impl Drop for Stream<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// `text/event-stream`: the latest build's number at once, then each new one; at most
+/// [`MAX_STREAMS`] at once (one more is answered `503`). An SSE comment every
+/// [`KEEPALIVE`], and twice shortly after each build (when the pages that saw it reload
+/// and close their streams), finds closed connections, whose place is then freed.
 fn events(shared: &Shared, req: tiny_http::Request) {
+    let taken = shared
+        .streams
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+            (n < MAX_STREAMS).then_some(n + 1)
+        });
+    if taken.is_err() {
+        let mut r = tiny_http::Response::from_data(
+            format!("503: already {MAX_STREAMS} pages listen for rebuilds; close some\n")
+                .into_bytes(),
+        )
+        .with_status_code(503)
+        .with_chunked_threshold(usize::MAX);
+        for (name, value) in [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            ("Retry-After", "10"),
+        ] {
+            if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+                r.add_header(h);
+            }
+        }
+        let _ = req.respond(r);
+        return;
+    }
+    let _place = Stream(&shared.streams);
     let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
     if w.write_all(head.as_bytes())
         .and_then(|()| w.flush())
         .is_err()
@@ -532,11 +596,18 @@ fn events(shared: &Shared, req: tiny_http::Request) {
         return;
     }
     let mut seen = None;
+    // Probes due soon after a build, before the next regular one.
+    let mut probes: u8 = 0;
     loop {
+        let wait = if probes > 0 {
+            Duration::from_millis(200)
+        } else {
+            KEEPALIVE
+        };
         let status = lock(&shared.status);
         let (status, _) = shared
             .changed
-            .wait_timeout_while(status, Duration::from_secs(15), |s| {
+            .wait_timeout_while(status, wait, |s| {
                 Some(s.generation) == seen && !shared.opts.stop.load(Ordering::Relaxed)
             })
             .unwrap_or_else(PoisonError::into_inner);
@@ -546,8 +617,10 @@ fn events(shared: &Shared, req: tiny_http::Request) {
             return;
         }
         let message = if Some(generation) == seen {
+            probes = probes.saturating_sub(1);
             ": still here\n\n".to_string()
         } else {
+            probes = 2;
             format!("data: {generation}\n\n")
         };
         if w.write_all(message.as_bytes())
@@ -560,8 +633,9 @@ fn events(shared: &Shared, req: tiny_http::Request) {
     }
 }
 
-/// Compiles a version's PDF from the Typst source the last good build wrote, as `build`
-/// compiles it (the same Typst, fonts, assets and creation time), and serves it.
+/// A version's PDF, made by its `typst watch` from the Typst source the last good
+/// build wrote ([`pdf::Watchers::pdf`]); an error page (with the panel, and the script
+/// that reloads it after the next build) when Typst is missing or failed.
 fn pdf(shared: &Shared, req: tiny_http::Request, doc: &str, version: &str) {
     let stamp = lock(&shared.status)
         .stamps
@@ -571,28 +645,29 @@ fn pdf(shared: &Shared, req: tiny_http::Request, doc: &str, version: &str) {
         not_found(req);
         return;
     };
-    let result = (|| {
-        let typst = publish::typst_cli::Typst::find()?;
-        let templates = (shared.opts.templates)()?;
-        let _busy = lock(&shared.busy);
-        publish::compile_pdf(&shared.out, &typst, &templates, doc, version, stamp)
-    })();
+    let result = (shared.opts.templates)()
+        .map_err(pdf::Failure::Failed)
+        .and_then(|templates| {
+            shared
+                .watchers
+                .pdf(&shared.out, &templates, doc, version, stamp)
+        });
     match result {
-        Ok(path) => match std::fs::read(&path) {
-            Ok(bytes) => respond(req, 200, "application/pdf", bytes),
-            Err(e) => respond(
-                req,
-                500,
-                "text/plain; charset=utf-8",
-                format!("cannot read `{}` ({e})\n", path.display()).into_bytes(),
-            ),
-        },
-        Err(e) => respond(
-            req,
-            500,
-            "text/plain; charset=utf-8",
-            format!("the PDF could not be made: {e}\n").into_bytes(),
-        ),
+        Ok(bytes) => respond(req, 200, "application/pdf", bytes),
+        Err(pdf::Failure::NotBuilt) => not_found(req),
+        Err(pdf::Failure::Failed(e)) => {
+            let mut page = String::from(
+                "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>PDF:en kunde inte göras</title></head><body><main><h1>PDF:en kunde inte göras</h1><p>",
+            );
+            escape(&format!("{doc} version {version}"), &mut page);
+            page.push_str(
+                ": Typst svarade så här. Sidan laddas om efter nästa bygge.</p><pre lang=\"en\">",
+            );
+            escape(&e, &mut page);
+            page.push_str("</pre></main></body></html>");
+            let page = inject(&page, &lock(&shared.status), None);
+            respond(req, 500, "text/html; charset=utf-8", page.into_bytes());
+        }
     }
 }
 
@@ -626,13 +701,22 @@ mod tests {
     fn the_script_and_panel_go_inside_the_body() {
         let status = Status {
             generation: 7,
-            panel: "<p>x</p>".into(),
+            report: Report::failed("x <y>"),
             ..Status::default()
         };
-        let page = inject("<html><body class=\"a\"><h1>T</h1></body></html>", &status);
+        let page = inject(
+            "<html><body class=\"a\"><h1>T</h1></body></html>",
+            &status,
+            None,
+        );
+        assert!(page.contains("x &lt;y&gt;"));
         let panel = page.find("styrdok-diagnostics").unwrap();
         assert!(page.find("<body").unwrap() < panel && panel < page.find("<h1>").unwrap());
-        assert!(page.contains("var seen=7;"));
+        assert!(page.contains("var seen=7,"));
+        // A failed stream (503 at the cap, a stopped server) is retried later and later.
+        assert!(
+            page.contains("setTimeout(listen,wait+Math.random()*wait);wait=Math.min(wait*2,60000)")
+        );
         assert!(page.find("EventSource").unwrap() < page.find("</body>").unwrap());
     }
 }
