@@ -115,10 +115,12 @@ impl<'a> Writer<'a> {
                     }
                     out.push(')');
                 }
+                // The closing paragraph break makes a quote of one paragraph a paragraph
+                // (P inside the BlockQuote in the PDF's structure tree), as it is in HTML.
                 Block::Quote(b) => {
                     out.push_str("#quote(block: true)[");
                     self.blocks(b, out);
-                    out.push(']');
+                    out.push_str("#parbreak()]");
                 }
                 Block::Code(c) => {
                     out.push_str("#raw(block: true, ");
@@ -294,6 +296,9 @@ impl<'a> Writer<'a> {
                     self.criteria_items(items, out);
                     out.push(')');
                 }
+                // One call per reference; the built-in template's `underlag` makes each
+                // an item of a term list, and Typst joins neighbouring items into one
+                // list, as the HTML page has one dl.
                 Piece::Guidance(items) => {
                     for (j, g) in items.iter().enumerate() {
                         if j > 0 {
