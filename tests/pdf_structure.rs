@@ -496,3 +496,340 @@ fn every_pdf_has_its_title_as_h1_and_no_text_in_block_level_spans() {
         .expect("the redline's lines are label and value");
     assert_eq!(lines.children_tagged("LI").len(), 3);
 }
+
+/// Just enough of a PDF reader to see which words a PDF marks with a language:
+/// poppler's `pdfinfo` prints the structure tree, not the `/Lang` of the marked content
+/// in which Typst tags a language of its own (`/Span <</MCID 51/Lang(en)>> BDC … EMC`).
+/// It reads the files Typst writes (objects in the file, no object streams), each
+/// page's content stream, and the fonts' ToUnicode maps to turn glyphs into text.
+mod lang {
+    use std::collections::HashMap;
+
+    struct Object {
+        dict: Vec<u8>,
+        stream: Option<Vec<u8>>,
+    }
+
+    fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    }
+
+    fn number_after(dict: &[u8], key: &str) -> Option<u32> {
+        let at = find(dict, key.as_bytes(), 0)? + key.len();
+        let digits: String = dict[at..]
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace())
+            .take_while(|b| b.is_ascii_digit())
+            .map(|&b| b as char)
+            .collect();
+        digits.parse().ok()
+    }
+
+    fn objects(pdf: &[u8]) -> HashMap<u32, Object> {
+        let mut out = HashMap::new();
+        let mut at = 0;
+        while let Some(i) = find(pdf, b" 0 obj\n", at) {
+            let start = pdf[..i]
+                .iter()
+                .rposition(|b| !b.is_ascii_digit())
+                .map_or(0, |p| p + 1);
+            let num: u32 = std::str::from_utf8(&pdf[start..i])
+                .unwrap()
+                .parse()
+                .unwrap();
+            let body = i + b" 0 obj\n".len();
+            let stream_kw = find(pdf, b"stream\n", body);
+            let endobj = find(pdf, b"endobj", body).unwrap();
+            let obj = match stream_kw.filter(|&s| s < endobj) {
+                Some(s) => {
+                    let dict = pdf[body..s].to_vec();
+                    let len = number_after(&dict, "/Length").unwrap() as usize;
+                    let raw = &pdf[s + 7..s + 7 + len];
+                    let data = if find(&dict, b"/FlateDecode", 0).is_some() {
+                        miniz_oxide::inflate::decompress_to_vec_zlib(raw).unwrap()
+                    } else {
+                        raw.to_vec()
+                    };
+                    at = s + 7 + len;
+                    Object {
+                        dict,
+                        stream: Some(data),
+                    }
+                }
+                None => {
+                    at = endobj;
+                    Object {
+                        dict: pdf[body..endobj].to_vec(),
+                        stream: None,
+                    }
+                }
+            };
+            out.insert(num, obj);
+            at = at.max(body);
+        }
+        out
+    }
+
+    /// `<XXXX> <YYYY>` pairs and `<a> <b> <c>` ranges of a ToUnicode CMap.
+    fn cmap(data: &[u8]) -> HashMap<u16, String> {
+        let text = String::from_utf8_lossy(data);
+        let hex = |s: &str| -> Vec<u16> {
+            let s = s.trim_matches(|c| c == '<' || c == '>');
+            (0..s.len() / 4)
+                .map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).unwrap())
+                .collect()
+        };
+        let mut out = HashMap::new();
+        for block in text.split("beginbfchar").skip(1) {
+            let block = block.split("endbfchar").next().unwrap();
+            let toks: Vec<&str> = block.split_whitespace().collect();
+            for pair in toks.chunks(2) {
+                out.insert(hex(pair[0])[0], String::from_utf16_lossy(&hex(pair[1])));
+            }
+        }
+        for block in text.split("beginbfrange").skip(1) {
+            let block = block.split("endbfrange").next().unwrap();
+            let toks: Vec<&str> = block.split_whitespace().collect();
+            for t in toks.chunks(3) {
+                let (a, b, c) = (hex(t[0])[0], hex(t[1])[0], hex(t[2]));
+                for g in a..=b {
+                    let mut u = c.clone();
+                    *u.last_mut().unwrap() += g - a;
+                    out.insert(g, String::from_utf16_lossy(&u));
+                }
+            }
+        }
+        out
+    }
+
+    /// `/f0 414 0 R` entries of the `/Font` dictionary in a page's resources.
+    fn fonts(resources: &[u8]) -> Vec<(String, u32)> {
+        let Some(at) = find(resources, b"/Font<<", 0) else {
+            return Vec::new();
+        };
+        let end = find(resources, b">>", at).unwrap();
+        let s = String::from_utf8_lossy(&resources[at + 7..end]).into_owned();
+        let toks: Vec<&str> = s
+            .split(|c: char| c == '/' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .collect();
+        toks.chunks(4)
+            .map(|c| (c[0].to_string(), c[1].parse().unwrap()))
+            .collect()
+    }
+
+    /// The glyph codes of a literal string `( … )` starting at `at` (the `(`): the
+    /// bytes, escapes resolved; and where it ends.
+    fn literal(data: &[u8], mut at: usize) -> (Vec<u8>, usize) {
+        let mut out = Vec::new();
+        let mut depth = 0;
+        loop {
+            let b = data[at];
+            match b {
+                b'(' if depth == 0 => depth = 1,
+                b'(' => {
+                    depth += 1;
+                    out.push(b);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return (out, at + 1);
+                    }
+                    out.push(b);
+                }
+                b'\\' => {
+                    at += 1;
+                    let e = data[at];
+                    if e.is_ascii_digit() {
+                        let mut v = 0u32;
+                        let mut n = 0;
+                        while n < 3 && data[at].is_ascii_digit() {
+                            v = v * 8 + u32::from(data[at] - b'0');
+                            at += 1;
+                            n += 1;
+                        }
+                        out.push(u8::try_from(v & 0xff).unwrap());
+                        continue;
+                    }
+                    out.push(match e {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'f' => 12,
+                        other => other,
+                    });
+                }
+                _ => out.push(b),
+            }
+            at += 1;
+        }
+    }
+
+    /// Every run of text a PDF marks with a language in its content (marked content
+    /// with `/Lang`), page by page: (language, text).
+    pub(super) fn marked(pdf: &[u8]) -> Vec<(String, String)> {
+        let objs = objects(pdf);
+        let root = objs
+            .values()
+            .find(|o| {
+                find(&o.dict, b"/Type/Pages", 0).is_some() && find(&o.dict, b"/Parent", 0).is_none()
+            })
+            .unwrap();
+        let kids = {
+            let at = find(&root.dict, b"/Kids[", 0).unwrap() + 6;
+            let end = find(&root.dict, b"]", at).unwrap();
+            let s = String::from_utf8_lossy(&root.dict[at..end]).into_owned();
+            s.split(" 0 R")
+                .filter_map(|t| t.trim().parse::<u32>().ok())
+                .collect::<Vec<_>>()
+        };
+        let mut out = Vec::new();
+        for page in kids {
+            let p = &objs[&page];
+            let resources = match number_after(&p.dict, "/Resources") {
+                Some(r) if find(&p.dict, b"/Resources<<", 0).is_none() => objs[&r].dict.clone(),
+                _ => p.dict.clone(),
+            };
+            let maps: HashMap<String, HashMap<u16, String>> = fonts(&resources)
+                .into_iter()
+                .map(|(name, f)| {
+                    let to_unicode = number_after(&objs[&f].dict, "/ToUnicode").unwrap();
+                    (name, cmap(objs[&to_unicode].stream.as_ref().unwrap()))
+                })
+                .collect();
+            let content = objs[&number_after(&p.dict, "/Contents").unwrap()]
+                .stream
+                .as_ref()
+                .unwrap();
+            // A stack of marked content: the language each opens (or none).
+            let mut stack: Vec<Option<String>> = Vec::new();
+            let mut font = String::new();
+            let mut operands: Vec<Vec<u8>> = Vec::new();
+            let mut strings: Vec<Vec<u8>> = Vec::new();
+            let mut at = 0;
+            while at < content.len() {
+                let b = content[at];
+                if b == b'(' {
+                    let (s, next) = literal(content, at);
+                    strings.push(s);
+                    at = next;
+                } else if content[at..].starts_with(b"<<") {
+                    let end = find(content, b">>", at).unwrap() + 2;
+                    operands.push(content[at..end].to_vec());
+                    at = end;
+                } else if b.is_ascii_whitespace() || b == b'[' || b == b']' {
+                    at += 1;
+                } else {
+                    // A token runs to the next white space or delimiter (a name's own
+                    // `/` is its first byte).
+                    let end = content[at + 1..]
+                        .iter()
+                        .position(|c| c.is_ascii_whitespace() || b"()[]<>/".contains(c))
+                        .map_or(content.len(), |p| at + 1 + p);
+                    let tok = content[at..end].to_vec();
+                    at = end;
+                    match tok.as_slice() {
+                        b"BDC" => {
+                            let props =
+                                String::from_utf8_lossy(operands.last().unwrap()).into_owned();
+                            let lang = props
+                                .split("/Lang(")
+                                .nth(1)
+                                .map(|l| l.split(')').next().unwrap().to_string());
+                            if let Some(l) = &lang {
+                                out.push((l.clone(), String::new()));
+                            }
+                            stack.push(lang);
+                        }
+                        b"BMC" => stack.push(None),
+                        b"EMC" => {
+                            stack.pop();
+                        }
+                        b"Tf" => {
+                            font = String::from_utf8_lossy(&operands[operands.len() - 2])
+                                .trim_start_matches('/')
+                                .to_string();
+                        }
+                        b"TJ" | b"Tj" => {
+                            if stack.iter().any(Option::is_some) {
+                                let map = &maps[&font];
+                                let run = &mut out.last_mut().unwrap().1;
+                                // The strings of one TJ are one line's glyphs, split
+                                // where Typst kerns; a space glyph is in them.
+                                for s in &strings {
+                                    for g in s.chunks(2) {
+                                        let g = u16::from_be_bytes([g[0], g[1]]);
+                                        run.push_str(
+                                            map.get(&g).map_or("\u{fffd}", String::as_str),
+                                        );
+                                    }
+                                }
+                                run.push(' ');
+                            }
+                        }
+                        _ => {
+                            if tok.first().is_some_and(u8::is_ascii_alphabetic)
+                                || tok.first() == Some(&b'\'')
+                                || tok.first() == Some(&b'"')
+                            {
+                                // Another operator: its operands are used up.
+                            } else {
+                                operands.push(tok);
+                                continue;
+                            }
+                        }
+                    }
+                    operands.clear();
+                    strings.clear();
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The English method names of the 2022 guideline are marked as English (`Lang` en) in
+/// the PDF, and nothing else is: once in the text (Individual placement and support),
+/// and supported employment in the text and in Iwork's definition under Begrepp. The
+/// HTML page marks the same words `lang="en"`.
+#[test]
+fn the_english_method_names_are_marked_english() {
+    let path = pdf("stod-arbete-studier", "2022-05");
+    let marked = lang::marked(&std::fs::read(&path).unwrap());
+    // (Typst also marks some Swedish runs, such as emphasis, `sv-SE`.)
+    let words: Vec<(String, String)> = marked
+        .iter()
+        .filter(|(l, _)| !l.starts_with("sv"))
+        .map(|(l, t)| (l.clone(), norm(t)))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("en".into(), "Individual placement and support".into()),
+            ("en".into(), "supported employment".into()),
+            ("en".into(), "supported employment".into()),
+        ],
+        "{marked:?}"
+    );
+    let html = std::fs::read_to_string(path.with_extension("html")).unwrap();
+    assert_eq!(
+        html.matches("<span lang=\"en\">Individual placement and support</span>")
+            .count(),
+        1
+    );
+    assert_eq!(
+        html.matches("<span lang=\"en\">supported employment</span>")
+            .count(),
+        2
+    );
+    assert_eq!(
+        html.matches(" lang=\"").count(),
+        1 + 3,
+        "only html and the three"
+    );
+}

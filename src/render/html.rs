@@ -226,6 +226,14 @@ impl Writer {
                     self.inlines(c, out);
                     out.push_str("</del>");
                 }
+                // Words of another language (`model::Foreign::is_lang`: letters only).
+                Inline::Lang(lang, c) => {
+                    out.push_str("<span lang=\"");
+                    escape(lang, out);
+                    out.push_str("\">");
+                    self.inlines(c, out);
+                    out.push_str("</span>");
+                }
                 Inline::Code(c) => {
                     out.push_str("<code>");
                     escape(c, out);
@@ -409,6 +417,19 @@ mod tests {
             soft_hyphens("individanpassad socialpsykiatrins Socialtjänstlagen"),
             "individanpassad socialpsykiatrins Socialtjänstlagen"
         );
+    }
+
+    #[test]
+    fn foreign_words_are_a_span_with_their_language() {
+        let mut out = String::new();
+        Writer::new().inlines(
+            &[Inline::Lang(
+                "en".into(),
+                vec![Inline::Text("supported employment".into())],
+            )],
+            &mut out,
+        );
+        assert_eq!(out, "<span lang=\"en\">supported employment</span>");
     }
 
     #[test]

@@ -207,6 +207,15 @@ impl<'a> Writer<'a> {
                 // Defined by the template that prints a diff (`redline.typ`).
                 Inline::Ins(c) => self.wrap("ins", c, out),
                 Inline::Del(c) => self.wrap("del", c, out),
+                // Words of another language: Typst tags them with it (`Lang` in the PDF's
+                // structure tree); no region, so that the tag is `en`, not `en-SE`.
+                Inline::Lang(lang, c) => {
+                    out.push_str("#text(lang: ");
+                    string_literal(lang, out);
+                    out.push_str(", region: none)[");
+                    self.inlines(c, out);
+                    out.push_str("];");
+                }
                 Inline::Code(c) => {
                     out.push_str("#raw(");
                     string_literal(c, out);
@@ -361,6 +370,24 @@ mod tests {
         assert_eq!(
             out,
             "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";]<fotnot.1>#\" och \";#link(<a>)[#\"A\";];#\".\";"
+        );
+    }
+
+    /// Words of another language: `text(lang:)` with no region (the PDF says `en`), the
+    /// code a string literal like any text.
+    #[test]
+    fn foreign_words_are_text_in_their_language() {
+        let mut out = String::new();
+        Writer::new(&Footnotes::default()).inlines(
+            &[Inline::Lang(
+                "en".into(),
+                vec![Inline::Text("supported employment".into())],
+            )],
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "#text(lang: \"en\", region: none)[#\"supported employment\";];"
         );
     }
 
