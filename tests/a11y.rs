@@ -161,6 +161,16 @@ fn every_published_page_passes_axe_at_desktop_and_phone_widths() {
     for r in results {
         if r.get("violations").is_some() {
             checked += 1;
+            // What axe-core could not decide (a contrast over a gradient, a name of a
+            // symbol link) is for a person to review, not a failure; said, not hidden.
+            let undecided = &r["incomplete"];
+            if undecided.as_array().is_some_and(|a| !a.is_empty()) {
+                eprintln!(
+                    "axe-core needs review: {} at {} px: {undecided}",
+                    r["page"].as_str().unwrap_or_default(),
+                    r["width"]
+                );
+            }
             assert!(
                 r["passes"].as_u64().unwrap_or(0) >= 10,
                 "axe-core ran too few rules: {r}"
