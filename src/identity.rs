@@ -10,7 +10,8 @@
 //!    and, for an anvisning, the hash of the riktlinje version it applies;
 //! 3. each fact its rules, amounts and level tables read, each glossary term and law its text names (a citation
 //!    means the law of that name in force on the version's `valid_from`, with its
-//!    validity, replacement, successor provisions and appeal routes), each role
+//!    validity, replacement, successor provisions and appeal routes), each word of
+//!    another language its text uses (with the language it is marked with), each role
 //!    its criteria name, in a canonical form (not the bytes of the shared file, so an
 //!    unrelated entry leaves the hash alone);
 //! 4. each parameter its rules, amounts and level tables read, with only the values that hold on some day of the
@@ -46,6 +47,9 @@ pub struct Uses {
     pub laws: Vec<usize>,
     /// Roles its criteria name (who assesses, is consulted, reports).
     pub roles: Vec<usize>,
+    /// Words of another language its text uses: (entry of the glossary's `foreign`,
+    /// word of that entry).
+    pub foreign: Vec<(usize, usize)>,
 }
 
 /// The facts and the parameters that a version reads, as sorted indices into the
@@ -147,6 +151,22 @@ fn terms_in(policy: &Policy, all: &[String]) -> Vec<usize> {
         .collect()
 }
 
+/// The words of another language (glossary `foreign:`) `v`'s text uses, found as
+/// [`term_at`] finds terms: (entry, word) in glossary order. The published document marks
+/// each place with the entry's language.
+pub fn foreign_used(policy: &Policy, v: &Version) -> Vec<(usize, usize)> {
+    let all = published(policy, v);
+    let mut out = Vec::new();
+    for (k, f) in policy.glossary.foreign.iter().enumerate() {
+        for (j, w) in f.words.iter().enumerate() {
+            if says(&all, &w.value) {
+                out.push((k, j));
+            }
+        }
+    }
+    out
+}
+
 /// The shared entries `v` uses; `compiled` is its rules as [`compile_version`] gives them.
 pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
     let (facts, parameters) = read_by(policy, v, compiled);
@@ -187,6 +207,7 @@ pub fn uses(policy: &Policy, v: &Version, compiled: &VersionRules) -> Uses {
         terms,
         laws,
         roles,
+        foreign: foreign_used(policy, v),
     }
 }
 
@@ -271,6 +292,11 @@ impl Hashes {
             let r = &policy.glossary.roles[k];
             h.field("role", &r.id.value);
             h.field("title", &r.title.value);
+        }
+        for &(k, j) in &used.foreign {
+            let f = &policy.glossary.foreign[k];
+            h.field("foreign", &f.lang.value);
+            h.field("words", &f.words[j].value);
         }
         let until = doc.effective_until(v);
         for &k in &used.parameters {

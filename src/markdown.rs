@@ -627,6 +627,10 @@ pub enum Inline {
     Ins(Vec<Inline>),
     /// Words a diff marks as removed (never made by parsing; see `diff`).
     Del(Vec<Inline>),
+    /// Words of another language, with its code (`en`; two or three lowercase letters,
+    /// `model::Foreign::is_lang`): the glossary's `foreign:` words, marked where the
+    /// prose uses them (never made by parsing; see `render::body`).
+    Lang(String, Vec<Inline>),
     /// `code`.
     Code(String),
     /// A link that survived the filter.
@@ -721,6 +725,7 @@ pub fn plain_in(policy: &crate::model::Policy, v: &crate::model::Version, text: 
                 | Inline::Strike(c)
                 | Inline::Ins(c)
                 | Inline::Del(c)
+                | Inline::Lang(_, c)
                 | Inline::Link(_, c) => walk(policy, v, c, out),
                 other => collect_inline_plain(std::slice::from_ref(other), out),
             }
@@ -804,6 +809,7 @@ pub fn collect_inline_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Strike(c)
             | Inline::Ins(c)
             | Inline::Del(c)
+            | Inline::Lang(_, c)
             | Inline::Link(_, c) => {
                 collect_inline_plain(c, out);
             }
@@ -1177,6 +1183,7 @@ pub fn visit_inlines(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) 
             | Inline::Strike(c)
             | Inline::Ins(c)
             | Inline::Del(c)
+            | Inline::Lang(_, c)
             | Inline::Link(_, c) = i
             {
                 inl(c, f);
@@ -1225,7 +1232,8 @@ pub fn replace_placeholders(
                 | Inline::Strong(c)
                 | Inline::Strike(c)
                 | Inline::Ins(c)
-                | Inline::Del(c) => inl(c, in_link, f),
+                | Inline::Del(c)
+                | Inline::Lang(_, c) => inl(c, in_link, f),
                 _ => {}
             }
             out.push(i);
@@ -1330,6 +1338,10 @@ pub fn unlink_internal(blocks: &mut [Block]) {
                     inl(&mut c);
                     out.push(Inline::Del(c));
                 }
+                Inline::Lang(l, mut c) => {
+                    inl(&mut c);
+                    out.push(Inline::Lang(l, c));
+                }
                 Inline::Link(t, mut c) => {
                     inl(&mut c);
                     out.push(Inline::Link(t, c));
@@ -1386,6 +1398,7 @@ fn resolve_inlines(inlines: &mut [Inline], resolved: &[Result<usize, String>]) {
             | Inline::Strike(c)
             | Inline::Ins(c)
             | Inline::Del(c)
+            | Inline::Lang(_, c)
             | Inline::Link(_, c) => {
                 resolve_inlines(c, resolved);
             }
@@ -1489,6 +1502,7 @@ mod tests {
                 | Inline::Strike(c)
                 | Inline::Ins(c)
                 | Inline::Del(c)
+                | Inline::Lang(_, c)
                 | Inline::Link(_, c) => 1 + inline_depth(c),
                 _ => 0,
             })

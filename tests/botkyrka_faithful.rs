@@ -252,9 +252,13 @@ fn page() -> String {
         .html
 }
 
-/// Undoes the escaping of `styrdok::render::html::escape` (the only entities it writes).
+/// Undoes the escaping of `styrdok::render::html::escape` (the only entities it writes),
+/// and drops the soft hyphens (U+00AD) that headings carry in their long words
+/// (`render::html::soft_hyphens`): a place where the browser may break the word with a
+/// hyphen, not a change of its letters.
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
+    s.replace('\u{ad}', "")
+        .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")

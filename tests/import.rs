@@ -45,7 +45,8 @@ fn norm(s: &str) -> String {
 }
 
 /// Text of an HTML fragment: tags removed (footnote references with their number),
-/// the entities the renderer writes decoded.
+/// the entities the renderer writes decoded, and the soft hyphens of long words in
+/// headings (places where a word may break, not letters of it) dropped.
 fn html_text(html: &str) -> String {
     let mut s = String::new();
     let mut rest = html;
@@ -74,7 +75,8 @@ fn html_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
-        .replace("&amp;", "&");
+        .replace("&amp;", "&")
+        .replace('\u{ad}', "");
     // Tags between words became spaces; punctuation after an inline tag closes up again.
     norm(&out)
         .replace(" .", ".")

@@ -115,7 +115,7 @@ fn the_pdf_has_the_table_tagged_and_the_numbers_in_its_text() {
         typ.contains("[#\"Och/eller dagverksamhet (dagar/vecka)\";], [], [#\"1\";]"),
         "an empty cell is not an empty content block"
     );
-    assert!(typ.contains("#heading(level: 2)[#\"3.1\"; #\"Matlåda\";] <matlada>"));
+    assert!(typ.contains("#heading(depth: 2)[#\"3.1\"; #\"Matlåda\";] <matlada>"));
     assert!(typ.contains("#link(<leverans>)[#\"3.2 Leverans av matlåda som insats\";];"));
 }
 

@@ -2,7 +2,8 @@
 //! (`/usr/share/hunspell/sv_SE.aff` and `.dic`, or the files `STYRDOK_DICTIONARY`
 //! names without their extension), read by `spellbook`, a Hunspell-compatible checker
 //! in Rust. Words the dictionary does not know are located warnings (`spelling`);
-//! proper names and the document's own words go in the glossary's `words:` list.
+//! proper names and the document's own words go in the glossary's `words:` list, words
+//! of another language in its `foreign:` list.
 //!
 //! Not checked: words in capitals only (acronyms: `IPS`, `LSS`), words with digits,
 //! single letters, the first part of a hyphenated compound (`hälso-` in `hälso- och
@@ -75,6 +76,11 @@ impl Speller {
             }
         };
         g.words.iter().for_each(|w| add(&w.value));
+        // Words of another language are not Swedish; the glossary says which they are.
+        g.foreign
+            .iter()
+            .flat_map(|f| &f.words)
+            .for_each(|w| add(&w.value));
         for t in &g.terms {
             add(&t.term.value);
             t.synonyms.iter().for_each(|s| add(&s.value));

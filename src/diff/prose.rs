@@ -106,7 +106,9 @@ impl Walk<'_> {
                 Inline::Emph(c) => self.inlines(c, st | style::EMPH, link),
                 Inline::Strong(c) => self.inlines(c, st | style::STRONG, link),
                 Inline::Strike(c) => self.inlines(c, st | style::STRIKE, link),
-                Inline::Ins(c) | Inline::Del(c) => self.inlines(c, st, link),
+                Inline::Ins(c) | Inline::Del(c) | Inline::Lang(_, c) => {
+                    self.inlines(c, st, link);
+                }
                 Inline::Link(target, c) => {
                     let to = match target {
                         Target::Internal(id) => format!("#{id}"),

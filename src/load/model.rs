@@ -10,9 +10,9 @@ use crate::model::{
 };
 use crate::model::{
     Appeal, AppealRoute, AppliesTo, Block, Criterion, CriterionKind, DocKind, Duration, Duty,
-    EnumValue, Fact, FactSource, FactType, Glossary, Guidance, Id, Intervention, Law, Misspelling,
-    ParamData, ParamValue, Parameter, Part, ProcedureStep, Provision, Replaces, Role, Section,
-    StepOutcome, Successor, Term, Text, Version,
+    EnumValue, Fact, FactSource, FactType, Foreign, Glossary, Guidance, Id, Intervention, Law,
+    Misspelling, ParamData, ParamValue, Parameter, Part, ProcedureStep, Provision, Replaces, Role,
+    Section, StepOutcome, Successor, Term, Text, Version,
 };
 use crate::model::{is_path_safe, is_slug};
 use crate::source::{FileId, Spanned};
@@ -675,6 +675,7 @@ pub fn glossary(node: &Node, d: &mut Diagnostics) -> Option<Glossary> {
     let roles = m.list::<Role>("roles", d);
     let misspellings = m.list::<Misspelling>("misspellings", d);
     let words = m.list::<Text>("words", d);
+    let foreign = m.list::<Foreign>("foreign", d);
     let spell_check = m
         .optional::<Spanned<bool>>("spell_check", d)
         .filter(|s| s.value)
@@ -687,7 +688,42 @@ pub fn glossary(node: &Node, d: &mut Diagnostics) -> Option<Glossary> {
         misspellings,
         spell_check,
         words,
+        foreign,
     })
+}
+
+impl Decode for Foreign {
+    const EXPECTED: &'static str = "words of another language";
+    fn schema(g: &mut SchemaGen) -> Value {
+        g.object("foreign", |n, d| {
+            Self::decode(n, d);
+        })
+    }
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        let mut m = MapReader::new(node, "foreign words", d)?;
+        // The schema says what `is_lang` accepts, so that an editor flags `engelska` too.
+        m.node_as(
+            "lang",
+            |_| json!({"type": "string", "pattern": "^[a-z]{2,3}$"}),
+        );
+        let lang = m.required::<Text>("lang", d);
+        let words = m.list::<Text>("words", d);
+        m.finish(d);
+        let lang = lang?;
+        if !Foreign::is_lang(&lang.value) {
+            d.push(
+                Diagnostic::error(
+                    "unknown-value",
+                    lang.span,
+                    format!("`{}` is not a language code", lang.value),
+                )
+                .with_label("expected two or three lowercase letters (ISO 639)")
+                .with_hint("English is `en`, German `de`, Finnish `fi`, North Sami `se`"),
+            );
+            return None;
+        }
+        Some(Foreign { lang, words })
+    }
 }
 
 impl Decode for Term {

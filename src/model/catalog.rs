@@ -26,6 +26,28 @@ pub struct Glossary {
     /// Words the spell check accepts though the Swedish dictionary does not know them:
     /// proper names (`Iwork`, `Slazak`), method names, the document's own compounds.
     pub words: Vec<Text>,
+    /// Words of another language than Swedish that the prose uses (`Individual placement
+    /// and support`): the published PDF and HTML mark them with their language, so that a
+    /// screen reader speaks them in it; the spell check accepts them.
+    pub foreign: Vec<Foreign>,
+}
+
+/// Words of one other language, found in the prose and marked with it.
+#[derive(Debug)]
+pub struct Foreign {
+    /// The language: an ISO 639 code of two or three lowercase letters (`en`).
+    pub lang: Text,
+    /// The words or phrases, each found as whole words in any case, as terms are.
+    pub words: Vec<Text>,
+}
+
+impl Foreign {
+    /// Whether `lang` is a language code the writers can mark text with: two or three
+    /// lowercase ASCII letters (ISO 639-1 or -2/3, as Typst's `text(lang:)` and HTML's
+    /// `lang` take them).
+    pub fn is_lang(lang: &str) -> bool {
+        (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase())
+    }
 }
 
 impl Glossary {

@@ -8,7 +8,7 @@ mod id;
 mod placeholder;
 
 pub use catalog::{
-    Appeal, AppealRoute, EnumValue, Fact, FactSource, FactType, Glossary, Law, MAX_ROLES,
+    Appeal, AppealRoute, EnumValue, Fact, FactSource, FactType, Foreign, Glossary, Law, MAX_ROLES,
     Misspelling, ParamData, ParamValue, Parameter, Provision, Role, Successor, Term,
     normalize_provision,
 };

@@ -109,6 +109,9 @@ struct TermLink {
 
 /// Resolves bodies across one document, keeping anchors unique and footnotes numbered.
 pub struct Resolver<'a> {
+    /// The glossary's words of another language: (language, words), marked wherever
+    /// the prose uses them.
+    foreign: Vec<(String, String)>,
     policy: &'a Policy,
     version: &'a Version,
     /// Footnotes of the whole document.
@@ -127,7 +130,20 @@ impl<'a> Resolver<'a> {
         for (_, s) in version.sections_flat() {
             used.insert(s.id.value.clone());
         }
+        let foreign = policy
+            .glossary
+            .foreign
+            .iter()
+            .filter(|f| model::Foreign::is_lang(&f.lang.value))
+            .flat_map(|f| {
+                f.words
+                    .iter()
+                    .filter(|w| !w.value.trim().is_empty())
+                    .map(|w| (f.lang.value.clone(), w.value.clone()))
+            })
+            .collect();
         Resolver {
+            foreign,
             policy,
             version,
             notes: Footnotes::default(),
@@ -191,13 +207,16 @@ impl<'a> Resolver<'a> {
         b
     }
 
-    /// Resolves the placeholders of `blocks` and of the footnotes from `first` on.
+    /// Resolves the placeholders of `blocks` and of the footnotes from `first` on, and
+    /// marks their words of another language.
     fn resolve(&mut self, blocks: &mut [Block], first: usize) {
         let (policy, version) = (self.policy, self.version);
         let mut f = |p: &Placeholder, in_link: bool| placeholder(policy, version, p, in_link);
         markdown::replace_placeholders(blocks, &mut f);
+        mark_languages(&self.foreign, blocks);
         for n in &mut self.notes.items[first..] {
             markdown::replace_placeholders(n, &mut f);
+            mark_languages(&self.foreign, n);
         }
     }
 
@@ -319,6 +338,55 @@ impl<'a> Resolver<'a> {
             });
         }
         out
+    }
+}
+
+/// Marks every use of the glossary's words of another language (`foreign`: language,
+/// words) in prose as [`Inline::Lang`], found as terms are ([`crate::identity::term_at`]:
+/// whole words, any case), inside emphasis and links too; never in code. The words are
+/// kept as written: the mark is the language, not a change of text.
+fn mark_languages(foreign: &[(String, String)], bs: &mut [Block]) {
+    if foreign.is_empty() {
+        return;
+    }
+    markdown::visit_inlines(bs, &mut |is: &mut Vec<Inline>| {
+        let mut out = Vec::with_capacity(is.len());
+        for i in is.drain(..) {
+            match i {
+                Inline::Text(t) => mark_text(foreign, t, &mut out),
+                other => out.push(other),
+            }
+        }
+        *is = out;
+    });
+}
+
+/// Splits one text run at each use of a foreign word: the earliest first, of two at
+/// the same place the longer.
+fn mark_text(foreign: &[(String, String)], mut t: String, out: &mut Vec<Inline>) {
+    loop {
+        let next = foreign
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (_, w))| {
+                crate::identity::term_at(&t, w)
+                    .first()
+                    .map(|&(a, b)| (a, std::cmp::Reverse(b), k))
+            })
+            .min();
+        let Some((a, std::cmp::Reverse(b), k)) = next else {
+            break;
+        };
+        let rest = t.split_off(b);
+        let word = t.split_off(a);
+        if !t.is_empty() {
+            out.push(Inline::Text(t));
+        }
+        out.push(Inline::Lang(foreign[k].0.clone(), vec![Inline::Text(word)]));
+        t = rest;
+    }
+    if !t.is_empty() {
+        out.push(Inline::Text(t));
     }
 }
 
@@ -466,6 +534,43 @@ mod tests {
         assert_eq!(
             b,
             vec![Block::Para(vec![Inline::Text("En insats.".into())])]
+        );
+    }
+
+    /// Every use of a foreign word is marked with its language, in any case, inside
+    /// emphasis and links too, never in code; the words stay as written.
+    #[test]
+    fn foreign_words_are_marked_everywhere_they_are_used() {
+        let foreign = vec![
+            (
+                "en".to_string(),
+                "Individual placement and support".to_string(),
+            ),
+            ("en".to_string(), "supported employment".to_string()),
+        ];
+        let mut notes = Footnotes::default();
+        let mut b = markdown::blocks(
+            "Metoden *Individual placement and support* (IPS); [Supported employment](#se) och supported employment, `supported employment`.",
+            &mut notes,
+        );
+        mark_languages(&foreign, &mut b);
+        let en = |t: &str| Inline::Lang("en".into(), vec![Inline::Text(t.into())]);
+        assert_eq!(
+            b,
+            vec![Block::Para(vec![
+                Inline::Text("Metoden ".into()),
+                Inline::Emph(vec![en("Individual placement and support")]),
+                Inline::Text(" (IPS); ".into()),
+                Inline::Link(
+                    Target::Internal("se".into()),
+                    vec![en("Supported employment")]
+                ),
+                Inline::Text(" och ".into()),
+                en("supported employment"),
+                Inline::Text(", ".into()),
+                Inline::Code("supported employment".into()),
+                Inline::Text(".".into()),
+            ])]
         );
     }
 

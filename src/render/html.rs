@@ -27,6 +27,46 @@ pub fn escaped(s: &str) -> String {
     out
 }
 
+/// A word of at least this many letters gets soft hyphens in a heading
+/// ([`soft_hyphens`]): at 320 px a line of the largest heading holds some 20 letters, so
+/// a shorter word always fits and is better moved whole to the next line (the patterns
+/// miss some compound boundaries: *so-ci-alpsy-ki-a-trins*).
+const HYPHENATE_FROM: usize = 18;
+
+/// `s` with soft hyphens (U+00AD) at the Swedish hyphenation points of each word of at
+/// least [`HYPHENATE_FROM`] letters, for a heading: where a long compound
+/// (*arbetsmarknadsnämndens*) does not fit the line, the browser breaks it at one of
+/// them and shows a hyphen, instead of breaking it anywhere (`overflow-wrap`) with none.
+/// A soft hyphen is invisible elsewhere, and the words are unchanged. The points are
+/// those of Typst's own hyphenation (the `hypher` patterns), at least four letters from
+/// either end of the word. Browsers that hyphenate Swedish themselves (`hyphens: auto`
+/// in style.css) use these points for such a word; Debian's headless Chromium, which has
+/// no hyphenation dictionaries, uses them alone.
+pub fn soft_hyphens(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.chars().count() >= HYPHENATE_FROM {
+            let parts: Vec<&str> =
+                hypher::hyphenate_bounded(word, hypher::Lang::Swedish, 4, 4).collect();
+            out.push_str(&parts.join("\u{ad}"));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Writes prose as HTML for one document, remembering footnote references so that
 /// every element id stays unique.
 #[derive(Debug, Default)]
@@ -185,6 +225,14 @@ impl Writer {
                     out.push_str("<del><span class=\"visually-hidden\">Borttaget: </span>");
                     self.inlines(c, out);
                     out.push_str("</del>");
+                }
+                // Words of another language (`model::Foreign::is_lang`: letters only).
+                Inline::Lang(lang, c) => {
+                    out.push_str("<span lang=\"");
+                    escape(lang, out);
+                    out.push_str("\">");
+                    self.inlines(c, out);
+                    out.push_str("</span>");
                 }
                 Inline::Code(c) => {
                     out.push_str("<code>");
@@ -349,6 +397,39 @@ mod tests {
             "<p>a &lt;b onclick=&quot;x()&quot;&gt;b&lt;/b&gt; {{ x }} {% if %} &amp; <a href=\"https://a.se/?a=1&amp;b=2\">l</a></p>\n\
              <p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
         );
+    }
+
+    /// Long words get soft hyphens at Swedish hyphenation points, short ones none;
+    /// nothing else changes.
+    #[test]
+    fn long_words_in_headings_get_soft_hyphens() {
+        let h =
+            soft_hyphens("Riktlinje om arbetsmarknadsinsats (4 kap.) för Tillämpningsanvisningar");
+        assert_eq!(
+            h,
+            "Riktlinje om arbets\u{ad}mark\u{ad}nads\u{ad}in\u{ad}sats (4 kap.) för Tillämp\u{ad}nings\u{ad}an\u{ad}vis\u{ad}ningar"
+        );
+        assert_eq!(
+            h.replace('\u{ad}', ""),
+            "Riktlinje om arbetsmarknadsinsats (4 kap.) för Tillämpningsanvisningar"
+        );
+        assert_eq!(
+            soft_hyphens("individanpassad socialpsykiatrins Socialtjänstlagen"),
+            "individanpassad socialpsykiatrins Socialtjänstlagen"
+        );
+    }
+
+    #[test]
+    fn foreign_words_are_a_span_with_their_language() {
+        let mut out = String::new();
+        Writer::new().inlines(
+            &[Inline::Lang(
+                "en".into(),
+                vec![Inline::Text("supported employment".into())],
+            )],
+            &mut out,
+        );
+        assert_eq!(out, "<span lang=\"en\">supported employment</span>");
     }
 
     #[test]

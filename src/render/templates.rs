@@ -97,6 +97,14 @@ fn num_filter(v: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
     Ok(Value::safe_string(&s))
 }
 
+/// `{{ x | hyphenate }}` (HTML): the text with soft hyphens in its long words
+/// ([`crate::render::html::soft_hyphens`]), for headings; escaped as any text is.
+#[allow(clippy::needless_pass_by_value)] // tera passes filter values by value
+fn hyphenate_filter(v: Value, _: Kwargs, _: &State) -> Value {
+    let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    Value::from(crate::render::html::soft_hyphens(&s))
+}
+
 impl Templates {
     /// Loads the built-ins, then the files of `dir` (if given and present), which win.
     pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
@@ -125,6 +133,7 @@ impl Templates {
         }
         let mut html = Tera::new();
         html.autoescape_on([".html"]);
+        html.register_filter("hyphenate", hyphenate_filter);
         let mut typ = Tera::new();
         typ.autoescape_on([".typ"]);
         typ.set_escape_fn(typst_escape);

@@ -115,10 +115,12 @@ impl<'a> Writer<'a> {
                     }
                     out.push(')');
                 }
+                // The closing paragraph break makes a quote of one paragraph a paragraph
+                // (P inside the BlockQuote in the PDF's structure tree), as it is in HTML.
                 Block::Quote(b) => {
                     out.push_str("#quote(block: true)[");
                     self.blocks(b, out);
-                    out.push(']');
+                    out.push_str("#parbreak()]");
                 }
                 Block::Code(c) => {
                     out.push_str("#raw(block: true, ");
@@ -205,6 +207,15 @@ impl<'a> Writer<'a> {
                 // Defined by the template that prints a diff (`redline.typ`).
                 Inline::Ins(c) => self.wrap("ins", c, out),
                 Inline::Del(c) => self.wrap("del", c, out),
+                // Words of another language: Typst tags them with it (`Lang` in the PDF's
+                // structure tree); no region, so that the tag is `en`, not `en-SE`.
+                Inline::Lang(lang, c) => {
+                    out.push_str("#text(lang: ");
+                    string_literal(lang, out);
+                    out.push_str(", region: none)[");
+                    self.inlines(c, out);
+                    out.push_str("];");
+                }
                 Inline::Code(c) => {
                     out.push_str("#raw(");
                     string_literal(c, out);
@@ -294,6 +305,9 @@ impl<'a> Writer<'a> {
                     self.criteria_items(items, out);
                     out.push(')');
                 }
+                // One call per reference; the built-in template's `underlag` makes each
+                // an item of a term list, and Typst joins neighbouring items into one
+                // list, as the HTML page has one dl.
                 Piece::Guidance(items) => {
                     for (j, g) in items.iter().enumerate() {
                         if j > 0 {
@@ -356,6 +370,24 @@ mod tests {
         assert_eq!(
             out,
             "#\"Se \";#emph[#\"här\";];#footnote[#\"Not.\";]<fotnot.1>#\" och \";#link(<a>)[#\"A\";];#\".\";"
+        );
+    }
+
+    /// Words of another language: `text(lang:)` with no region (the PDF says `en`), the
+    /// code a string literal like any text.
+    #[test]
+    fn foreign_words_are_text_in_their_language() {
+        let mut out = String::new();
+        Writer::new(&Footnotes::default()).inlines(
+            &[Inline::Lang(
+                "en".into(),
+                vec![Inline::Text("supported employment".into())],
+            )],
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "#text(lang: \"en\", region: none)[#\"supported employment\";];"
         );
     }
 

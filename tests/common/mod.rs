@@ -88,6 +88,11 @@ pub fn pdf_struct(pdf: &Path) -> String {
     poppler_run("pdfinfo", &["-struct"], pdf, false)
 }
 
+/// The PDF's structure tree with its text, as `pdfinfo -struct-text` prints it.
+pub fn poppler_struct_text(pdf: &Path) -> String {
+    poppler_run("pdfinfo", &["-struct-text"], pdf, false)
+}
+
 /// `pdfinfo` of a PDF, dates in ISO 8601 (`2022-05-24T12:00:00Z`).
 pub fn pdfinfo(pdf: &Path) -> String {
     poppler_run("pdfinfo", &["-isodates"], pdf, false)
