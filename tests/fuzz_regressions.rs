@@ -1,0 +1,66 @@
+//! What fuzzing found (docs/fuzzing.md), kept as tests of the normal suite: each input the
+//! fuzz targets crashed or hung on, with the located error or the value it must give; and
+//! the Markdown inputs of tests/fixtures/fuzz/markdown/ (crashes and hand-picked corpus
+//! entries) compiled with the real Typst CLI, which the fuzz target cannot afford to run.
+
+mod common;
+
+use styrdok::markdown::{self, Footnotes};
+use styrdok::render::typst;
+
+/// Every Markdown input kept from fuzzing becomes Typst that is well formed, compiles,
+/// and prints the input's letters-only words.
+#[test]
+fn fuzzed_markdown_compiles_with_typst() {
+    let dir = common::root().join("tests/fixtures/fuzz/markdown");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+    let mut notes = Footnotes::default();
+    let mut typ =
+        String::from("#set document(title: \"Prov\")\n#set text(font: \"Inter\", lang: \"sv\")\n");
+    let mut words = Vec::new();
+    for p in &inputs {
+        let bytes = std::fs::read(p).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let mut blocks = markdown::blocks(&text, &mut notes);
+        // Outside a guideline (whose `check` resolves every `#id`), internal links are
+        // text, as in a decision draft.
+        markdown::unlink_internal(&mut blocks);
+        notes
+            .items
+            .iter_mut()
+            .for_each(|b| markdown::unlink_internal(b));
+        let mut plain = String::new();
+        markdown::visit_inlines(&mut blocks, &mut |i| {
+            markdown::collect_inline_plain(i, &mut plain);
+            plain.push(' ');
+        });
+        let mut t = String::new();
+        typst::blocks(&blocks, &notes, &mut t);
+        if let Err(e) = typst::structure(&t) {
+            panic!("{}: malformed Typst ({e}):\n{t}", p.display());
+        }
+        typ.push_str(&format!("\n#heading[{}]\n{t}\n", inputs.len()));
+        words.extend(
+            plain
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.chars().count() >= 4)
+                .map(str::to_owned),
+        );
+    }
+    let work = common::scratch();
+    let fonts = vec![styrdok::publish::typst_cli::font_dir(&work.path().join(".fonts")).unwrap()];
+    std::fs::write(work.path().join("fuzz.typ"), &typ).unwrap();
+    let typst_cli = styrdok::publish::typst_cli::Typst::find().expect("the Typst CLI");
+    if let Err(e) = typst_cli.compile(work.path(), "fuzz.typ", "fuzz.pdf", 0, &fonts) {
+        panic!("the fuzz inputs do not compile: {e}\n{typ}");
+    }
+    let pdf = common::pdf_text(&work.path().join("fuzz.pdf"));
+    for w in &words {
+        assert!(pdf.contains(w.as_str()), "`{w}` is not in the PDF:\n{pdf}");
+    }
+}
