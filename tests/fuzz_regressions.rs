@@ -64,3 +64,28 @@ fn fuzzed_markdown_compiles_with_typst() {
         assert!(pdf.contains(w.as_str()), "`{w}` is not in the PDF:\n{pdf}");
     }
 }
+
+/// Loads one version file's bytes beside nothing else; returns the policy and problems.
+fn load_version(bytes: &[u8]) -> (styrdok::model::Policy, styrdok::diag::Diagnostics) {
+    let tree = styrdok::load::MemoryTree::new("policy").with("doc/1.yaml", bytes.to_vec());
+    styrdok::load::load(&tree)
+}
+
+/// yaml_load, crash 1: a Latin-1 byte after UTF-8 text (a check fixture's own input). The
+/// file is kept as lossy text, where the bad byte is a three-byte U+FFFD, but the
+/// diagnostic's span was one byte long: it ended inside a character, and slicing it
+/// panicked. The span is now the whole replacement character, at the bad byte's place.
+#[test]
+fn a_byte_that_is_not_utf8_is_located_on_a_whole_character() {
+    let (policy, d) =
+        load_version(b"kind: riktlinje\ndecided_by: N\xc3\xa4mnden\nnotes: \xe5r 2022\n");
+    let diag = d.iter().find(|x| x.code == "not-text").expect("not-text");
+    assert_eq!(diag.message, "file is not valid UTF-8");
+    assert_eq!(policy.sources.locate(diag.span), "policy/doc/1.yaml:3:8");
+    assert_eq!(policy.sources.slice(diag.span), "\u{fffd}");
+    let shown = styrdok::diag::render_human(&policy.sources, diag, false);
+    assert!(
+        shown.contains("the first byte that is not UTF-8"),
+        "{shown}"
+    );
+}
