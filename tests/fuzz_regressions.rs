@@ -89,3 +89,35 @@ fn a_byte_that_is_not_utf8_is_located_on_a_whole_character() {
         "{shown}"
     );
 }
+
+/// Parses `text` as a file named `case.yaml`; the sources and the problems.
+fn parse_yaml(text: &str) -> (styrdok::source::Sources, styrdok::diag::Diagnostics) {
+    let mut sources = styrdok::source::Sources::default();
+    let id = sources.add("case.yaml", text.to_owned());
+    let mut d = styrdok::diag::Diagnostics::default();
+    let node = styrdok::load::yaml::parse(id, sources.get(id), &mut d);
+    assert!(node.is_none());
+    (sources, d)
+}
+
+/// case_file, crash 2: a JSON-style case file whose flow mapping is never closed. The
+/// scanner stops at the end of the file, and the span was the byte after it: outside
+/// the file. It is now an empty span at the end, located on the last line.
+#[test]
+fn a_syntax_error_at_the_end_of_the_file_is_located_inside_it() {
+    let text = "{\"arende\": \"json-1\", \"insatser\": [\"lss-insteg\"],\n \"fakta\": {\"personkrets\": 2}\n";
+    let (sources, d) = parse_yaml(text);
+    let diag = d.iter().next().expect("a syntax error");
+    assert_eq!(diag.code, "yaml-syntax");
+    assert_eq!(
+        diag.message,
+        "invalid YAML (while parsing a flow mapping, did not find expected ',' or '}')"
+    );
+    assert_eq!(
+        (diag.span.start as usize, diag.span.end as usize),
+        (text.len(), text.len())
+    );
+    assert_eq!(sources.locate(diag.span), "case.yaml:3:1");
+    let shown = styrdok::diag::render_human(&sources, diag, false);
+    assert!(shown.contains("case.yaml:3:1"), "{shown}");
+}
