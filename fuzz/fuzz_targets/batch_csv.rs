@@ -12,6 +12,14 @@ fuzz_target!(|data: &[u8]| {
     for out_format in [Format::Jsonl, Format::Csv] {
         let mut input = data;
         let mut out = Vec::new();
-        let _ = run(engine, None, None, &mut input, Format::Csv, &mut out, out_format);
+        let _ = run(
+            engine,
+            None,
+            None,
+            &mut input,
+            Format::Csv,
+            &mut out,
+            out_format,
+        );
     }
 });

@@ -18,7 +18,9 @@ fuzz_target!(|data: &[u8]| {
     for shared in ["facts.yaml", "glossary.yaml", "parameters.yaml"] {
         tree = tree.with(shared, common::shared(shared));
     }
-    let tree = tree.with("doc/a.yaml", a.to_vec()).with("doc/b.yaml", b.to_vec());
+    let tree = tree
+        .with("doc/a.yaml", a.to_vec())
+        .with("doc/b.yaml", b.to_vec());
     let (policy, d) = load(&tree);
     common::located(&policy.sources, &d);
     let Some(doc) = policy.documents.first() else {
@@ -35,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     for &old in &sides {
         let same = diff(old, old);
-        assert!(same.is_empty(), "a version differs from itself: {}", format::terminal(&same, false));
+        assert!(
+            same.is_empty(),
+            "a version differs from itself: {}",
+            format::terminal(&same, false)
+        );
         for &new in &sides {
             let d = diff(old, new);
             let _ = format::terminal(&d, false);

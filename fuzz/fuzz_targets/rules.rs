@@ -35,7 +35,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let v = |i: usize| i64::from(values[i] as i8);
-    let big = |i: usize| i64::from_le_bytes(values[8..16].try_into().unwrap()).rotate_left(i as u32);
+    let big =
+        |i: usize| i64::from_le_bytes(values[8..16].try_into().unwrap()).rotate_left(i as u32);
     let facts = [
         (values[0] % 3 != 2).then_some(v(0) & 1),
         (values[1] % 3 != 2).then_some(v(1) & 1),
@@ -46,7 +47,11 @@ fuzz_target!(|data: &[u8]| {
         Some(i64::from(values[5] % 4)),
         Some(big(13)),
     ];
-    let params = [ParamVal::Int(v(6)), ParamVal::Range(v(7), big(3)), ParamVal::Int(big(5))];
+    let params = [
+        ParamVal::Int(v(6)),
+        ParamVal::Range(v(7), big(3)),
+        ParamVal::Int(big(5)),
+    ];
     let env = Env {
         facts: &facts,
         params: &params,
