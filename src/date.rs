@@ -54,6 +54,12 @@ pub fn from_days(days: i64) -> Option<Date> {
     Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
 }
 
+/// What every reader says of a text that is not a date (a policy file, a case file, a
+/// JSON Lines or CSV row alike; each adds where, in its own terms).
+pub fn not_a_date(text: &str, why: &str) -> String {
+    format!("`{text}` is not a date ({why})")
+}
+
 /// Parses `YYYY-MM-DD` strictly (no times, no other formats).
 pub fn parse(s: &str) -> Result<Date, String> {
     let b = s.as_bytes();

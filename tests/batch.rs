@@ -58,7 +58,7 @@ fn jsonl_gives_one_result_per_case_and_goes_on_after_bad_rows() {
     );
     assert_eq!(
         lines[3]["error"],
-        "`ansokningsdatum` is not a date (month 2 of 2023 has no day 30) (column 45)"
+        "`2023-02-30` is not a date (month 2 of 2023 has no day 30) (column 45)"
     );
     assert!(
         lines[4]["error"]
@@ -119,7 +119,7 @@ fn csv_in_and_out() {
     );
     assert!(
         rows[3].contains(
-            "assessment `forutsattningar_med_jobbcoach` has no `forutsattningar_med_jobbcoach.av`"
+            "the assessment `forutsattningar_med_jobbcoach` does not say who made it (column `forutsattningar_med_jobbcoach.av`)"
         ),
         "{}",
         rows[3]

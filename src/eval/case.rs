@@ -101,6 +101,26 @@ pub fn check_bounds(case: &Case) -> Result<(), String> {
 /// (bool 0/1, dates as days since 1970-01-01, enums as the index of the value).
 pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
     let name = &fact.id.value;
+    // A number or `true`/`false` where the type reads text (a date; `1` for ja) is read
+    // as its text, as a CSV cell is: the same value means the same in every form of a
+    // case, and a wrong one is reported in the same words (tests/eval_entry_prop.rs).
+    let native = matches!(
+        (&fact.ty.value, raw),
+        (_, Raw::Null | Raw::Str(_))
+            | (FactType::Bool, Raw::Bool(_))
+            | (
+                FactType::Integer { .. } | FactType::Money | FactType::Enum(_),
+                Raw::Int(_)
+            )
+    );
+    if !native {
+        let text = match raw {
+            Raw::Bool(b) => b.to_string(),
+            Raw::Int(n) => n.to_string(),
+            Raw::Str(_) | Raw::Null => unreachable!("native"),
+        };
+        return encode(fact, Raw::Str(&text));
+    }
     match (&fact.ty.value, raw) {
         (_, Raw::Null) => Ok(None),
         (FactType::Bool, Raw::Bool(b)) => Ok(Some(i64::from(b))),
@@ -108,7 +128,10 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
             "true" | "ja" | "1" => Ok(Some(1)),
             "false" | "nej" | "0" => Ok(Some(0)),
             "" => Ok(None),
-            _ => Err(format!("`{name}` is true or false (ja/nej), not `{s}`")),
+            _ => Err(format!(
+                "`{name}` is {}, not `{s}`",
+                type_sv(&fact.ty.value)
+            )),
         },
         (FactType::Integer { min, max }, Raw::Int(n)) => {
             // i64::MIN is how the rules mark an unknown value: the lowest number is one above.
@@ -132,15 +155,16 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
             .map(Some)
             .ok_or_else(|| format!("`{name}`: {kr} kr is more than this tool counts")),
         (FactType::Money, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
-        (FactType::Money, Raw::Str(s)) => parse_money(s).map(Some).ok_or_else(|| {
-            format!(
-                "`{name}` is an amount in kronor (`12 345`, `12 345,50`, `12345.50 kr`), not `{s}`"
-            )
-        }),
+        (FactType::Money, Raw::Str(s)) => parse_money(s)
+            .map(Some)
+            .ok_or_else(|| format!("`{name}` is {}, not `{s}`", type_sv(&fact.ty.value))),
         (FactType::Date, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
         (FactType::Date, Raw::Str(s)) => match parse_date(s.trim()) {
             Ok(d) => Ok(Some(crate::date::days(d))),
-            Err(why) => Err(format!("`{name}`: `{s}` is not a date ({why})")),
+            Err(why) => Err(format!(
+                "`{name}` is {}, not `{s}` ({why})",
+                type_sv(&fact.ty.value)
+            )),
         },
         (FactType::Enum(values), raw) => {
             let found = values.iter().position(|v| match (v, raw) {
@@ -209,8 +233,8 @@ pub fn parse_money(s: &str) -> Option<i64> {
 
 fn type_sv(t: &FactType) -> &'static str {
     match t {
-        FactType::Money => "an amount in kronor",
-        FactType::Bool => "true or false",
+        FactType::Money => "an amount in kronor (`12 345`, `12 345,50`, `12345.50 kr`)",
+        FactType::Bool => "true or false (ja/nej)",
         FactType::Integer { .. } => "a whole number",
         FactType::Date => "a date (`YYYY-MM-DD`)",
         FactType::Enum(_) => "one of its listed values",
@@ -504,10 +528,7 @@ fn assessment(
             Diagnostic::error(
                 "missing-field",
                 by_node.map_or(node.span, |n| n.span),
-                format!(
-                    "the assessment `{}` does not say who made it",
-                    fact.id.value
-                ),
+                no_assessor(&fact.id.value),
             )
             .with_hint("add `av:` with the name and title of whoever assessed it"),
         );
@@ -520,6 +541,12 @@ fn assessment(
         report_from,
         motivation,
     })
+}
+
+/// What every reader of cases (case file, JSON Lines, CSV) says of an assessment with a
+/// value but nobody who made it; each adds where, in its own terms.
+pub fn no_assessor(fact: &str) -> String {
+    format!("the assessment `{fact}` does not say who made it")
 }
 
 /// Largest case file read (a case is a few hundred bytes; this stops accidents).

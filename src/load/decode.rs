@@ -116,12 +116,8 @@ impl Decode for Date {
             Ok(date) => Some(date),
             Err(why) => {
                 d.push(
-                    Diagnostic::error(
-                        "wrong-type",
-                        node.span,
-                        format!("`{s}` is not a date ({why})"),
-                    )
-                    .with_hint("write dates as `YYYY-MM-DD`, e.g. `2022-05-24`"),
+                    Diagnostic::error("wrong-type", node.span, crate::date::not_a_date(s, &why))
+                        .with_hint("write dates as `YYYY-MM-DD`, e.g. `2022-05-24`"),
                 );
                 None
             }

@@ -275,10 +275,13 @@ pub fn read_text(
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let id = sources.add(shown, text);
+            // The text kept is the lossy one: the bad byte is the U+FFFD at `at` (the text
+            // before it is the same), so the span is that whole character, never a part.
+            let bad = char::REPLACEMENT_CHARACTER.len_utf8();
             d.push(
                 Diagnostic::error(
                     "not-text",
-                    Span::new(id, at, at + 1),
+                    Span::new(id, at, at + bad),
                     "file is not valid UTF-8",
                 )
                 .with_label("the first byte that is not UTF-8")

@@ -183,7 +183,13 @@ impl Builder<'_> {
                 at = t;
             }
         }
-        let span = Span::new(self.file_id, at, at + 1);
+        // The character the scanner stopped at, whole (it may be several bytes), or an
+        // empty span when it stopped at the end of the file.
+        let len = self.file.text[at..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        let span = Span::new(self.file_id, at, at + len);
         let (message, hint) = explain_scan_error(info, self.file.text[at..].chars().next());
         let code = if info.contains("recursion limit") {
             "too-deep"

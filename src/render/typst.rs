@@ -344,6 +344,56 @@ pub fn document(bs: &[Block], notes: &Footnotes, out: &mut String) {
     Writer::standalone(notes).blocks(bs, out);
 }
 
+/// A cheap check of Typst source this writer produced: every string literal is closed
+/// (escapes included), and outside them `[ ]`, `( )` and `{ }` pair up. User text only
+/// ever appears inside string literals, so a quote or bracket in it cannot break out.
+/// Used by the fuzz target and the property tests; the corpus is also compiled by Typst.
+///
+/// # Errors
+///
+/// What is wrong, with the byte offset.
+pub fn structure(src: &str) -> Result<(), String> {
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let mut chars = src.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => loop {
+                match chars.next() {
+                    None => return Err(format!("string literal at byte {i} is not closed")),
+                    Some((_, '\\')) => {
+                        chars.next();
+                    }
+                    Some((_, '"')) => break,
+                    Some((_, '\n')) => {
+                        return Err(format!("string literal at byte {i} runs over a line"));
+                    }
+                    Some(_) => {}
+                }
+            },
+            '[' | '(' | '{' => open.push((c, i)),
+            ']' | ')' | '}' => {
+                let want = match c {
+                    ']' => '[',
+                    ')' => '(',
+                    _ => '{',
+                };
+                match open.pop() {
+                    Some((o, _)) if o == want => {}
+                    Some((o, at)) => {
+                        return Err(format!("`{c}` at byte {i} closes `{o}` of byte {at}"));
+                    }
+                    None => return Err(format!("`{c}` at byte {i} closes nothing")),
+                }
+            }
+            _ => {}
+        }
+    }
+    match open.pop() {
+        Some((o, at)) => Err(format!("`{o}` at byte {at} is not closed")),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -339,8 +339,19 @@ struct JsonRow<'a, 'p> {
     case: &'a mut Case,
 }
 
-fn date<E: de::Error>(s: &str, what: &str) -> Result<Date, E> {
-    parse_date(s).map_err(|why| E::custom(format!("`{what}` is not a date ({why})")))
+/// A date in a JSON row; the error names the text (its column is added by `json_error`).
+fn date<E: de::Error>(s: &str) -> Result<Date, E> {
+    parse_date(s).map_err(|why| E::custom(crate::date::not_a_date(s, &why)))
+}
+
+/// A date in a CSV cell; the error names the text and the column.
+fn csv_date(cell: &str, column: &str) -> Result<Date, String> {
+    parse_date(cell).map_err(|why| {
+        format!(
+            "{} (column `{column}`)",
+            crate::date::not_a_date(cell, &why)
+        )
+    })
 }
 
 impl<'de> DeserializeSeed<'de> for JsonRow<'_, '_> {
@@ -372,12 +383,12 @@ impl<'de> Visitor<'de> for JsonRow<'_, '_> {
                 "riktlinje" => self.case.document = m.next_value::<Option<String>>()?,
                 "ansokningsdatum" => {
                     let s: Cow<'de, str> = m.next_value()?;
-                    self.case.application_date = date(&s, "ansokningsdatum")?;
+                    self.case.application_date = date(&s)?;
                     seen_date = true;
                 }
                 "startdatum" => {
                     let s: Option<Cow<'de, str>> = m.next_value()?;
-                    self.case.start_date = s.map(|s| date(&s, "startdatum")).transpose()?;
+                    self.case.start_date = s.map(|s| date(&s)).transpose()?;
                 }
                 "insatser" => {
                     let v: Vec<Cow<'de, str>> = m.next_value()?;
@@ -514,12 +525,13 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
                 };
                 self.case.facts[slot] = value;
                 if value.is_some() {
-                    let by = a.av.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
-                        de::Error::custom(format!("assessment `{key}` has no `av` (who made it)"))
-                    })?;
+                    let by = a
+                        .av
+                        .filter(|s| !s.trim().is_empty())
+                        .ok_or_else(|| de::Error::custom(crate::eval::case::no_assessor(&key)))?;
                     self.case.assessments[slot] = Some(Assessment {
                         by,
-                        date: a.datum.map(|d| date(&d, "datum")).transpose()?,
+                        date: a.datum.map(|d| date(&d)).transpose()?,
                         consulted,
                         report_from,
                         motivation: a.motivering,
@@ -693,16 +705,11 @@ fn parse_csv_row(
             Column::Id => case.id = (!cell.is_empty()).then(|| cell.to_string()),
             Column::Document => case.document = (!cell.is_empty()).then(|| cell.to_string()),
             Column::ApplicationDate => {
-                case.application_date = parse_date(cell)
-                    .map_err(|w| format!("`ansokningsdatum` is not a date ({w})"))?;
+                case.application_date = csv_date(cell, "ansokningsdatum")?;
                 seen_date = true;
             }
             Column::StartDate if cell.is_empty() => {}
-            Column::StartDate => {
-                case.start_date = Some(
-                    parse_date(cell).map_err(|w| format!("`startdatum` is not a date ({w})"))?,
-                )
-            }
+            Column::StartDate => case.start_date = Some(csv_date(cell, "startdatum")?),
             Column::Interventions => case.interventions.extend(
                 cell.split([';', '|'])
                     .map(str::trim)
@@ -744,8 +751,9 @@ fn parse_csv_row(
         }
         let Some((_, who)) = by.iter().find(|(s, _)| *s == slot) else {
             return Err(format!(
-                "assessment `{}` has no `{}.av` (who made it)",
-                fact.id.value, fact.id.value
+                "{} (column `{}.av`)",
+                crate::eval::case::no_assessor(&fact.id.value),
+                fact.id.value
             ));
         };
         let mut a = Assessment {
@@ -758,10 +766,7 @@ fn parse_csv_row(
         for (_, col, cell) in meta.iter().filter(|(s, _, _)| *s == slot) {
             match col {
                 Column::AssessedOn(_) => {
-                    a.date =
-                        Some(parse_date(cell).map_err(|w| {
-                            format!("`{}.datum` is not a date ({w})", fact.id.value)
-                        })?)
+                    a.date = Some(csv_date(cell, &format!("{}.datum", fact.id.value))?)
                 }
                 Column::Consulted(_) => {
                     for r in cell

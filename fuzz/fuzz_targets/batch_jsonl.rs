@@ -1,0 +1,25 @@
+//! A batch in Jsonl: any bytes as the input of `eval --cases`, evaluated against the
+//! shipped policy with results written as JSON Lines and as CSV.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use styrdok::eval::batch::{Format, run};
+
+#[path = "common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let (_, engine) = common::shipped();
+    for out_format in [Format::Jsonl, Format::Csv] {
+        let mut input = data;
+        let mut out = Vec::new();
+        let _ = run(
+            engine,
+            None,
+            None,
+            &mut input,
+            Format::Jsonl,
+            &mut out,
+            out_format,
+        );
+    }
+});
