@@ -514,7 +514,7 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
                 };
                 self.case.facts[slot] = value;
                 if value.is_some() {
-                    let by = a.av.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+                    let by = a.av.filter(|s| !crate::words::is_blank(s)).ok_or_else(|| {
                         de::Error::custom(format!("assessment `{key}` has no `av` (who made it)"))
                     })?;
                     self.case.assessments[slot] = Some(Assessment {
@@ -694,14 +694,18 @@ fn parse_csv_row(
             Column::Fact(slot) => {
                 case.facts[*slot] = encode(&engine.policy.facts[*slot], Raw::Str(cell))?
             }
-            Column::AssessedBy(slot) if !cell.is_empty() => by.push((*slot, cell.to_string())),
+            Column::AssessedBy(slot) if !crate::words::is_blank(cell) => {
+                by.push((*slot, cell.to_string()))
+            }
             Column::ExtensionMonths if !cell.is_empty() => {
                 ext_months =
                     Some(cell.parse::<u32>().map_err(|_| {
                         "`sarskilda_skal.manader` is not a whole number".to_string()
                     })?)
             }
-            Column::ExtensionReason if !cell.is_empty() => ext_reason = Some(cell.to_string()),
+            Column::ExtensionReason if !crate::words::is_blank(cell) => {
+                ext_reason = Some(cell.to_string())
+            }
             other if !cell.is_empty() => {
                 if let Column::AssessedOn(s)
                 | Column::Consulted(s)
