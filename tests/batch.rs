@@ -314,3 +314,89 @@ fn an_output_over_the_input_is_refused() {
     );
     assert_eq!(std::fs::read_to_string(&cases).unwrap(), ROWS);
 }
+
+/// A key given twice in a JSON Lines row (at the top, in `fakta`, in `bedomningar`, in
+/// an assessment or in `sarskilda_skal`) is a row error naming the key, at the second
+/// one (serde_json's column: the end of the second key), as a YAML case file refuses a
+/// duplicate; the batch goes on. The last value never silently wins.
+#[test]
+fn a_key_twice_in_a_row_is_a_row_error_at_the_second() {
+    let rows = [
+        r#"{"arende":"a1","arende":"a2","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"]}"#,
+        r#"{"arende":"b","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"personkrets":1,"personkrets":2}}"#,
+        r#"{"arende":"c","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"personkrets":null},"fakta":{"personkrets":1}}"#,
+        r#"{"arende":"d","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"bedomningar":{"stodbehov_arbete_eller_studier":{"varde":true,"av":"A"},"stodbehov_arbete_eller_studier":{"varde":false,"av":"A"}}}"#,
+        r#"{"arende":"e","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"bedomningar":{"forutsattningar_med_jobbcoach":{"varde":true,"av":"A","varde":false}}}"#,
+        r#"{"arende":"f","ansokningsdatum":"2023-09-01","insatser":["lss"],"sarskilda_skal":{"manader":6,"motivering":"x","manader":12}}"#,
+        r#"{"arende":"g","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1999-05-01","personkrets":1}}"#,
+    ];
+    let (o, _dir) = run(&(rows.join("\n") + "\n"), "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let (out, lines) = json_lines(&o);
+    assert_eq!(lines.len(), 7, "{out}");
+    let errors: Vec<&str> = lines.iter().filter_map(|l| l["error"].as_str()).collect();
+    assert_eq!(
+        errors,
+        [
+            "key `arende` appears twice in this case (column 23)",
+            "key `personkrets` appears twice in `fakta` (column 109)",
+            "key `fakta` appears twice in this case (column 107)",
+            "key `stodbehov_arbete_eller_studier` appears twice in `bedomningar` (column 175)",
+            "duplicate field `varde` (column 148)",
+            "duplicate field `manader` (column 120)",
+        ]
+    );
+    // The column is the second key's last character.
+    for (row, error) in rows.iter().zip(&errors) {
+        let key = error.split('`').nth(1).unwrap();
+        let column: usize = error
+            .rsplit("column ")
+            .next()
+            .unwrap()
+            .trim_end_matches(')')
+            .parse()
+            .unwrap();
+        let quoted = format!("\"{key}\"");
+        let second = row.match_indices(&quoted).nth(1).unwrap().0;
+        assert_eq!(column, second + quoted.len(), "{row}");
+    }
+    assert_eq!(lines[6]["case"], "g");
+    assert!(
+        lines[6]["error"].is_null(),
+        "the batch goes on: {}",
+        lines[6]
+    );
+    assert!(
+        stderr(&o).contains("6 rader kunde inte prövas (rad 1, 2, 3, 4, 5, 6)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A CSV header naming a column twice stops the batch before any row is read: which
+/// of the two cells would count?
+#[test]
+fn a_csv_column_named_twice_stops_the_batch() {
+    for (input, column, at) in [
+        (
+            "arende,ansokningsdatum,insatser,arende\nc1,2023-09-01,lss,c2\n",
+            "arende",
+            "line 1: columns 1 and 4",
+        ),
+        (
+            "arende,insatser,personkrets,ansokningsdatum, personkrets\n",
+            "personkrets",
+            "line 1: columns 3 and 5",
+        ),
+    ] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = out_dir.path().join("results.jsonl");
+        let (o, _dir) = run(input, "cases.csv", &["--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!("error: column `{column}` appears twice in the CSV header ({at})\n")
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
+}

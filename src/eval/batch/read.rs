@@ -5,6 +5,7 @@
 //! buffers with a serde `DeserializeSeed`: no tree per row.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, Read as _};
@@ -18,10 +19,16 @@ use crate::eval::Engine;
 use crate::eval::case::{Assessment, Case, Extension, Raw, encode};
 use crate::model::FactSource;
 
-/// Looks facts and roles up by name without allocating.
+/// Looks facts and roles up by name without allocating, and remembers which facts the
+/// row being read has given, so that a fact given twice is refused.
 pub struct Lookup<'p> {
     facts: HashMap<&'p str, usize>,
     roles: HashMap<&'p str, u8>,
+    /// Per fact slot, the number of the last row that gave it: row numbers rather than
+    /// flags, so that nothing is cleared between rows.
+    seen: Vec<Cell<u32>>,
+    /// The number of the row being read (1 and up; 0 is no row).
+    row: Cell<u32>,
 }
 
 impl<'p> Lookup<'p> {
@@ -41,7 +48,27 @@ impl<'p> Lookup<'p> {
                 .enumerate()
                 .map(|(i, r)| (*r, i as u8))
                 .collect(),
+            seen: vec![Cell::new(0); engine.policy.facts.len()],
+            row: Cell::new(0),
         }
+    }
+
+    /// Starts a row: no fact given yet.
+    fn next_row(&self) {
+        let row = self.row.get().wrapping_add(1);
+        if row == 0 {
+            // After 4 billion rows the numbers start again: forget the old ones.
+            self.seen.iter().for_each(|s| s.set(0));
+            self.row.set(1);
+        } else {
+            self.row.set(row);
+        }
+    }
+
+    /// Records that the row gives fact `slot`; `false` if it gave it before.
+    fn first_time(&self, slot: usize) -> bool {
+        let row = self.row.get();
+        self.seen[slot].replace(row) != row
     }
 }
 
@@ -357,7 +384,15 @@ impl<'de> Visitor<'de> for JsonRow<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         let mut seen_date = false;
+        // The keys given so far, one bit each (in the order of `CASE_KEYS`).
+        let mut given = 0u16;
         while let Some(key) = m.next_key::<Cow<'de, str>>()? {
+            if let Some(bit) = CASE_KEYS.iter().position(|k| *k == key.as_ref()) {
+                if given & (1 << bit) != 0 {
+                    return Err(twice(&key, "this case"));
+                }
+                given |= 1 << bit;
+            }
             match key.as_ref() {
                 "arende" => {
                     // A case management export may write the case number as a number.
@@ -427,6 +462,24 @@ impl<'de> Visitor<'de> for JsonRow<'_, '_> {
     }
 }
 
+/// The keys of a case row.
+const CASE_KEYS: [&str; 8] = [
+    "arende",
+    "riktlinje",
+    "ansokningsdatum",
+    "startdatum",
+    "insatser",
+    "fakta",
+    "bedomningar",
+    "sarskilda_skal",
+];
+
+/// A key given twice in one object: refused, as a YAML case file refuses it (the last
+/// value would otherwise win without a word).
+fn twice<E: de::Error>(key: &str, place: &str) -> E {
+    E::custom(format!("key `{key}` appears twice in {place}"))
+}
+
 struct Facts<'a, 'p> {
     engine: &'a Engine<'p>,
     lookup: &'a Lookup<'p>,
@@ -487,6 +540,14 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
                 return Err(de::Error::custom(format!(
                     "`{key}` is {what}: give it under `{place}`"
                 )));
+            }
+            if !self.lookup.first_time(slot) {
+                let what = if self.assessments {
+                    "`bedomningar`"
+                } else {
+                    "`fakta`"
+                };
+                return Err(twice(&key, what));
             }
             if self.assessments {
                 let a: Option<JsonAssessment<'de>> = m.next_value()?;
@@ -566,6 +627,7 @@ pub fn parse_json_row(
     case: &mut Case,
 ) -> Result<(), String> {
     reset(case);
+    lookup.next_row();
     let mut de = serde_json::Deserializer::from_slice(line);
     JsonRow {
         engine,
@@ -611,11 +673,22 @@ enum Column {
 
 /// Maps a CSV header to columns: `arende`, `ansokningsdatum`, `insatser` (`;`-separated),
 /// a column per fact, and `<fact>.av`, `.datum`, `.samrad`, `.rapport_fran`, `.motivering` for assessments.
+/// A column named twice is refused (which of the two would count?).
 fn csv_columns(
     engine: &Engine<'_>,
     lookup: &Lookup<'_>,
     header: &csv::StringRecord,
 ) -> Result<Vec<Column>, String> {
+    for (i, h) in header.iter().enumerate() {
+        if let Some(first) = header.iter().take(i).position(|x| x.trim() == h.trim()) {
+            return Err(format!(
+                "column `{}` appears twice in the CSV header (line 1: columns {} and {})",
+                h.trim(),
+                first + 1,
+                i + 1
+            ));
+        }
+    }
     header
         .iter()
         .map(|h| {
