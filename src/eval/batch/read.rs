@@ -8,11 +8,12 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, Read as _};
+use std::io::BufRead;
 
 use jiff::civil::Date;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::lines::{CsvInput, Line, read_row};
 use super::{Format, Stop};
 use crate::date::parse as parse_date;
 use crate::eval::Engine;
@@ -143,14 +144,29 @@ enum Inner<'i> {
         line: u64,
     },
     Csv {
-        reader: csv::Reader<&'i mut dyn BufRead>,
-        header: csv::StringRecord,
+        // Boxed: a csv reader with its buffers is large beside the JSON Lines reader.
+        reader: Box<csv::Reader<CsvInput<'i>>>,
+        header: Header,
         record: csv::StringRecord,
     },
 }
 
+/// A CSV file's header row: its column names, its line, and the separator chosen.
+pub struct Header {
+    /// The column names, as written.
+    pub names: csv::StringRecord,
+    /// Its line (1, unless blank lines come first).
+    pub line: u64,
+    /// `,` or `;`.
+    pub separator: char,
+    /// Whether the header line held both `,` and `;`, so that the separator was a guess
+    /// (the more frequent of the two).
+    pub mixed: bool,
+}
+
 impl<'i> Reader<'i> {
-    /// Starts reading `input`; for CSV the header row is read here.
+    /// Starts reading `input`; for CSV the header row is read here, and the separator
+    /// chosen from it: `;` when it has more `;` than `,` outside quotes, else `,`.
     pub fn new(input: &'i mut dyn BufRead, format: Format) -> Result<Self, Stop> {
         let inner = match format {
             Format::Jsonl => Inner::Jsonl {
@@ -159,14 +175,27 @@ impl<'i> Reader<'i> {
                 line: 0,
             },
             Format::Csv => {
-                let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-                let header = reader
+                let (input, separator) = CsvInput::new(input, MAX_ROW_BYTES)
+                    .map_err(|e| format!("cannot read the cases ({e})"))?;
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .delimiter(separator.byte)
+                    .from_reader(input);
+                let names = reader
                     .headers()
                     .map_err(|e| format!("cannot read the CSV header ({e})"))?
                     .clone();
+                let line = names
+                    .position()
+                    .map_or(1, |p| reader.get_mut().line_of(p.byte()));
                 Inner::Csv {
-                    reader,
-                    header,
+                    reader: Box::new(reader),
+                    header: Header {
+                        names,
+                        line,
+                        separator: char::from(separator.byte),
+                        mixed: separator.mixed,
+                    },
                     record: csv::StringRecord::new(),
                 }
             }
@@ -175,7 +204,7 @@ impl<'i> Reader<'i> {
     }
 
     /// The CSV header, when the input is CSV.
-    pub fn header(&self) -> Option<&csv::StringRecord> {
+    pub fn header(&self) -> Option<&Header> {
         match &self.inner {
             Inner::Csv { header, .. } => Some(header),
             Inner::Jsonl { .. } => None,
@@ -187,20 +216,18 @@ impl<'i> Reader<'i> {
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Stop> {
         match &mut self.inner {
             Inner::Jsonl { input, buf, line } => loop {
-                buf.clear();
-                // At most MAX_ROW_BYTES of a line is held; the rest of a longer one is skipped.
-                let n = (&mut **input)
-                    .take(MAX_ROW_BYTES as u64 + 1)
-                    .read_until(b'\n', buf)
+                // A line ends at LF, CRLF or a lone CR; at most MAX_ROW_BYTES of it is held,
+                // the rest of a longer one is read past.
+                let read = read_row(&mut **input, buf, MAX_ROW_BYTES)
                     .map_err(|e| format!("cannot read the cases ({e})"))?;
-                if n == 0 {
-                    return Ok(None);
-                }
                 *line += 1;
-                if buf.len() > MAX_ROW_BYTES && buf.last() != Some(&b'\n') {
-                    skip_line(&mut **input).map_err(|e| format!("cannot read the cases ({e})"))?;
-                    let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
-                    return Ok(Some(Row::Bad { line: *line, why }));
+                match read {
+                    Line::End => return Ok(None),
+                    Line::TooLong => {
+                        let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
+                        return Ok(Some(Row::Bad { line: *line, why }));
+                    }
+                    Line::Row => {}
                 }
                 let end = buf.len()
                     - buf
@@ -226,25 +253,35 @@ impl<'i> Reader<'i> {
                 }));
             },
             Inner::Csv { reader, record, .. } => {
-                let line = reader.position().line();
+                // The line a record starts on, from where the reader started reading it.
+                let line_of = |reader: &mut csv::Reader<CsvInput<'_>>,
+                               pos: Option<&csv::Position>| {
+                    pos.map_or(0, |p| reader.get_mut().line_of(p.byte()))
+                };
                 match reader.read_record(record) {
                     Ok(false) => Ok(None),
-                    Ok(true) => Ok(Some(Row::Csv { line, record })),
-                    Err(e) => match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => Ok(Some(Row::Bad {
-                            line,
-                            why: format!(
-                                "malformed CSV row: {len} fields where the header has {expected_len}"
-                            ),
-                        })),
-                        csv::ErrorKind::Utf8 { .. } => Ok(Some(Row::Bad {
-                            line,
-                            why: "malformed CSV row: not valid UTF-8".to_string(),
-                        })),
-                        _ => Err(format!("cannot read the cases ({e})").into()),
-                    },
+                    Ok(true) => {
+                        let line = line_of(reader, record.position());
+                        Ok(Some(Row::Csv { line, record }))
+                    }
+                    Err(e) => {
+                        let line = line_of(reader, e.position());
+                        match e.kind() {
+                            csv::ErrorKind::UnequalLengths {
+                                expected_len, len, ..
+                            } => Ok(Some(Row::Bad {
+                                line,
+                                why: format!(
+                                    "malformed CSV row: {len} fields where the header has {expected_len}"
+                                ),
+                            })),
+                            csv::ErrorKind::Utf8 { .. } => Ok(Some(Row::Bad {
+                                line,
+                                why: "malformed CSV row: not valid UTF-8".to_string(),
+                            })),
+                            _ => Err(format!("cannot read the cases ({e})").into()),
+                        }
+                    }
                 }
             }
         }
@@ -599,26 +636,6 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
 /// Longest JSON Lines row read; a case is a few kilobytes.
 pub const MAX_ROW_BYTES: usize = 1 << 20;
 
-/// Reads past the rest of the current line without keeping it.
-fn skip_line(input: &mut dyn BufRead) -> std::io::Result<()> {
-    loop {
-        let (done, used) = {
-            let chunk = input.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (true, i + 1),
-                None => (false, chunk.len()),
-            }
-        };
-        input.consume(used);
-        if done {
-            return Ok(());
-        }
-    }
-}
-
 /// Reads one JSON Lines row into `case` (cleared first).
 pub fn parse_json_row(
     engine: &Engine<'_>,
@@ -677,19 +694,30 @@ enum Column {
 fn csv_columns(
     engine: &Engine<'_>,
     lookup: &Lookup<'_>,
-    header: &csv::StringRecord,
+    header: &Header,
 ) -> Result<Vec<Column>, String> {
-    for (i, h) in header.iter().enumerate() {
-        if let Some(first) = header.iter().take(i).position(|x| x.trim() == h.trim()) {
+    let names = &header.names;
+    for (i, h) in names.iter().enumerate() {
+        if let Some(first) = names.iter().take(i).position(|x| x.trim() == h.trim()) {
             return Err(format!(
-                "column `{}` appears twice in the CSV header (line 1: columns {} and {})",
+                "column `{}` appears twice in the CSV header (line {}: columns {} and {})",
                 h.trim(),
+                header.line,
                 first + 1,
                 i + 1
             ));
         }
     }
-    header
+    // A header with both separators: say which one was taken, with the unknown column.
+    let assumed = if header.mixed {
+        format!(
+            "; the header line has both `,` and `;`, and `{}` (the more frequent) was taken as the separator: write the header with `{}` only",
+            header.separator, header.separator
+        )
+    } else {
+        String::new()
+    };
+    names
         .iter()
         .map(|h| {
             let h = h.trim();
@@ -710,7 +738,10 @@ fn csv_columns(
                         )
                         .map(|b| format!("; did you mean `{b}`?"))
                         .unwrap_or_default();
-                        format!("unknown column `{h}` in the CSV header{hint}")
+                        format!(
+                            "unknown column `{h}` in the CSV header (line {}){hint}{assumed}",
+                            header.line
+                        )
                     })?;
                     let assessment =
                         engine.policy.facts[slot].source.value == FactSource::Assessment;
@@ -721,7 +752,12 @@ fn csv_columns(
                         ("samrad", true) => Column::Consulted(slot),
                         ("rapport_fran", true) => Column::ReportFrom(slot),
                         ("motivering", true) => Column::Motivation(slot),
-                        _ => return Err(format!("unknown column `{h}` in the CSV header")),
+                        _ => {
+                            return Err(format!(
+                                "unknown column `{h}` in the CSV header (line {})",
+                                header.line
+                            ));
+                        }
                     }
                 }
             })
