@@ -207,7 +207,7 @@ fn render(sources: &Sources, d: &Diagnostic, color: bool, context: usize, header
         help: (!help.is_empty()).then_some(help),
         source: CharColumns {
             name,
-            text: file.text.clone(),
+            text: lone_cr_as_lf(&file.text),
         },
     };
     let mut theme = if color {
@@ -225,6 +225,23 @@ fn render(sources: &Sources, d: &Diagnostic, color: bool, context: usize, header
     if handler.render_report(&mut out, &report).is_err() {
         // The graphical renderer only fails on a broken writer; fall back to one line.
         let _ = write!(out, "{}: {}", sources.locate(d.span), d.message);
+    }
+    out
+}
+
+/// The text with each carriage return that is not followed by a line feed (an old Mac
+/// line end) made a line feed: one byte for one, so every offset stays, and miette's
+/// renderer (which counts a lone CR as a break in one place and not in another) shows
+/// the same line and column as [`crate::source::SourceFile::line_col`] and the JSON.
+fn lone_cr_as_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
     }
     out
 }
@@ -262,7 +279,7 @@ impl JsonDiagnostic {
         let file = sources.get(d.span.file);
         let (line, column) = file.line_col(d.span.start as usize);
         let (end_line, end_column) = file.line_col(d.span.end as usize);
-        let line_text = file.text.lines().nth(line - 1).unwrap_or("").to_string();
+        let line_text = file.line_text(line).to_string();
         JsonDiagnostic {
             severity: d.severity,
             code: d.code,

@@ -72,6 +72,11 @@ impl<T> std::ops::Deref for Spanned<T> {
 }
 
 /// One source file: its path as shown to users, its text, and where its lines start.
+///
+/// A line ends at a line feed (LF, Unix), a carriage return and line feed (CRLF,
+/// Windows: one break, not two) or a carriage return alone (CR, old Mac), as YAML
+/// counts them; every position shown (human and JSON reports, `// source:` marks in
+/// the generated Typst) comes from here, so they agree whatever a file's line ends.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path as shown in diagnostics (relative to the folder the user named).
@@ -84,7 +89,7 @@ pub struct SourceFile {
 impl SourceFile {
     fn new(path: PathBuf, text: String) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(line_starts_after_breaks(&text));
         SourceFile {
             path,
             text,
@@ -103,17 +108,34 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
-    /// Byte offset of a 1-based line and 0-based character column.
+    /// Byte offset of a 1-based line and 0-based character column (a column past the
+    /// line's end is its end, before the line break).
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
-        let rest = &self.text[start..];
-        let line_text = rest.split('\n').next().unwrap_or("");
+        let line_text = self.line_text(line);
         line_text
             .char_indices()
             .nth(col_chars)
             .map_or(start + line_text.len(), |(i, _)| start + i)
+    }
+
+    /// The text of a 1-based line, without its line break (CR, LF or CRLF); empty past
+    /// the last line.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let rest = &self.text[start..];
+        rest.find(['\r', '\n']).map_or(rest, |end| &rest[..end])
+    }
+
+    /// The byte range of the line holding `offset`, without its line break.
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let (line, _) = self.line_col(offset);
+        let start = self.line_starts[line - 1];
+        start..start + self.line_text(line).len()
     }
 
     /// The text a span covers.
@@ -122,6 +144,49 @@ impl SourceFile {
         let end = floor_char_boundary(&self.text, span.end as usize);
         &self.text[start..end.max(start)]
     }
+}
+
+/// The lines of a text without their line breaks, a break being LF, CRLF or a lone
+/// CR (as [`SourceFile`] counts them; `str::lines` knows only the first two). A final
+/// break ends the last line rather than starting an empty one.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match t.find(['\r', '\n']) {
+            Some(i) => {
+                let next = if t[i..].starts_with("\r\n") {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                rest = Some(&t[next..]).filter(|r| !r.is_empty());
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
+}
+
+/// The 1-based line a byte offset of `text` is on (LF, CRLF and a lone CR each end a line).
+pub fn line_of(text: &str, offset: usize) -> usize {
+    1 + line_starts_after_breaks(text)
+        .take_while(|&start| start <= offset)
+        .count()
+}
+
+/// The offset just after each line break of `text`: after every LF, and after every CR
+/// that no LF follows (the CR of a CRLF is not a break of its own).
+fn line_starts_after_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(move |&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .map(|(i, _)| i + 1)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -197,6 +262,48 @@ mod tests {
         let second_line = f.offset_of(2, 3);
         assert_eq!(&f.text[second_line..], "ö\n");
         assert_eq!(f.line_col(second_line), (2, 4));
+    }
+
+    /// LF, CRLF, CR and a mix of them: each ending is one line break, and the same
+    /// place has the same line and column in all four.
+    #[test]
+    fn every_line_ending_is_one_break() {
+        let lines = ["a: 1", "bb: ö", "", "c: x"];
+        for ends in [
+            ["\n"; 4],
+            ["\r\n"; 4],
+            ["\r"; 4],
+            ["\r", "\r\n", "\n", "\r"],
+        ] {
+            let text: String = lines.iter().zip(ends).flat_map(|(l, e)| [*l, e]).collect();
+            let mut s = Sources::default();
+            let id = s.add("a.yaml", text.clone());
+            let f = s.get(id);
+            let at = text.find('x').unwrap();
+            assert_eq!(f.line_col(at), (4, 4), "{text:?}");
+            assert_eq!(f.offset_of(4, 3), at, "{text:?}");
+            assert_eq!(f.line_text(2), "bb: ö", "{text:?}");
+            assert_eq!(f.line_text(3), "", "{text:?}");
+            assert_eq!(&text[f.line_range(at)], "c: x", "{text:?}");
+            // A column past the end of a line stops before its break.
+            assert_eq!(f.offset_of(1, 99), 4, "{text:?}");
+            assert_eq!(f.line_col(text.len()), (5, 1), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lines_end_at_every_kind_of_break() {
+        let got: Vec<&str> = lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(got, ["a", "b", "c", "", "d"]);
+        assert_eq!(lines("a\r").collect::<Vec<_>>(), ["a"]);
+        assert_eq!(lines("").count(), 0);
+        assert_eq!(line_of("a\r\nb\rc\n\nd", 8), 5);
+        assert_eq!(
+            line_of("a\r\nb", 1),
+            1,
+            "the CR of a CRLF is still on its line"
+        );
+        assert_eq!(line_of("a\r\nb", 3), 2);
     }
 
     #[test]

@@ -136,11 +136,92 @@ impl Token {
 /// What [`Token::key`] compares.
 type Key<'t> = (u8, Cow<'t, str>, u8, Option<&'t str>);
 
-/// Characters that are not seen: a zero-width space, a soft hyphen, a word joiner, a
-/// byte-order mark. Word processors leave them in pasted text; a word that differs
-/// only by one reads the same, so it compares the same.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}')
+/// Characters that are not seen: a zero-width space (U+200B), the zero-width joiners
+/// (U+200C, U+200D), the direction marks (U+200E, U+200F), a soft hyphen (U+00AD), a
+/// word joiner and the invisible operators (U+2060–U+2064), a byte-order mark (U+FEFF),
+/// the combining grapheme joiner (U+034F) and the Mongolian vowel separator (U+180E).
+/// Word processors leave them in pasted text; a word that differs only by one reads the
+/// same, so it compares the same.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Whether `text` shows nothing when printed (the empty text included): every character
+/// is white space of any kind (spaces, tabs, line breaks, the no-break spaces U+00A0,
+/// U+202F and U+2007, the other Unicode spaces) or not seen ([`is_invisible`]), or is an
+/// HTML character reference to one of these (`&nbsp;`, `&#160;`, `&#x200B;`,
+/// `&ZeroWidthSpace;`), which Markdown prints as that character. The loader treats such
+/// a text as empty: a heading or title of only `&nbsp;` would publish a blank line.
+pub fn is_blank(text: &str) -> bool {
+    let shows_nothing = |c: char| c.is_whitespace() || is_invisible(c);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let len = match char_reference(rest) {
+            Some((r, len)) if shows_nothing(r) => len,
+            _ if shows_nothing(c) => c.len_utf8(),
+            _ => return false,
+        };
+        rest = &rest[len..];
+    }
+    true
+}
+
+/// An HTML character reference at the start of `s` (`&nbsp;`, `&#160;`, `&#xA0;`) that
+/// stands for one character: the character and the reference's length in bytes. Named
+/// references are known only for the spaces and invisible characters ([`is_blank`]).
+fn char_reference(s: &str) -> Option<(char, usize)> {
+    let body = s.strip_prefix('&')?;
+    let end = body.find(';').filter(|&e| e > 0 && e <= 32)?;
+    let name = &body[..end];
+    let c = if let Some(number) = name.strip_prefix('#') {
+        let n = match number.strip_prefix(['x', 'X']) {
+            Some(hex) if hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                u32::from_str_radix(hex, 16).ok()?
+            }
+            None if number.bytes().all(|b| b.is_ascii_digit()) => number.parse().ok()?,
+            _ => return None,
+        };
+        char::from_u32(n)?
+    } else {
+        match name {
+            "nbsp" | "NonBreakingSpace" => '\u{00A0}',
+            "ensp" => '\u{2002}',
+            "emsp" => '\u{2003}',
+            "emsp13" => '\u{2004}',
+            "emsp14" => '\u{2005}',
+            "numsp" => '\u{2007}',
+            "puncsp" => '\u{2008}',
+            "thinsp" | "ThinSpace" => '\u{2009}',
+            "hairsp" | "VeryThinSpace" => '\u{200A}',
+            "MediumSpace" => '\u{205F}',
+            "ZeroWidthSpace"
+            | "NegativeVeryThinSpace"
+            | "NegativeThinSpace"
+            | "NegativeMediumSpace"
+            | "NegativeThickSpace" => '\u{200B}',
+            "zwnj" => '\u{200C}',
+            "zwj" => '\u{200D}',
+            "lrm" => '\u{200E}',
+            "rlm" => '\u{200F}',
+            "NoBreak" => '\u{2060}',
+            "af" | "ApplyFunction" => '\u{2061}',
+            "it" | "InvisibleTimes" => '\u{2062}',
+            "ic" | "InvisibleComma" => '\u{2063}',
+            "shy" => '\u{00AD}',
+            "Tab" => '\t',
+            "NewLine" => '\n',
+            _ => return None,
+        }
+    };
+    Some((c, end + 2))
 }
 
 /// White space of any kind (no-break spaces included) as one plain space; characters
@@ -803,6 +884,38 @@ mod tests {
         assert_eq!(tokenize(" \u{200B} ", 0, None).len(), 1);
         let c = tokenize("Beslutet fattas av styrelsen.", 0, None);
         assert!(super::changed(&diff(&a, &c)));
+    }
+
+    #[test]
+    fn blank_texts_show_nothing() {
+        for blank in [
+            "",
+            " ",
+            "\t\n\r\n",
+            "\u{A0}",
+            "\u{202F}\u{2007}\u{2060}\u{200B}\u{FEFF}\u{AD}\u{3000}",
+            "&nbsp;",
+            " &nbsp; &#160;&#xA0;&#x200b;&ZeroWidthSpace;&thinsp;&NoBreak; ",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for shown in [
+            "a",
+            " . ",
+            "&",
+            "&amp;",
+            "&nbsp",
+            "&nbsp;x",
+            "&#65;",
+            "&#x41;",
+            "&unknown;",
+            "&#;",
+            "&#x;",
+            "&#99999999999;",
+            "\u{A0}§",
+        ] {
+            assert!(!is_blank(shown), "{shown:?}");
+        }
     }
 
     proptest::proptest! {

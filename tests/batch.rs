@@ -142,7 +142,7 @@ fn an_unknown_csv_column_stops_the_batch_before_it_starts() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(
         err.contains(
-            "unknown column `fodelsdatum` in the CSV header; did you mean `fodelsedatum`?"
+            "unknown column `fodelsdatum` in the CSV header (line 1); did you mean `fodelsedatum`?"
         ),
         "{err}"
     );
@@ -313,4 +313,197 @@ fn an_output_over_the_input_is_refused() {
         stderr(&o)
     );
     assert_eq!(std::fs::read_to_string(&cases).unwrap(), ROWS);
+}
+
+/// A key given twice in a JSON Lines row (at the top, in `fakta`, in `bedomningar`, in
+/// an assessment or in `sarskilda_skal`) is a row error naming the key, at the second
+/// one (serde_json's column: the end of the second key), as a YAML case file refuses a
+/// duplicate; the batch goes on. The last value never silently wins.
+#[test]
+fn a_key_twice_in_a_row_is_a_row_error_at_the_second() {
+    let rows = [
+        r#"{"arende":"a1","arende":"a2","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"]}"#,
+        r#"{"arende":"b","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"personkrets":1,"personkrets":2}}"#,
+        r#"{"arende":"c","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"personkrets":null},"fakta":{"personkrets":1}}"#,
+        r#"{"arende":"d","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"bedomningar":{"stodbehov_arbete_eller_studier":{"varde":true,"av":"A"},"stodbehov_arbete_eller_studier":{"varde":false,"av":"A"}}}"#,
+        r#"{"arende":"e","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"bedomningar":{"forutsattningar_med_jobbcoach":{"varde":true,"av":"A","varde":false}}}"#,
+        r#"{"arende":"f","ansokningsdatum":"2023-09-01","insatser":["lss"],"sarskilda_skal":{"manader":6,"motivering":"x","manader":12}}"#,
+        r#"{"arende":"g","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1999-05-01","personkrets":1}}"#,
+    ];
+    let (o, _dir) = run(&(rows.join("\n") + "\n"), "cases.jsonl", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let (out, lines) = json_lines(&o);
+    assert_eq!(lines.len(), 7, "{out}");
+    let errors: Vec<&str> = lines.iter().filter_map(|l| l["error"].as_str()).collect();
+    assert_eq!(
+        errors,
+        [
+            "key `arende` appears twice in this case (column 23)",
+            "key `personkrets` appears twice in `fakta` (column 109)",
+            "key `fakta` appears twice in this case (column 107)",
+            "key `stodbehov_arbete_eller_studier` appears twice in `bedomningar` (column 175)",
+            "duplicate field `varde` (column 148)",
+            "duplicate field `manader` (column 120)",
+        ]
+    );
+    // The column is the second key's last character.
+    for (row, error) in rows.iter().zip(&errors) {
+        let key = error.split('`').nth(1).unwrap();
+        let column: usize = error
+            .rsplit("column ")
+            .next()
+            .unwrap()
+            .trim_end_matches(')')
+            .parse()
+            .unwrap();
+        let quoted = format!("\"{key}\"");
+        let second = row.match_indices(&quoted).nth(1).unwrap().0;
+        assert_eq!(column, second + quoted.len(), "{row}");
+    }
+    assert_eq!(lines[6]["case"], "g");
+    assert!(
+        lines[6]["error"].is_null(),
+        "the batch goes on: {}",
+        lines[6]
+    );
+    assert!(
+        stderr(&o).contains("6 rader kunde inte prövas (rad 1, 2, 3, 4, 5, 6)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A CSV header naming a column twice stops the batch before any row is read: which
+/// of the two cells would count?
+#[test]
+fn a_csv_column_named_twice_stops_the_batch() {
+    for (input, column, at) in [
+        (
+            "arende,ansokningsdatum,insatser,arende\nc1,2023-09-01,lss,c2\n",
+            "arende",
+            "line 1: columns 1 and 4",
+        ),
+        (
+            "\r\narende;insatser;personkrets;ansokningsdatum; personkrets\r\n",
+            "personkrets",
+            "line 2: columns 3 and 5",
+        ),
+    ] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = out_dir.path().join("results.jsonl");
+        let (o, _dir) = run(input, "cases.csv", &["--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!("error: column `{column}` appears twice in the CSV header ({at})\n")
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
+}
+
+/// LF, CRLF (what Excel writes), a lone CR (old Mac) or a mix: every row has the line
+/// an editor shows, blank lines counted, the CSV header on line 1 (or after the blank
+/// lines before it). JSON Lines and CSV alike.
+#[test]
+fn line_numbers_are_the_same_whatever_the_line_ends() {
+    let jsonl = [
+        r#"{"arende":"a1","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"]}"#,
+        r#"{"arende":"a2","ansokningsdatum":"2023-02-30","insatser":["lss-insteg"]}"#,
+        "",
+        r#"{"arende":"a3","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"]}"#,
+    ];
+    let csv = [
+        "arende,ansokningsdatum,insatser,sarskilda_skal.motivering,sarskilda_skal.manader",
+        "c1,2023-09-01,lss-insteg,,",
+        "c2,2023-02-30,lss-insteg,,",
+        "",
+        "c3,2023-09-01,lss,\"två",
+        "rader\",6",
+        "c4,2023-09-01,lss-insteg,,",
+    ];
+    for (name, lines, want) in [
+        (
+            "cases.jsonl",
+            &jsonl[..],
+            vec![("a1", 1), ("a2", 2), ("a3", 4)],
+        ),
+        (
+            "cases.csv",
+            &csv[..],
+            vec![("c1", 2), ("c2", 3), ("c3", 5), ("c4", 7)],
+        ),
+    ] {
+        for ends in [&["\n"][..], &["\r\n"], &["\r"], &["\r", "\r\n", "\n"]] {
+            let text: String = lines
+                .iter()
+                .enumerate()
+                .flat_map(|(i, l)| [*l, ends[i % ends.len()]])
+                .collect();
+            let (o, _dir) = run(&text, name, &[]);
+            assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+            let (out, rows) = json_lines(&o);
+            let got: Vec<(&str, u64)> = rows
+                .iter()
+                .map(|r| (r["case"].as_str().unwrap(), r["line"].as_u64().unwrap()))
+                .collect();
+            assert_eq!(got, want, "{name} {ends:?}: {out}");
+            let bad = want[1].1;
+            assert!(
+                stderr(&o).contains(&format!("1 rad kunde inte prövas (rad {bad})")),
+                "{name} {ends:?}: {}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+/// A CSV as Swedish Excel saves it: a byte-order mark, `;` between cells, CRLF line
+/// ends and decimal commas in money. The separator comes from the header line; the mark
+/// is not part of the first column's name; `12 345,50` is twelve thousand and more.
+#[test]
+fn a_semicolon_csv_from_swedish_excel() {
+    let header = "arende;ansokningsdatum;insatser;fodelsedatum;sammanlevande;nettoinkomst_per_manad;boendekostnad_per_manad;hemtjanst_timmar_per_manad;dagverksamhet_dagar_per_vecka";
+    // As the policy test "Under 61 år …": förbehållsbelopp 1 500 + 7 837,599 = 9 337,599;
+    // the fee is the avgiftsutrymme rounded down, so the öre decide it.
+    let input = format!(
+        "\u{feff}{header}\r\n\
+         e1;2025-09-01;avgift-hemtjanst;1970-01-01;nej;10 337,60;1 500;50;0\r\n\
+         e2;2025-09-01;avgift-hemtjanst;1970-01-01;nej;\"10 337,59\";1500,00;50;0\r\n\
+         e3;2025-09-01;avgift-hemtjanst|avgift-hemtjanst;1970-01-01;nej;10 000;1 500;50;0\r\n"
+    );
+    let (o, _dir) = run(&input, "cases.csv", &["--output-format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| rows[0].iter().position(|c| *c == name).unwrap();
+    let (case, line, amounts) = (col("case"), col("line"), col("amounts"));
+    let got: Vec<(&str, &str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[line], r[case], r[amounts]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2", "e1", "hemtjanstavgift=1000 kr/mån"),
+            ("3", "e2", "hemtjanstavgift=999 kr/mån"),
+            ("4", "e3", "hemtjanstavgift=662 kr/mån"),
+            ("4", "e3", "hemtjanstavgift=662 kr/mån"),
+        ]
+    );
+}
+
+/// A header with both `,` and `;` cannot be read both ways: the more frequent is taken,
+/// and the unknown column this leaves says so.
+#[test]
+fn a_header_with_both_separators_says_which_was_taken() {
+    let (o, _dir) = run(
+        "arende;ansokningsdatum;insatser,fodelsedatum\n",
+        "cases.csv",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: unknown column `insatser,fodelsedatum` in the CSV header (line 1); the header line has both `,` and `;`, and `;` (the more frequent) was taken as the separator: write the header with `;` only\n"
+    );
 }

@@ -169,3 +169,111 @@ fn hostile_input_gets_a_located_error() {
         );
     }
 }
+
+/// The same problems in a file whose lines end in LF, CRLF, CR (old Mac) or a mix of
+/// the three: each at the same line and column, and the human report (miette) and the
+/// JSON agree on the place and on the line they show.
+#[test]
+fn every_line_ending_gives_the_same_places_in_human_and_json() {
+    let lines = [
+        "kind: riktlinje",
+        "version: \"1\"",
+        "title: T",
+        "issued: 2022-01-01",
+        "publisher: P",
+        "contact: C",
+        "decided_by: Nämnden",
+        "decision_date: 2022-01-01",
+        "valid_from: 2022-01-01",
+        "sections:",
+        "  - id: a",
+        "    heading: A",
+        "    body:",
+        "      - text: |",
+        "          Första raden.",
+        "          Se [B](#b) och {section: finns-inte} här.",
+        "      - criteria: insats",
+        "  - id: b",
+        "    heading: B",
+        "    titel: x",
+        "interventions:",
+        "  - id: insats",
+        "    name: Insats",
+        "    target_group: alla",
+        "    legal_basis: 4 kap. 2 § SoL",
+        "    duration: {years: 2}",
+        "    criteria: [onskan]",
+        "criteria:",
+        "  - id: onskan",
+        "    text: Den enskilde vill arbeta.",
+        "    kind: fact",
+        "    rule: |",
+        "      onskar_arbeta and",
+        "      onskar_arbet",
+    ];
+    // (code, line, column, end line, end column, the line's text)
+    let expected = [
+        ("unknown-reference", 16, 26, 16, 47, lines[15]),
+        ("unknown-key", 20, 5, 20, 10, lines[19]),
+        ("rule", 34, 7, 34, 19, lines[33]),
+    ];
+    let clean = common::root().join("tests/fixtures/check/clean/policy");
+    for (name, ends) in [
+        ("lf", vec!["\n"]),
+        ("crlf", vec!["\r\n"]),
+        ("cr", vec!["\r"]),
+        ("mixed", vec!["\n", "\r\n", "\r"]),
+    ] {
+        let text: String = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| [*l, ends[i % ends.len()]])
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        for shared in ["facts.yaml", "glossary.yaml"] {
+            std::fs::copy(clean.join(shared), dir.path().join(shared)).unwrap();
+        }
+        write(dir.path(), "doc/1.yaml", &text);
+        let path = dir.path().to_str().unwrap();
+        let out = styrdok(&["check", "--format", "json", path]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let got: Vec<(String, u64, u64, u64, u64, String)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                    d["end_line"].as_u64().unwrap(),
+                    d["end_column"].as_u64().unwrap(),
+                    d["snippet"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, u64, u64, u64, u64, String)> = expected
+            .iter()
+            .map(|&(c, l, col, el, ec, s)| (c.to_string(), l, col, el, ec, s.to_string()))
+            .collect();
+        assert_eq!(got, want, "{name}");
+        let human = String::from_utf8(styrdok(&["check", path]).stdout).unwrap();
+        for (code, line, column, _, _, snippet) in &want {
+            let header = format!("error[{code}]");
+            let at = human
+                .find(&header)
+                .unwrap_or_else(|| panic!("{name}: no {header} in {human}"));
+            let report = &human[at..];
+            assert!(
+                report.contains(&format!("doc/1.yaml:{line}:{column}]")),
+                "{name}: {code} not at {line}:{column} in\n{report}"
+            );
+            // miette shows the line itself, numbered, under the place.
+            assert!(
+                report.contains(&format!(" {line} │ {snippet}\n")),
+                "{name}: line {line} not shown as `{snippet}` in\n{report}"
+            );
+        }
+    }
+}

@@ -435,7 +435,7 @@ fn implausible_numbers_are_located_errors_not_panics() {
         ),
         (
             "sarskilda_skal: {manader: 6, motivering: \" \"}\n",
-            "`sarskilda_skal` needs a `motivering`",
+            "error[missing-field]: `motivering` is empty",
         ),
     ] {
         let f = write(dir.path(), "c.yaml", format!("{base}{extra}"));

@@ -338,7 +338,7 @@ pub(crate) struct EvalArgs {
 pub(crate) enum BatchFormat {
     /// One JSON object per line
     Jsonl,
-    /// Comma-separated values with a header row
+    /// Values separated by `,` with a header row (read: `;` too, if the header has it)
     Csv,
 }
 

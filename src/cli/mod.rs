@@ -650,7 +650,7 @@ fn import(a: &ImportArgs) -> Result<ExitCode, String> {
             Ok(s) => s,
             Err(e) => {
                 let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let line = good.split(|&b| b == b'\n').count();
+                let line = styrdok::source::line_of(&String::from_utf8_lossy(good), good.len());
                 note!(
                     "error: {shown}:{line}: not valid UTF-8 (save the file as UTF-8 text, or convert a Word file with pandoc); nothing was written"
                 );

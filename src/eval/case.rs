@@ -90,7 +90,7 @@ pub fn check_bounds(case: &Case) -> Result<(), String> {
                 e.months
             ));
         }
-        if e.reason.trim().is_empty() {
+        if crate::words::is_blank(&e.reason) {
             return Err("`sarskilda_skal` needs a `motivering`".into());
         }
     }
@@ -127,7 +127,7 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
         (FactType::Bool, Raw::Str(s)) => match s.trim().to_lowercase().as_str() {
             "true" | "ja" | "1" => Ok(Some(1)),
             "false" | "nej" | "0" => Ok(Some(0)),
-            "" => Ok(None),
+            _ if crate::words::is_blank(s) => Ok(None),
             _ => Err(format!(
                 "`{name}` is {}, not `{s}`",
                 type_sv(&fact.ty.value)
@@ -144,7 +144,7 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
             }
             Ok(Some(n))
         }
-        (FactType::Integer { .. }, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        (FactType::Integer { .. }, Raw::Str(s)) if crate::words::is_blank(s) => Ok(None),
         (FactType::Integer { .. }, Raw::Str(s)) => match s.trim().parse::<i64>() {
             Ok(n) => encode(fact, Raw::Int(n)),
             Err(_) => Err(format!("`{name}` is a whole number, not `{s}`")),
@@ -154,11 +154,11 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
             .filter(|ore| ore.abs() < MAX_ORE)
             .map(Some)
             .ok_or_else(|| format!("`{name}`: {kr} kr is more than this tool counts")),
-        (FactType::Money, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        (FactType::Money, Raw::Str(s)) if crate::words::is_blank(s) => Ok(None),
         (FactType::Money, Raw::Str(s)) => parse_money(s)
             .map(Some)
             .ok_or_else(|| format!("`{name}` is {}, not `{s}`", type_sv(&fact.ty.value))),
-        (FactType::Date, Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        (FactType::Date, Raw::Str(s)) if crate::words::is_blank(s) => Ok(None),
         (FactType::Date, Raw::Str(s)) => match parse_date(s.trim()) {
             Ok(d) => Ok(Some(crate::date::days(d))),
             Err(why) => Err(format!(
@@ -174,7 +174,7 @@ pub fn encode(fact: &Fact, raw: Raw<'_>) -> Result<Option<i64>, String> {
                 _ => false,
             });
             if let (None, Raw::Str(s)) = (found, raw) {
-                if s.trim().is_empty() {
+                if crate::words::is_blank(s) {
                     return Ok(None);
                 }
             }
@@ -494,7 +494,7 @@ fn assessment(
     let by = by_node
         .filter(|n| !n.is_null())
         .and_then(|n| String::decode(n, d))
-        .filter(|s| !s.trim().is_empty());
+        .filter(|s| !crate::words::is_blank(s));
     let date = m.optional::<Date>("datum", d);
     let mut consulted = 0u64;
     let consulted_node = m.node_as(

@@ -93,11 +93,12 @@ pub fn import(source: &str, name: &str) -> Result<Imported, ImportError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     if let Some(at) = source.find('\0') {
         return Err(ImportError {
-            line: source[..at].matches('\n').count() + 1,
+            line: crate::source::line_of(source, at),
             message: "a NUL byte: this is not a text file".into(),
         });
     }
-    let mut lines: Vec<String> = source.lines().map(str::to_string).collect();
+    // Lines end at LF, CRLF or a lone CR (text saved on an old Mac), as in every reader.
+    let mut lines: Vec<String> = crate::source::lines(source).map(str::to_string).collect();
     let front = front::read(&lines);
     let start = front.as_ref().map_or(0, |f| f.end);
     let setext = setext(&mut lines, start);
@@ -1905,6 +1906,28 @@ mod tests {
                 proptest::prop_assert!(all.contains(w.as_str()), "{w} lost from:\n{src}\n---\n{all}");
             }
         }
+    }
+
+    /// A text saved with CRLF (Windows) or lone CR (old Mac) line ends imports as the
+    /// same YAML with the same line numbers in its report as one with LF.
+    #[test]
+    fn every_line_ending_imports_the_same() {
+        let lf = "# Riktlinje för stöd\n\nDnr: SN 2025/1\n\n## 1. Inledning\n\nText.\n\n| a | b\n\n## 3. Sist\n\nSlut.\n";
+        let want = import(lf, "x.md").unwrap();
+        assert!(!want.notes.is_empty(), "the fixture should give notes");
+        for text in [lf.replace('\n', "\r\n"), lf.replace('\n', "\r")] {
+            let got = import(&text, "x.md").unwrap();
+            assert_eq!(got.yaml, want.yaml, "{text:?}");
+            let lines = |i: &Imported| -> Vec<(usize, String)> {
+                i.notes
+                    .iter()
+                    .map(|n| (n.line, n.message.clone()))
+                    .collect()
+            };
+            assert_eq!(lines(&got), lines(&want), "{text:?}");
+        }
+        let e = import("a\rb\r\0", "x.md").unwrap_err();
+        assert_eq!(e.line, 3);
     }
 
     proptest::proptest! {

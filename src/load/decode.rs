@@ -17,6 +17,10 @@ use crate::source::{Span, Spanned};
 pub trait Decode: Sized {
     /// What the user should have written, for messages ("text", "a date").
     const EXPECTED: &'static str;
+    /// Whether the value is free text, which is empty when it shows nothing
+    /// ([`blank`]): a required key holding only white space is `missing-field`, an
+    /// optional one is left out (with a `blank-text` warning), a list entry is an error.
+    const TEXT: bool = false;
     /// Reads the node; reports problems and returns `None` when it cannot.
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self>;
     /// The JSON Schema (draft-07) of what [`Decode::decode`] accepts, for editors.
@@ -39,6 +43,7 @@ pub fn wrong_type(node: &Node, expected: &str, d: &mut Diagnostics) {
 
 impl Decode for String {
     const EXPECTED: &'static str = "text";
+    const TEXT: bool = true;
     fn schema(_: &mut SchemaGen) -> serde_json::Value {
         schema::text()
     }
@@ -127,6 +132,7 @@ impl Decode for Date {
 
 impl<T: Decode> Decode for Spanned<T> {
     const EXPECTED: &'static str = T::EXPECTED;
+    const TEXT: bool = T::TEXT;
     fn schema(g: &mut SchemaGen) -> serde_json::Value {
         T::schema(g)
     }
@@ -142,7 +148,18 @@ impl<T: Decode> Decode for Vec<T> {
     }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         match &node.kind {
-            NodeKind::Seq(items) => Some(items.iter().filter_map(|n| T::decode(n, d)).collect()),
+            NodeKind::Seq(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|n| {
+                        if T::TEXT && blank(n) {
+                            d.push(empty_entry(n));
+                            return None;
+                        }
+                        T::decode(n, d)
+                    })
+                    .collect(),
+            ),
             _ if node.is_null() => Some(Vec::new()),
             _ => {
                 wrong_type(node, &format!("a list, each item {}", T::EXPECTED), d);
@@ -151,6 +168,36 @@ impl<T: Decode> Decode for Vec<T> {
             }
         }
     }
+}
+
+/// Whether `node` is text that shows nothing when printed: a scalar (not null) that is
+/// empty, or only white space of any kind, invisible characters and references to them
+/// such as `&nbsp;` ([`crate::words::is_blank`]).
+pub fn blank(node: &Node) -> bool {
+    !node.is_null() && node.as_scalar().is_some_and(crate::words::is_blank)
+}
+
+/// The `missing-field` error of a required `key` of a `what` that is null or [`blank`]:
+/// `` `key` is empty ``, at the value, with what it should be (`expected`).
+pub fn empty_field(node: &Node, key: &str, what: &str, expected: &str) -> Diagnostic {
+    let hint = if node.is_null() || node.as_scalar() == Some("") {
+        format!("`{key}` should be {expected}")
+    } else {
+        format!(
+            "`{key}` holds only white space, which prints as nothing (no-break spaces, \
+             invisible characters and `&nbsp;` count as white space): write the {expected}"
+        )
+    };
+    Diagnostic::error("missing-field", node.span, format!("`{key}` is empty"))
+        .with_label(format!("this {what} needs a `{key}`"))
+        .with_hint(hint)
+}
+
+/// The error of a list entry that is [`blank`] text.
+fn empty_entry(node: &Node) -> Diagnostic {
+    Diagnostic::error("missing-field", node.span, "empty entry in a list of text")
+        .with_label("this entry prints as nothing")
+        .with_hint("write the text, or remove the entry (no-break spaces, invisible characters and `&nbsp;` count as white space)")
 }
 
 /// Reads one word from a fixed set; reports the others with "did you mean".
@@ -322,15 +369,11 @@ impl<'n> MapReader<'n> {
     pub fn required<T: Decode>(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<T> {
         self.record(key, Shape::Of(T::schema), true);
         match self.node(key) {
-            Some(n) if !n.is_null() => T::decode(n, d),
-            Some(n) => {
-                d.push(
-                    Diagnostic::error("missing-field", n.span, format!("`{key}` is empty"))
-                        .with_label(format!("this {} needs a `{key}`", self.what))
-                        .with_hint(format!("`{key}` should be {}", T::EXPECTED)),
-                );
+            Some(n) if n.is_null() || (T::TEXT && blank(n)) => {
+                d.push(empty_field(n, key, self.what, T::EXPECTED));
                 None
             }
+            Some(n) => T::decode(n, d),
             None => {
                 // Reported once for all missing fields, in `finish`.
                 self.missing.push((key, T::EXPECTED.to_owned()));
@@ -339,10 +382,28 @@ impl<'n> MapReader<'n> {
         }
     }
 
-    /// A field that may be absent or null.
+    /// A field that may be absent or null. Text that shows nothing ([`blank`]) counts
+    /// as absent, so that nothing blank is published; unless it is the empty text `""`,
+    /// a `blank-text` warning says so.
     pub fn optional<T: Decode>(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<T> {
         self.record(key, Shape::Of(T::schema), false);
         match self.node(key) {
+            Some(n) if T::TEXT && blank(n) => {
+                if n.as_scalar() != Some("") {
+                    d.push(
+                        Diagnostic::warning(
+                            "blank-text",
+                            n.span,
+                            format!("`{key}` holds only white space"),
+                        )
+                        .with_label("left out: it would print as nothing")
+                        .with_hint(format!(
+                            "write the text, or remove `{key}` (no-break spaces, invisible characters and `&nbsp;` count as white space)"
+                        )),
+                    );
+                }
+                None
+            }
             Some(n) if !n.is_null() => T::decode(n, d),
             _ => None,
         }

@@ -1,7 +1,7 @@
 //! Decoding of the model's types from YAML nodes (see docs/format.md for the format).
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::decode::{Decode, MapReader, single_key, wrong_type};
+use crate::load::decode::{Decode, MapReader, blank, empty_field, single_key, wrong_type};
 use crate::load::schema::{self, SchemaGen};
 use crate::load::yaml::{Node, NodeKind, Style};
 use crate::model::{
@@ -106,6 +106,34 @@ impl Decode for VersionLabel {
             ),
         );
         None
+    }
+}
+
+/// A rule or a formula: text that the rule compiler reads and that is never printed as
+/// it stands. The compiler reports an empty one with advice of its own (`the rule is
+/// empty`), so white space here is not the loader's `missing-field` ([`Decode::TEXT`]).
+struct Code(Text);
+
+impl Decode for Code {
+    const EXPECTED: &'static str = Text::EXPECTED;
+    fn schema(g: &mut SchemaGen) -> Value {
+        Text::schema(g)
+    }
+    fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
+        Text::decode(node, d).map(Code)
+    }
+}
+
+fn code(
+    m: &mut MapReader<'_>,
+    key: &'static str,
+    required: bool,
+    d: &mut Diagnostics,
+) -> Option<Text> {
+    if required {
+        m.required::<Code>(key, d).map(|c| c.0)
+    } else {
+        m.optional::<Code>(key, d).map(|c| c.0)
     }
 }
 
@@ -353,9 +381,31 @@ impl Decode for Block {
             d,
         )?;
         match i {
+            0 if blank(v) => {
+                d.push(empty_field(v, "text", "text block", Text::EXPECTED));
+                None
+            }
             0 => Text::decode(v, d).map(Block::Text),
             1 => Slug::decode(v, d).map(|s| Block::Criteria(s.0)),
-            2 => Vec::<Part>::decode(v, d).map(Block::Paragraph),
+            2 => {
+                let parts = Vec::<Part>::decode(v, d)?;
+                // A text part may be white space between two references; a paragraph of
+                // nothing else (or of nothing) would print as a blank paragraph.
+                let decoded_all = matches!(&v.kind, NodeKind::Seq(items) if items.len() == parts.len())
+                    || v.is_null();
+                let shows_nothing = parts
+                    .iter()
+                    .all(|p| matches!(p, Part::Text(t) if crate::words::is_blank(&t.value)));
+                if decoded_all && shows_nothing {
+                    d.push(
+                        Diagnostic::error("missing-field", v.span, "`paragraph` is empty")
+                            .with_label("this paragraph prints as nothing")
+                            .with_hint("give its text and references, e.g. `paragraph: [\"Se \", {ref: id}, \".\"]` (no-break spaces, invisible characters and `&nbsp;` count as white space)"),
+                    );
+                    return None;
+                }
+                Some(Block::Paragraph(parts))
+            }
             _ => Slug::decode(v, d).map(|s| Block::Guidance(s.0)),
         }
     }
@@ -408,7 +458,7 @@ impl Decode for Criterion {
         let by = opt_slug(&mut m, "assessed_by", d);
         let consulting = slugs(&mut m, "consulting", d);
         let report_from = opt_slug(&mut m, "report_from", d);
-        let rule = m.required::<Text>("rule", d);
+        let rule = code(&mut m, "rule", true, d);
         let kind = match kind {
             Some(0) => {
                 for key in ["assessed_by", "consulting", "report_from"] {
@@ -513,22 +563,26 @@ fn legal_basis(node: &Node, d: &mut Diagnostics) -> Option<Vec<Text>> {
                 .with_hint("write the provision, e.g. `legal_basis: 4 kap. 2 § SoL`, or a list `[4 kap. 2 § SoL, 9 § LSS]`"),
         );
     };
-    let list = match &node.kind {
-        NodeKind::Seq(_) => Vec::<Text>::decode(node, d)?,
-        _ if node.is_null() => Vec::new(),
-        _ => vec![Text::decode(node, d)?],
+    let items = match &node.kind {
+        NodeKind::Seq(items) => items.as_slice(),
+        _ if node.is_null() => &[],
+        _ => std::slice::from_ref(node),
     };
-    if list.is_empty() {
+    if items.is_empty() {
         empty(d, node.span);
         return None;
     }
-    for t in &list {
-        if t.value.trim().is_empty() {
-            empty(d, t.span);
-            return None;
+    let mut list = Vec::new();
+    let mut ok = true;
+    for item in items {
+        if blank(item) {
+            empty(d, item.span);
+            ok = false;
+        } else if let Some(t) = Text::decode(item, d) {
+            list.push(t);
         }
     }
-    Some(list)
+    ok.then_some(list)
 }
 
 impl Decode for Duration {
@@ -608,7 +662,7 @@ impl Decode for Duty {
         let mut m = MapReader::new(node, "duty", d)?;
         let id = slug(&mut m, "id", d);
         let text = m.required::<Text>("text", d);
-        let when = m.optional::<Text>("when", d);
+        let when = code(&mut m, "when", false, d);
         m.finish(d);
         Some(Duty {
             id: id?,
@@ -1428,7 +1482,7 @@ impl Decode for Amount {
         let name = m.required::<Text>("name", d);
         let unit = m.required::<Text>("unit", d);
         let basis = opt_slug(&mut m, "basis", d);
-        let formula = m.optional::<Text>("formula", d);
+        let formula = code(&mut m, "formula", false, d);
         let cases = m.list::<AmountCase>("cases", d);
         let rounding = m.optional::<Rounding>("rounding", d);
         let assumption = m.optional::<Text>("assumption", d);
@@ -1498,8 +1552,8 @@ impl Decode for AmountCase {
     }
     fn decode(node: &Node, d: &mut Diagnostics) -> Option<Self> {
         let mut m = MapReader::new(node, "case", d)?;
-        let when = m.optional::<Text>("when", d);
-        let formula = m.required::<Text>("formula", d);
+        let when = code(&mut m, "when", false, d);
+        let formula = code(&mut m, "formula", true, d);
         m.finish(d);
         Some(AmountCase {
             when,

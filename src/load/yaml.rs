@@ -168,13 +168,10 @@ impl Builder<'_> {
         let mut at = self.file.offset_of(m.line(), m.col());
         let info = e.info();
         // The scanner stops just after a tab; point at the tab itself.
-        let line_start = self.file.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.file.text[at..]
-            .find('\n')
-            .map_or(self.file.text.len(), |i| at + i);
-        let tab = self.file.text[line_start..line_end]
+        let line = self.file.line_range(at);
+        let tab = self.file.text[line.clone()]
             .find('\t')
-            .map(|i| line_start + i);
+            .map(|i| line.start + i);
         let at_char = self.file.text[at..].chars().next();
         if let Some(t) = tab.filter(|_| {
             info.contains("tab") || at_char == Some('\t') || at_char.is_some_and(|c| c != ' ')
@@ -455,7 +452,12 @@ pub fn value_offset_to_source(
     // Skip a block scalar header (`|`, `>-` …) or an opening quote.
     if let Some(&(_, c)) = si.peek() {
         if c == '|' || c == '>' {
-            for (_, c) in si.by_ref() {
+            // The header ends at the line break (LF, CRLF or a lone CR).
+            while let Some((_, c)) = si.next() {
+                if c == '\r' {
+                    si.next_if(|&(_, c)| c == '\n');
+                    break;
+                }
                 if c == '\n' {
                     break;
                 }
@@ -476,6 +478,13 @@ pub fn value_offset_to_source(
                 si.next();
                 break;
             }
+            // The value's line feed is the source's line break, whichever it is (YAML
+            // reads CR and CRLF as a line feed).
+            if vc == '\n' && sc == '\r' {
+                si.next();
+                si.next_if(|&(_, c)| c == '\n');
+                break;
+            }
             if sc.is_whitespace() || sc == '\'' || sc == '"' || sc == '\\' {
                 si.next();
                 continue;
@@ -487,8 +496,10 @@ pub fn value_offset_to_source(
         }
     }
     // Skip source indentation before the character the offset points at.
+    let at_break = value[value_offset..].starts_with('\n');
     while let Some(&(_, sc)) = si.peek() {
-        if sc.is_whitespace() && !value[value_offset..].starts_with(sc) {
+        if sc.is_whitespace() && !value[value_offset..].starts_with(sc) && !(sc == '\r' && at_break)
+        {
             si.next();
         } else {
             break;
@@ -588,5 +599,59 @@ mod tests {
         let off = value_offset_to_source(value, node.span, file, at);
         assert_eq!(&file.text[off..off + 8], "2001:435");
         assert_eq!(file.line_col(off), (3, 11));
+    }
+
+    /// The same place inside a block scalar, and a syntax error's place, at the same
+    /// line and column whether lines end in LF, CRLF, CR or a mix.
+    #[test]
+    fn every_line_ending_maps_to_the_same_place() {
+        let lines = [
+            "a: 1",
+            "text: |",
+            "  first line",
+            "  second (2001:435) line",
+            "b: 2",
+            "c: [x",
+        ];
+        let mut positions = Vec::new();
+        for ends in [
+            ["\n"; 6],
+            ["\r\n"; 6],
+            ["\r"; 6],
+            ["\r", "\r\n", "\n", "\r", "\r\n", "\n"],
+        ] {
+            let good: String = lines[..5]
+                .iter()
+                .zip(ends)
+                .flat_map(|(l, e)| [*l, e])
+                .collect();
+            let (s, n, d) = load(&good);
+            assert!(d.is_empty(), "{good:?}");
+            let NodeKind::Map(entries) = n.unwrap().kind else {
+                panic!()
+            };
+            assert_eq!(s.locate(entries[2].0.span), "t.yaml:5:1", "{good:?}");
+            let node = &entries[1].1;
+            let value = node.as_scalar().unwrap();
+            assert_eq!(value, "first line\nsecond (2001:435) line\n", "{good:?}");
+            let file = s.get(node.span.file);
+            let at = value.find("2001").unwrap();
+            let off = value_offset_to_source(value, node.span, file, at);
+            assert_eq!(file.line_col(off), (4, 11), "{good:?}");
+            // The end of the first line is before its line break, whichever it is.
+            let end = value_offset_to_source(value, node.span, file, "first line".len());
+            assert_eq!(file.line_col(end), (3, 13), "{good:?}");
+            // An unclosed `[` on the last line: reported on that line, at the same column.
+            let bad: String = lines.iter().zip(ends).flat_map(|(l, e)| [*l, e]).collect();
+            let (s, _, d) = load(&bad);
+            let e = d.iter().next().unwrap();
+            let (line, _) = s.get(e.span.file).line_col(e.span.start as usize);
+            assert!(line >= 6, "{bad:?}: {}", s.locate(e.span));
+            positions.push(s.locate(e.span));
+        }
+        assert!(
+            positions.iter().all(|p| *p == positions[0]),
+            "{positions:?}"
+        );
     }
 }

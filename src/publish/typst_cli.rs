@@ -283,7 +283,7 @@ pub fn explain(stderr: &str, typ: &str) -> String {
 
 /// Typst's diagnostic lines, each naming the YAML source where the `.typ` marks it.
 fn mapped(stderr: &str, typ: &str) -> Vec<String> {
-    let lines: Vec<&str> = typ.lines().collect();
+    let lines = typst_lines(typ);
     let mut out = Vec::new();
     for l in stderr.lines().filter(|l| !l.trim().is_empty()) {
         let mut parts = l.splitn(4, ':');
@@ -311,9 +311,35 @@ fn mapped(stderr: &str, typ: &str) -> Vec<String> {
     out
 }
 
+/// The lines of a Typst file as Typst numbers them: it ends a line at LF, CRLF, a lone
+/// CR, a vertical tab, a form feed, U+0085 and the line and paragraph separators (a
+/// template saved with old Mac line ends still maps to the right line).
+fn typst_lines(typ: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = typ.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(
+            c,
+            '\n' | '\x0B' | '\x0C' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}'
+        ) {
+            lines.push(&typ[start..i]);
+            if c == '\r' && chars.next_if(|&(_, c)| c == '\n').is_some() {
+                start = i + 2;
+            } else {
+                start = i + c.len_utf8();
+            }
+        }
+    }
+    if start < typ.len() {
+        lines.push(&typ[start..]);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{FONTS, explain, write_fonts};
+    use super::{FONTS, explain, typst_lines, write_fonts};
 
     /// The fonts are written complete, a damaged one is repaired, and no temporary
     /// file is left beside them.
@@ -349,5 +375,25 @@ mod tests {
         );
         let e = explain("/tmp/b/x.typ:1:1: error: oops\n", typ);
         assert!(e.contains("generated Typst, line 1: error: oops (from the template)"));
+    }
+
+    /// A template with CR, CRLF or Unicode line ends: Typst's line 4 is still the line
+    /// after the `// source:` mark.
+    #[test]
+    fn typst_line_numbers_count_every_line_break() {
+        for typ in [
+            "a\r// source: policy/x/1.yaml:40\rb\rc\r",
+            "a\r\n// source: policy/x/1.yaml:40\r\nb\r\nc",
+            "a\u{2028}// source: policy/x/1.yaml:40\nb\u{85}c\n",
+        ] {
+            assert_eq!(typst_lines(typ).len(), 4, "{typ:?}");
+            let e = explain("/tmp/b/x.typ:4:2: error: unknown variable: foo\n", typ);
+            assert!(
+                e.contains("policy/x/1.yaml:40: error: unknown variable: foo"),
+                "{typ:?}: {e}"
+            );
+            let e = explain("/tmp/b/x.typ:1:1: error: oops\n", typ);
+            assert!(e.contains("(from the template)"), "{typ:?}: {e}");
+        }
     }
 }

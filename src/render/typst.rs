@@ -20,7 +20,10 @@ pub fn string_literal(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
+            // Typst counts the line and paragraph separators as line breaks (as it does
+            // U+0085 and the other controls): escaped, the generated file's lines are
+            // only its own, so Typst's line numbers map back to the YAML.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -408,6 +411,18 @@ mod tests {
         assert_eq!(
             out,
             "#\"#read(\\\"/etc/passwd\\\") $x$ @ref <l> \\\\ // a\\n*b* _c_ `d` = - + ~ ...\";"
+        );
+    }
+
+    /// Nothing Typst counts as a line break is left raw in a literal, so the generated
+    /// file's line numbers are its own lines.
+    #[test]
+    fn string_literals_hold_no_line_break() {
+        let mut out = String::new();
+        string_literal("a\rb\u{0B}c\u{0C}d\u{85}e\u{2028}f\u{2029}g\nh", &mut out);
+        assert_eq!(
+            out,
+            "\"a\\rb\\u{b}c\\u{c}d\\u{85}e\\u{2028}f\\u{2029}g\\nh\""
         );
     }
 

@@ -4,6 +4,7 @@
 //! (and `diff --cases` reuses the readers). A run is bounded by JSON parsing; see
 //! benches/eval.rs.
 
+mod lines;
 mod read;
 mod write;
 
@@ -13,7 +14,7 @@ use std::io::{BufRead, Write};
 use jiff::civil::Date;
 
 use crate::eval::Engine;
-pub use read::{Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row};
+pub use read::{Header, Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row};
 pub use write::CSV_COLUMNS;
 use write::Sink;
 

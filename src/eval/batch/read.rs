@@ -5,23 +5,31 @@
 //! buffers with a serde `DeserializeSeed`: no tree per row.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, Read as _};
+use std::io::BufRead;
 
 use jiff::civil::Date;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::lines::{CsvInput, Line, read_row};
 use super::{Format, Stop};
 use crate::date::parse as parse_date;
 use crate::eval::Engine;
 use crate::eval::case::{Assessment, Case, Extension, Raw, encode};
 use crate::model::FactSource;
 
-/// Looks facts and roles up by name without allocating.
+/// Looks facts and roles up by name without allocating, and remembers which facts the
+/// row being read has given, so that a fact given twice is refused.
 pub struct Lookup<'p> {
     facts: HashMap<&'p str, usize>,
     roles: HashMap<&'p str, u8>,
+    /// Per fact slot, the number of the last row that gave it: row numbers rather than
+    /// flags, so that nothing is cleared between rows.
+    seen: Vec<Cell<u32>>,
+    /// The number of the row being read (1 and up; 0 is no row).
+    row: Cell<u32>,
 }
 
 impl<'p> Lookup<'p> {
@@ -41,7 +49,27 @@ impl<'p> Lookup<'p> {
                 .enumerate()
                 .map(|(i, r)| (*r, i as u8))
                 .collect(),
+            seen: vec![Cell::new(0); engine.policy.facts.len()],
+            row: Cell::new(0),
         }
+    }
+
+    /// Starts a row: no fact given yet.
+    fn next_row(&self) {
+        let row = self.row.get().wrapping_add(1);
+        if row == 0 {
+            // After 4 billion rows the numbers start again: forget the old ones.
+            self.seen.iter().for_each(|s| s.set(0));
+            self.row.set(1);
+        } else {
+            self.row.set(row);
+        }
+    }
+
+    /// Records that the row gives fact `slot`; `false` if it gave it before.
+    fn first_time(&self, slot: usize) -> bool {
+        let row = self.row.get();
+        self.seen[slot].replace(row) != row
     }
 }
 
@@ -116,14 +144,29 @@ enum Inner<'i> {
         line: u64,
     },
     Csv {
-        reader: csv::Reader<&'i mut dyn BufRead>,
-        header: csv::StringRecord,
+        // Boxed: a csv reader with its buffers is large beside the JSON Lines reader.
+        reader: Box<csv::Reader<CsvInput<'i>>>,
+        header: Header,
         record: csv::StringRecord,
     },
 }
 
+/// A CSV file's header row: its column names, its line, and the separator chosen.
+pub struct Header {
+    /// The column names, as written.
+    pub names: csv::StringRecord,
+    /// Its line (1, unless blank lines come first).
+    pub line: u64,
+    /// `,` or `;`.
+    pub separator: char,
+    /// Whether the header line held both `,` and `;`, so that the separator was a guess
+    /// (the more frequent of the two).
+    pub mixed: bool,
+}
+
 impl<'i> Reader<'i> {
-    /// Starts reading `input`; for CSV the header row is read here.
+    /// Starts reading `input`; for CSV the header row is read here, and the separator
+    /// chosen from it: `;` when it has more `;` than `,` outside quotes, else `,`.
     pub fn new(input: &'i mut dyn BufRead, format: Format) -> Result<Self, Stop> {
         let inner = match format {
             Format::Jsonl => Inner::Jsonl {
@@ -132,14 +175,27 @@ impl<'i> Reader<'i> {
                 line: 0,
             },
             Format::Csv => {
-                let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-                let header = reader
+                let (input, separator) = CsvInput::new(input, MAX_ROW_BYTES)
+                    .map_err(|e| format!("cannot read the cases ({e})"))?;
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .delimiter(separator.byte)
+                    .from_reader(input);
+                let names = reader
                     .headers()
                     .map_err(|e| format!("cannot read the CSV header ({e})"))?
                     .clone();
+                let line = names
+                    .position()
+                    .map_or(1, |p| reader.get_mut().line_of(p.byte()));
                 Inner::Csv {
-                    reader,
-                    header,
+                    reader: Box::new(reader),
+                    header: Header {
+                        names,
+                        line,
+                        separator: char::from(separator.byte),
+                        mixed: separator.mixed,
+                    },
                     record: csv::StringRecord::new(),
                 }
             }
@@ -148,7 +204,7 @@ impl<'i> Reader<'i> {
     }
 
     /// The CSV header, when the input is CSV.
-    pub fn header(&self) -> Option<&csv::StringRecord> {
+    pub fn header(&self) -> Option<&Header> {
         match &self.inner {
             Inner::Csv { header, .. } => Some(header),
             Inner::Jsonl { .. } => None,
@@ -160,20 +216,18 @@ impl<'i> Reader<'i> {
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Stop> {
         match &mut self.inner {
             Inner::Jsonl { input, buf, line } => loop {
-                buf.clear();
-                // At most MAX_ROW_BYTES of a line is held; the rest of a longer one is skipped.
-                let n = (&mut **input)
-                    .take(MAX_ROW_BYTES as u64 + 1)
-                    .read_until(b'\n', buf)
+                // A line ends at LF, CRLF or a lone CR; at most MAX_ROW_BYTES of it is held,
+                // the rest of a longer one is read past.
+                let read = read_row(&mut **input, buf, MAX_ROW_BYTES)
                     .map_err(|e| format!("cannot read the cases ({e})"))?;
-                if n == 0 {
-                    return Ok(None);
-                }
                 *line += 1;
-                if buf.len() > MAX_ROW_BYTES && buf.last() != Some(&b'\n') {
-                    skip_line(&mut **input).map_err(|e| format!("cannot read the cases ({e})"))?;
-                    let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
-                    return Ok(Some(Row::Bad { line: *line, why }));
+                match read {
+                    Line::End => return Ok(None),
+                    Line::TooLong => {
+                        let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
+                        return Ok(Some(Row::Bad { line: *line, why }));
+                    }
+                    Line::Row => {}
                 }
                 let end = buf.len()
                     - buf
@@ -199,25 +253,35 @@ impl<'i> Reader<'i> {
                 }));
             },
             Inner::Csv { reader, record, .. } => {
-                let line = reader.position().line();
+                // The line a record starts on, from where the reader started reading it.
+                let line_of = |reader: &mut csv::Reader<CsvInput<'_>>,
+                               pos: Option<&csv::Position>| {
+                    pos.map_or(0, |p| reader.get_mut().line_of(p.byte()))
+                };
                 match reader.read_record(record) {
                     Ok(false) => Ok(None),
-                    Ok(true) => Ok(Some(Row::Csv { line, record })),
-                    Err(e) => match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => Ok(Some(Row::Bad {
-                            line,
-                            why: format!(
-                                "malformed CSV row: {len} fields where the header has {expected_len}"
-                            ),
-                        })),
-                        csv::ErrorKind::Utf8 { .. } => Ok(Some(Row::Bad {
-                            line,
-                            why: "malformed CSV row: not valid UTF-8".to_string(),
-                        })),
-                        _ => Err(format!("cannot read the cases ({e})").into()),
-                    },
+                    Ok(true) => {
+                        let line = line_of(reader, record.position());
+                        Ok(Some(Row::Csv { line, record }))
+                    }
+                    Err(e) => {
+                        let line = line_of(reader, e.position());
+                        match e.kind() {
+                            csv::ErrorKind::UnequalLengths {
+                                expected_len, len, ..
+                            } => Ok(Some(Row::Bad {
+                                line,
+                                why: format!(
+                                    "malformed CSV row: {len} fields where the header has {expected_len}"
+                                ),
+                            })),
+                            csv::ErrorKind::Utf8 { .. } => Ok(Some(Row::Bad {
+                                line,
+                                why: "malformed CSV row: not valid UTF-8".to_string(),
+                            })),
+                            _ => Err(format!("cannot read the cases ({e})").into()),
+                        }
+                    }
                 }
             }
         }
@@ -368,7 +432,15 @@ impl<'de> Visitor<'de> for JsonRow<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         let mut seen_date = false;
+        // The keys given so far, one bit each (in the order of `CASE_KEYS`).
+        let mut given = 0u16;
         while let Some(key) = m.next_key::<Cow<'de, str>>()? {
+            if let Some(bit) = CASE_KEYS.iter().position(|k| *k == key.as_ref()) {
+                if given & (1 << bit) != 0 {
+                    return Err(twice(&key, "this case"));
+                }
+                given |= 1 << bit;
+            }
             match key.as_ref() {
                 "arende" => {
                     // A case management export may write the case number as a number.
@@ -438,6 +510,24 @@ impl<'de> Visitor<'de> for JsonRow<'_, '_> {
     }
 }
 
+/// The keys of a case row.
+const CASE_KEYS: [&str; 8] = [
+    "arende",
+    "riktlinje",
+    "ansokningsdatum",
+    "startdatum",
+    "insatser",
+    "fakta",
+    "bedomningar",
+    "sarskilda_skal",
+];
+
+/// A key given twice in one object: refused, as a YAML case file refuses it (the last
+/// value would otherwise win without a word).
+fn twice<E: de::Error>(key: &str, place: &str) -> E {
+    E::custom(format!("key `{key}` appears twice in {place}"))
+}
+
 struct Facts<'a, 'p> {
     engine: &'a Engine<'p>,
     lookup: &'a Lookup<'p>,
@@ -499,6 +589,14 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
                     "`{key}` is {what}: give it under `{place}`"
                 )));
             }
+            if !self.lookup.first_time(slot) {
+                let what = if self.assessments {
+                    "`bedomningar`"
+                } else {
+                    "`fakta`"
+                };
+                return Err(twice(&key, what));
+            }
             if self.assessments {
                 let a: Option<JsonAssessment<'de>> = m.next_value()?;
                 let Some(a) = a else { continue };
@@ -527,7 +625,7 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
                 if value.is_some() {
                     let by = a
                         .av
-                        .filter(|s| !s.trim().is_empty())
+                        .filter(|s| !crate::words::is_blank(s))
                         .ok_or_else(|| de::Error::custom(crate::eval::case::no_assessor(&key)))?;
                     self.case.assessments[slot] = Some(Assessment {
                         by,
@@ -550,26 +648,6 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
 /// Longest JSON Lines row read; a case is a few kilobytes.
 pub const MAX_ROW_BYTES: usize = 1 << 20;
 
-/// Reads past the rest of the current line without keeping it.
-fn skip_line(input: &mut dyn BufRead) -> std::io::Result<()> {
-    loop {
-        let (done, used) = {
-            let chunk = input.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (true, i + 1),
-                None => (false, chunk.len()),
-            }
-        };
-        input.consume(used);
-        if done {
-            return Ok(());
-        }
-    }
-}
-
 /// Reads one JSON Lines row into `case` (cleared first).
 pub fn parse_json_row(
     engine: &Engine<'_>,
@@ -578,6 +656,7 @@ pub fn parse_json_row(
     case: &mut Case,
 ) -> Result<(), String> {
     reset(case);
+    lookup.next_row();
     let mut de = serde_json::Deserializer::from_slice(line);
     JsonRow {
         engine,
@@ -623,12 +702,25 @@ enum Column {
 
 /// Maps a CSV header to columns: `arende`, `ansokningsdatum`, `insatser` (`;`-separated),
 /// a column per fact, and `<fact>.av`, `.datum`, `.samrad`, `.rapport_fran`, `.motivering` for assessments.
+/// A column named twice is refused (which of the two would count?).
 fn csv_columns(
     engine: &Engine<'_>,
     lookup: &Lookup<'_>,
-    header: &csv::StringRecord,
+    header: &Header,
 ) -> Result<Vec<Column>, String> {
-    header
+    let names = &header.names;
+    // A header with both separators: say which one was taken, with the unknown column.
+    let assumed = if header.mixed {
+        format!(
+            "; the header line has both `,` and `;`, and `{}` (the more frequent) was taken as the separator: write the header with `{}` only",
+            header.separator, header.separator
+        )
+    } else {
+        String::new()
+    };
+    // Every cell names a column (a file without its header row stops here, at its
+    // first case's cell, unquoted); then none is named twice.
+    let columns = names
         .iter()
         .enumerate()
         .map(|(k, h)| {
@@ -650,7 +742,7 @@ fn csv_columns(
                         )
                         .map(|b| format!("; did you mean `{b}`?"))
                         .unwrap_or_default();
-                        unknown_column(k, h, &hint)
+                        unknown_column(k, h, header.line, &format!("{hint}{assumed}"))
                     })?;
                     let assessment =
                         engine.policy.facts[slot].source.value == FactSource::Assessment;
@@ -661,26 +753,41 @@ fn csv_columns(
                         ("samrad", true) => Column::Consulted(slot),
                         ("rapport_fran", true) => Column::ReportFrom(slot),
                         ("motivering", true) => Column::Motivation(slot),
-                        _ => return Err(unknown_column(k, h, "")),
+                        _ => return Err(unknown_column(k, h, header.line, "")),
                     }
                 }
             })
         })
-        .collect()
+        .collect::<Result<Vec<Column>, String>>()?;
+    for (i, h) in names.iter().enumerate() {
+        if let Some(first) = names.iter().take(i).position(|x| x.trim() == h.trim()) {
+            return Err(format!(
+                "column `{}` appears twice in the CSV header (line {}: columns {} and {})",
+                h.trim(),
+                header.line,
+                first + 1,
+                i + 1
+            ));
+        }
+    }
+    Ok(columns)
 }
 
 /// The error of a header cell that names no column (the `k`th, from 0). The cell is
 /// quoted only when it is shaped like a column name (lowercase letters first, digits,
 /// `_`, `-`, `.`) or close to one (`hint`): a file whose header row is missing has a
 /// case in its first row, whose values stay out of standard error and CI logs.
-fn unknown_column(k: usize, h: &str, hint: &str) -> String {
-    let named = h.starts_with(|c: char| c.is_ascii_lowercase())
-        && h.split('.').all(|p| crate::model::is_slug(p, true));
-    if named || !hint.is_empty() {
-        format!("unknown column `{h}` in the CSV header{hint}")
+fn unknown_column(k: usize, h: &str, line: u64, hint: &str) -> String {
+    // Also a header read with the other separator (`insatser,fodelsedatum`).
+    let named = h.split([',', ';']).all(|c| {
+        c.starts_with(|c: char| c.is_ascii_lowercase())
+            && c.split('.').all(|p| crate::model::is_slug(p, true))
+    });
+    if named || hint.contains("did you mean") {
+        format!("unknown column `{h}` in the CSV header (line {line}){hint}")
     } else {
         format!(
-            "column {} of the CSV header is not a column name (its text is not shown: it may be a case's data); is the header row missing?",
+            "column {} of the CSV header (line {line}) is not a column name (its text is not shown: it may be a case's data); is the header row missing?{hint}",
             k + 1
         )
     }
@@ -719,14 +826,18 @@ fn parse_csv_row(
             Column::Fact(slot) => {
                 case.facts[*slot] = encode(&engine.policy.facts[*slot], Raw::Str(cell))?
             }
-            Column::AssessedBy(slot) if !cell.is_empty() => by.push((*slot, cell.to_string())),
+            Column::AssessedBy(slot) if !crate::words::is_blank(cell) => {
+                by.push((*slot, cell.to_string()))
+            }
             Column::ExtensionMonths if !cell.is_empty() => {
                 ext_months =
                     Some(cell.parse::<u32>().map_err(|_| {
                         "`sarskilda_skal.manader` is not a whole number".to_string()
                     })?)
             }
-            Column::ExtensionReason if !cell.is_empty() => ext_reason = Some(cell.to_string()),
+            Column::ExtensionReason if !crate::words::is_blank(cell) => {
+                ext_reason = Some(cell.to_string())
+            }
             other if !cell.is_empty() => {
                 if let Column::AssessedOn(s)
                 | Column::Consulted(s)
