@@ -78,16 +78,14 @@ fn main() {
     let t = Instant::now();
     let mut input = BufReader::with_capacity(1 << 16, std::fs::File::open(&big).unwrap());
     let mut out = BufWriter::with_capacity(1 << 16, std::io::sink());
-    let summary = batch::run(
-        &engine,
-        None,
-        None,
-        &mut input,
-        Format::Jsonl,
-        &mut out,
-        Format::Jsonl,
-    )
-    .unwrap();
+    let options = batch::Options {
+        document: None,
+        date: None,
+        input_format: Format::Jsonl,
+        output_format: Format::Jsonl,
+        jobs: 1,
+    };
+    let summary = batch::run(&engine, &options, &mut input, &mut out).unwrap();
     let run_s = t.elapsed().as_secs_f64();
     assert_eq!(summary.rows, n);
     assert_eq!(summary.errors, 0);

@@ -411,17 +411,17 @@ fn batch(
         },
     );
     let mut input = std::io::BufReader::with_capacity(1 << 16, progress.wrap_read(file));
-    let mut run = |w: &mut dyn Write| {
-        finished(batch::run(
-            engine,
-            a.document.as_deref(),
-            a.date,
-            &mut input,
-            input_format,
-            w,
-            output_format,
-        ))
+    let options = batch::Options {
+        document: a.document.as_deref(),
+        date: a.date,
+        input_format,
+        output_format,
+        jobs: a.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            usize::from,
+        ),
     };
+    let mut run = |w: &mut dyn Write| finished(batch::run(engine, &options, &mut input, w));
     let summary = match &a.out {
         Some(out) => {
             // Results appear complete or not at all (a device or pipe is written directly).

@@ -12,8 +12,9 @@ use crate::eval::{Engine, Outcome};
 use crate::rules::Tri;
 
 /// Writes results as they are made, reusing its buffers from row to row.
-pub(super) struct Sink<'w> {
-    out: &'w mut dyn Write,
+pub(super) struct Sink<W: Write> {
+    /// Where the results go.
+    pub(super) out: W,
     format: Format,
     buf: String,
     not_met: Vec<usize>,
@@ -47,10 +48,28 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "groups",
 ];
 
-impl<'w> Sink<'w> {
+/// Writes the CSV header row to `out` when `format` is CSV (what [`Sink::new`] writes
+/// first), for results written in parts.
+pub(super) fn header(out: &mut dyn Write, format: Format) -> Result<(), Stop> {
+    if format == Format::Csv {
+        Sink::body(out, format).csv_record(&CSV_COLUMNS)?;
+    }
+    Ok(())
+}
+
+impl<W: Write> Sink<W> {
     /// A sink writing `format` to `out`; a CSV sink writes its header row now.
-    pub(super) fn new(out: &'w mut dyn Write, format: Format) -> Result<Self, Stop> {
-        let mut sink = Sink {
+    pub(super) fn new(out: W, format: Format) -> Result<Self, Stop> {
+        let mut sink = Sink::body(out, format);
+        if format == Format::Csv {
+            sink.csv_record(&CSV_COLUMNS)?;
+        }
+        Ok(sink)
+    }
+
+    /// A sink writing `format` to `out` without a CSV header: part of the results.
+    pub(super) fn body(out: W, format: Format) -> Self {
+        Sink {
             out,
             format,
             buf: String::with_capacity(512),
@@ -59,11 +78,7 @@ impl<'w> Sink<'w> {
             missing: Vec::new(),
             amounts_cell: String::new(),
             groups_cell: String::new(),
-        };
-        if format == Format::Csv {
-            sink.csv_record(&CSV_COLUMNS)?;
         }
-        Ok(sink)
     }
 
     /// Writes out what is buffered.
