@@ -17,11 +17,13 @@ use crate::date::parse as parse_date;
 use crate::eval::Engine;
 use crate::eval::case::{Assessment, Case, Extension, Raw, encode};
 use crate::model::FactSource;
+use crate::words::Fnv;
 
-/// Looks facts and roles up by name without allocating.
+/// Looks facts and roles up by name without allocating (FNV: a row's keys are short,
+/// and the table is fixed).
 pub struct Lookup<'p> {
-    facts: HashMap<&'p str, usize>,
-    roles: HashMap<&'p str, u8>,
+    facts: HashMap<&'p str, usize, Fnv>,
+    roles: HashMap<&'p str, u8, Fnv>,
 }
 
 impl<'p> Lookup<'p> {

@@ -520,19 +520,26 @@ fn push_json_str(out: &mut String, s: Option<&str>) {
         return;
     };
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    // Ids and labels rarely need escaping: copy the runs between escapes whole.
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        out.push_str(&rest[..i]);
+        match rest.as_bytes()[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b => {
+                let _ = write!(out, "\\u{b:04x}");
             }
-            c => out.push(c),
         }
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
     out.push('"');
 }
 
@@ -565,4 +572,27 @@ fn push_json_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
         push_json_str(out, Some(s));
     }
     out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    /// Strings are written as serde_json writes them: the same escapes, the rest copied.
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        for s in [
+            "",
+            "lss-insteg",
+            "Anna Andersson, handläggare",
+            "\"quoted\" and \\ back",
+            "tab\there\nline\r\u{1}\u{1f}end",
+            "ä\u{7f}\u{2028}😀\"",
+        ] {
+            let mut out = String::new();
+            super::push_json_str(&mut out, Some(s));
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+        let mut out = String::new();
+        super::push_json_str(&mut out, None);
+        assert_eq!(out, "null");
+    }
 }
