@@ -123,9 +123,16 @@ pub fn peak_rss(bin: &str, args: &[std::ffi::OsString]) -> (f64, f64) {
 /// the resident set of the parent the child was spawned from, which is the benchmark
 /// itself, with a loaded policy in memory.)
 pub fn peak_rss_ok(bin: &str, args: &[std::ffi::OsString], ok: &[i32]) -> (f64, f64) {
+    let mut command = Command::new(bin);
+    command.args(args);
+    peak_rss_of(command, ok)
+}
+
+/// As [`peak_rss_ok`], for a command with its arguments and environment already set.
+pub fn peak_rss_of(mut command: Command, ok: &[i32]) -> (f64, f64) {
+    let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
     let t = Instant::now();
-    let mut child = Command::new(bin)
-        .args(args)
+    let mut child = command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
