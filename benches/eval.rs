@@ -3,8 +3,9 @@
 //! - evaluation alone, cases/s on one core (issue C: ≥ 1,000,000) and on every core;
 //! - parsing the lines with serde_json alone and with styrdok's row parser (in process);
 //! - issue G: parsing the file alone (one thread, a process), `styrdok eval --cases
-//!   --jobs 1` (one row at a time) and `--jobs N` (every core), each with its peak
-//!   memory, as ratios to each other; and the peak memory on a tenth of the cases (flat);
+//!   --jobs 1` (one row at a time) and `--jobs N` (every core), each with its wall time,
+//!   processor time (all threads) and peak memory, as ratios to each other; and the
+//!   peak memory on a tenth of the cases (flat);
 //! - with `BENCH_OPENFISCA=<python>` (scripts/bench-openfisca): the same cases through
 //!   an OpenFisca model of the same guideline (benches/openfisca/): first that both give
 //!   the same outcome, period and duties on 10,000 of them and on 10,000 edge cases, then
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use cases::{INSATSER, peak_rss, write_cases};
+use cases::{INSATSER, write_cases};
 use styrdok::eval::batch::{self, Lookup};
 use styrdok::eval::{Case, Engine};
 #[path = "support/cases.rs"]
@@ -71,7 +72,7 @@ fn main() {
     //    1,000 cases the pool stays in cache, as the batch's one reused row buffer does; with
     //    10,000 (about 20 MB) it does not, and the figure measures memory bandwidth too.
     //    On every core: the pool shared, each thread evaluating its share of the n cases.
-    let mut eval_alone = 0.0;
+    let mut eval_alone = Timed::default();
     for (pool_size, threads) in [(1_000, 1), (10_000, 1), (10_000, cores)] {
         let s = evaluate_pool(&engine, &lookup, &big, pool_size, n, threads);
         if threads == cores {
@@ -121,8 +122,8 @@ fn main() {
 
     // 3. The batch as commands, in rounds: parsing the file alone (a process that reads
     //    and parses every row on one thread), one row at a time (--jobs 1) and on every
-    //    core (--jobs N), each with its peak memory. Results go to /dev/null (written
-    //    directly: a device gets no temporary file).
+    //    core (--jobs N), each with its peak memory and processor time. Results go to
+    //    /dev/null (written directly: a device gets no temporary file).
     let bin = env!("CARGO_BIN_EXE_styrdok");
     let me = std::env::current_exe().unwrap();
     let eval = |cases: &Path, jobs: usize| -> Vec<OsString> {
@@ -138,34 +139,55 @@ fn main() {
             jobs.to_string().into(),
         ]
     };
-    let mut parse_runs = Vec::new();
-    let mut one_runs = Vec::new();
-    let mut all_runs = Vec::new();
+    let command = |program: &Path, args: &[OsString], env: Option<&Path>| {
+        let mut c = Command::new(program);
+        c.args(args);
+        if let Some(file) = env {
+            c.env(PARSE_ONLY, file);
+        }
+        c
+    };
+    let (mut parse_runs, mut one_runs, mut all_runs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        parse_runs.push(peak_rss_env(&me, &[], &[(PARSE_ONLY, big.as_os_str())]));
-        one_runs.push(peak_rss(bin, &eval(&big, 1)));
-        all_runs.push(peak_rss(bin, &eval(&big, cores)));
+        parse_runs.push(cases::measure(command(&me, &[], Some(&big)), &[0]));
+        one_runs.push(cases::measure(
+            command(bin.as_ref(), &eval(&big, 1), None),
+            &[0],
+        ));
+        all_runs.push(cases::measure(
+            command(bin.as_ref(), &eval(&big, cores), None),
+            &[0],
+        ));
     }
-    let (parse_s, parse_mib) = median(&parse_runs);
-    let (one_s, one_mib) = median(&one_runs);
-    let (all_s, all_mib) = median(&all_runs);
-    println!("medians of {runs} rounds, {n} cases:");
+    let (parse, one, all) = (median(&parse_runs), median(&one_runs), median(&all_runs));
+    println!("medians of {runs} rounds, {n} cases (wall time; processor time, all threads):");
+    for (what, r) in [
+        ("parsing the file alone, one thread:", parse),
+        ("styrdok eval --cases --jobs 1:     ", one),
+        (
+            &format!("styrdok eval --cases --jobs {cores}:     ") as &str,
+            all,
+        ),
+    ] {
+        println!(
+            "  {what} {:6.2} s; {:6.2} s of processor; peak memory {:6.1} MiB",
+            r.wall, r.cpu, r.mib
+        );
+    }
     println!(
-        "  parsing the file alone, one thread:  {parse_s:6.2} s, peak memory {parse_mib:6.1} MiB"
+        "  wall: --jobs 1 takes {:.2}× parsing alone; --jobs {cores} takes {:.2}× parsing alone and {:.2}× --jobs 1 ({:.2}× as fast)",
+        one.wall / parse.wall,
+        all.wall / parse.wall,
+        all.wall / one.wall,
+        one.wall / all.wall
     );
-    println!("  styrdok eval --cases --jobs 1:       {one_s:6.2} s, peak memory {one_mib:6.1} MiB");
     println!(
-        "  styrdok eval --cases --jobs {cores}:       {all_s:6.2} s, peak memory {all_mib:6.1} MiB"
+        "  processor: --jobs 1 uses {:.2}× parsing alone; --jobs {cores} uses {:.2}× --jobs 1 (the cost of sharing the work)",
+        one.cpu / parse.cpu,
+        all.cpu / one.cpu
     );
     println!(
-        "  --jobs 1 takes {:.2}× parsing alone; --jobs {cores} takes {:.2}× parsing alone and {:.2}× --jobs 1 ({:.2}× as fast)",
-        one_s / parse_s,
-        all_s / parse_s,
-        all_s / one_s,
-        one_s / all_s
-    );
-    println!(
-        "  all rounds (s): parse {}; --jobs 1 {}; --jobs {cores} {}",
+        "  all rounds, wall (s): parse {}; --jobs 1 {}; --jobs {cores} {}",
         list(&parse_runs),
         list(&one_runs),
         list(&all_runs)
@@ -174,10 +196,13 @@ fn main() {
     // Flat memory: a tenth of the cases.
     let small = work.path().join("small.jsonl");
     head(&big, &small, n / 10);
-    let (s1, m1) = peak_rss(bin, &eval(&small, cores));
+    let r = cases::measure(command(bin.as_ref(), &eval(&small, cores), None), &[0]);
     println!(
-        "styrdok eval --cases --jobs {cores}, {:>8} cases: {s1:6.2} s, peak memory {m1:6.1} MiB (against {all_mib:.1} MiB for {n})",
-        n / 10
+        "styrdok eval --cases --jobs {cores}, {:>8} cases: {:6.2} s, peak memory {:6.1} MiB (against {:.1} MiB for {n})",
+        n / 10,
+        r.wall,
+        r.mib,
+        all.mib
     );
 
     if let Some(python) = std::env::var_os("BENCH_OPENFISCA") {
@@ -186,24 +211,21 @@ fn main() {
             work.path(),
             Path::new(&python),
             &big,
-            n,
-            runs,
-            (all_s, one_s, eval_alone, cores),
+            (n, runs, cores),
+            (all, one, eval_alone),
             &eval,
         );
     }
 }
 
 /// The OpenFisca comparison: the same outcomes first, then the times.
-#[allow(clippy::too_many_arguments)] // one call site
 fn openfisca(
     root: &Path,
     work: &Path,
     python: &Path,
     big: &Path,
-    n: u64,
-    runs: usize,
-    (all_s, one_s, eval_alone, cores): (f64, f64, f64, usize),
+    (n, runs, cores): (u64, usize, usize),
+    (all, one, eval_alone): (cases::Run, cases::Run, Timed),
     eval: &dyn Fn(&Path, usize) -> Vec<OsString>,
 ) {
     let script = root.join("benches/openfisca/run.py");
@@ -250,47 +272,64 @@ fn openfisca(
     // building the simulation, computing), and the steps it reports.
     let timings = work.join("openfisca.json");
     let mut whole = Vec::new();
-    let mut steps = Vec::new();
+    let mut steps: Vec<serde_json::Value> = Vec::new();
     for _ in 0..runs {
-        let args: Vec<OsString> = vec![
-            script.clone().into(),
-            "time".into(),
-            big.into(),
-            timings.clone().into(),
-        ];
-        whole.push(peak_rss_env(python, &args, &[]));
+        let mut c = Command::new(python);
+        c.arg(&script).arg("time").arg(big).arg(&timings);
+        whole.push(cases::measure(c, &[0]));
         let t: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&timings).unwrap()).unwrap();
         assert_eq!(t["cases"], n);
-        let s = |k: &str| t[k].as_f64().unwrap();
-        steps.push([s("read_s"), s("build_s"), s("compute_s")]);
+        steps.push(t);
     }
-    let (of_s, of_mib) = median(&whole);
-    let step = |i: usize| {
-        let mut v: Vec<f64> = steps.iter().map(|s| s[i]).collect();
+    let of = median(&whole);
+    let step = |k: &str| {
+        let mut v: Vec<f64> = steps.iter().map(|s| s[k].as_f64().unwrap()).collect();
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (read_s, build_s, compute_s) = (step(0), step(1), step(2));
-    println!("OpenFisca (openfisca-core 46.0.1, numpy), {n} cases, medians of {runs}:");
-    println!("  end to end (python run.py time):   {of_s:6.2} s, peak memory {of_mib:6.1} MiB");
-    println!("    reading the JSON Lines into arrays: {read_s:6.2} s");
-    println!("    building the simulation (inputs):   {build_s:6.2} s");
-    println!("    computing (every formula):          {compute_s:6.2} s");
-    println!("  all rounds (s): {}", list(&whole));
     println!(
-        "styrdok --jobs {cores} / OpenFisca, end to end: {:.3} (styrdok --jobs 1: {:.3})",
-        all_s / of_s,
-        one_s / of_s
+        "OpenFisca (openfisca-core 46.0.1, numpy), {n} cases, medians of {runs} (wall; processor):"
     );
     println!(
-        "styrdok --jobs {cores} / OpenFisca reading and computing (its start and set-up left out): {:.3}",
-        all_s / (read_s + compute_s)
+        "  end to end (python run.py time):      {:6.2} s; {:6.2} s; peak memory {:6.1} MiB",
+        of.wall, of.cpu, of.mib
+    );
+    for (what, k) in [
+        ("reading the JSON Lines into arrays:", "read"),
+        ("building the simulation (inputs):  ", "build"),
+        ("computing (every formula):         ", "compute"),
+    ] {
+        println!(
+            "    {what} {:6.2} s; {:6.2} s",
+            step(&format!("{k}_s")),
+            step(&format!("{k}_cpu"))
+        );
+    }
+    println!("  all rounds, wall (s): {}", list(&whole));
+    println!(
+        "styrdok / OpenFisca, end to end: --jobs {cores} {:.3} of its wall time, --jobs 1 {:.3}; processor time: --jobs {cores} {:.3}, --jobs 1 {:.3}",
+        all.wall / of.wall,
+        one.wall / of.wall,
+        all.cpu / of.cpu,
+        one.cpu / of.cpu
     );
     println!(
-        "styrdok evaluation alone ({cores} threads) / OpenFisca's computation: {:.3}",
-        eval_alone / compute_s
+        "styrdok --jobs {cores} / OpenFisca reading and computing (its start and set-up left out): {:.3} of the wall time",
+        all.wall / (step("read_s") + step("compute_s"))
     );
+    println!(
+        "styrdok evaluation alone ({cores} threads) / OpenFisca computing: {:.3} of the wall time, {:.3} of the processor time",
+        eval_alone.wall / step("compute_s"),
+        eval_alone.cpu / step("compute_cpu")
+    );
+}
+
+/// Seconds of an in-process measurement: wall, and processor over all threads.
+#[derive(Debug, Clone, Copy, Default)]
+struct Timed {
+    wall: f64,
+    cpu: f64,
 }
 
 /// Reads and parses every row of `file` into one reused case, on this thread; returns
@@ -321,7 +360,7 @@ fn evaluate_pool(
     pool_size: usize,
     n: u64,
     threads: usize,
-) -> f64 {
+) -> Timed {
     let pool: Vec<Case> = BufReader::new(std::fs::File::open(file).unwrap())
         .lines()
         .take(pool_size)
@@ -345,41 +384,41 @@ fn evaluate_pool(
         }
         granted
     };
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cases::cpu_now());
     let granted: u64 = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads).map(|t| s.spawn(move || share(t))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     });
     let eval_s = t.elapsed().as_secs_f64();
+    let cpu = cases::cpu_now() - cpu;
     println!(
-        "evaluation alone, pool of {pool_size:>6} cases, {threads} thread{}: {:>10.0} cases/s ({} interventions each; {:.0} ns per case; {granted} granted)",
+        "evaluation alone, pool of {pool_size:>6} cases, {threads} thread{}: {:>10.0} cases/s ({} interventions each; {:.0} ns per case; {:.0} ns of processor; {granted} granted)",
         if threads == 1 { " " } else { "s" },
         n as f64 / eval_s,
         INSATSER.len(),
-        eval_s * 1e9 / n as f64
+        eval_s * 1e9 / n as f64,
+        cpu * 1e9 / n as f64
     );
-    eval_s
+    Timed { wall: eval_s, cpu }
 }
 
-/// [`cases::peak_rss`] of `program` with extra environment variables.
-fn peak_rss_env(program: &Path, args: &[OsString], env: &[(&str, &std::ffi::OsStr)]) -> (f64, f64) {
-    let mut command = Command::new(program);
-    command.args(args).envs(env.iter().copied());
-    cases::peak_rss_of(command, &[0])
+/// The median of each of wall time, processor time and peak memory over the runs.
+fn median(runs: &[cases::Run]) -> cases::Run {
+    let mid = |f: fn(&cases::Run) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    cases::Run {
+        wall: mid(|r| r.wall),
+        cpu: mid(|r| r.cpu),
+        mib: mid(|r| r.mib),
+    }
 }
 
-/// The median of each of (seconds, MiB) over the runs.
-fn median(runs: &[(f64, f64)]) -> (f64, f64) {
-    let mut s: Vec<f64> = runs.iter().map(|r| r.0).collect();
-    let mut m: Vec<f64> = runs.iter().map(|r| r.1).collect();
-    s.sort_by(f64::total_cmp);
-    m.sort_by(f64::total_cmp);
-    (s[s.len() / 2], m[m.len() / 2])
-}
-
-fn list(runs: &[(f64, f64)]) -> String {
+fn list(runs: &[cases::Run]) -> String {
     runs.iter()
-        .map(|r| format!("{:.2}", r.0))
+        .map(|r| format!("{:.2}", r.wall))
         .collect::<Vec<_>>()
         .join(", ")
 }
