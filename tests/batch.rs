@@ -507,3 +507,430 @@ fn a_header_with_both_separators_says_which_was_taken() {
         "error: unknown column `insatser,fodelsedatum` in the CSV header (line 1); the header line has both `,` and `;`, and `;` (the more frequent) was taken as the separator: write the header with `;` only\n"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Several cores (`--jobs`): the same bytes, the same summary, the same exit status as
+// one row at a time.
+
+#[path = "../benches/support/cases.rs"]
+mod gen_cases;
+
+use serde_json::{Map, Value};
+use styrdok::load::yaml::{NodeKind, Style};
+
+/// A YAML node of a policy test's case as the JSON a case management export writes.
+fn json_of(n: &styrdok::load::yaml::Node) -> Value {
+    match &n.kind {
+        NodeKind::Scalar(s, Style::Plain) if n.is_null() => Value::Null,
+        NodeKind::Scalar(s, Style::Plain) => match s.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => s
+                .parse::<i64>()
+                .map_or_else(|_| Value::String(s.clone()), Value::from),
+        },
+        NodeKind::Scalar(s, Style::Quoted) => Value::String(s.clone()),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(json_of).collect()),
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_scalar().unwrap().to_string(), json_of(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Every case of the shipped policy's tests (policy/*/tests) and of
+/// tests/fixtures/cases, as JSON objects.
+fn shipped_cases() -> Vec<Value> {
+    let mut sources = styrdok::source::Sources::default();
+    let mut diags = styrdok::diag::Diagnostics::default();
+    let mut node_of = |path: &std::path::Path| {
+        let id = sources.add(path, std::fs::read_to_string(path).unwrap());
+        styrdok::load::yaml::parse(id, sources.get(id), &mut diags).unwrap()
+    };
+    let mut out = Vec::new();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(common::shipped())
+        .unwrap()
+        .filter_map(|e| {
+            let tests = e.unwrap().path().join("tests");
+            tests.is_dir().then_some(tests)
+        })
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for f in files {
+        let Value::Object(file) = json_of(&node_of(&f)) else {
+            panic!("{}", f.display())
+        };
+        for t in file["tests"].as_array().unwrap() {
+            out.push(t["case"].clone());
+        }
+    }
+    let fixtures = common::root().join("tests/fixtures/cases");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
+        out.push(match f.extension().and_then(|e| e.to_str()) {
+            Some("json") => serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap(),
+            _ => json_of(&node_of(&f)),
+        });
+    }
+    assert!(out.len() > 70, "{} cases", out.len());
+    out
+}
+
+/// Cases as CSV: the columns every case uses (docs/cases.md), in the order first met.
+fn csv_of(cases: &[Value]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = Vec::new();
+    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    for c in cases {
+        let mut row = Map::new();
+        for (k, v) in c.as_object().unwrap() {
+            match (k.as_str(), v) {
+                ("fakta", Value::Object(m)) => row.extend(m.clone()),
+                ("bedomningar", Value::Object(m)) => {
+                    for (fact, a) in m {
+                        for (part, v) in a.as_object().unwrap() {
+                            let col = if part == "varde" {
+                                fact.clone()
+                            } else {
+                                format!("{fact}.{part}")
+                            };
+                            row.insert(col, v.clone());
+                        }
+                    }
+                }
+                ("sarskilda_skal", Value::Object(m)) => {
+                    for (part, v) in m {
+                        row.insert(format!("sarskilda_skal.{part}"), v.clone());
+                    }
+                }
+                (_, Value::Object(_)) => {}
+                _ => {
+                    row.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        for k in row.keys() {
+            if !header.contains(k) {
+                header.push(k.clone());
+            }
+        }
+        rows.push(row);
+    }
+    let cell = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(v) => v.to_string(),
+    };
+    let cells = rows
+        .iter()
+        .map(|r| header.iter().map(|h| cell(r.get(h))).collect())
+        .collect();
+    (header, cells)
+}
+
+fn csv_text(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    w.write_record(header).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+/// Runs `eval --cases` on `input` with each `--jobs` and `--output-format`, and asserts
+/// that every run writes what `--jobs 1` writes: results, standard error, exit status.
+/// Returns the exit status and standard error of `--jobs 1`.
+fn same_for_every_jobs(input: &str, name: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join(name);
+    std::fs::write(&cases, input).unwrap();
+    let mut first = None;
+    for format in ["jsonl", "csv"] {
+        let mut reference: Option<(Vec<u8>, std::process::Output)> = None;
+        for jobs in ["1", "2", "3", "5"] {
+            let out = dir.path().join(format!("results-{jobs}.{format}"));
+            let o = styrdok(&[
+                "eval",
+                "--cases",
+                cases.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--jobs",
+                jobs,
+            ]);
+            let results = std::fs::read(&out).unwrap();
+            match &reference {
+                None => reference = Some((results, o)),
+                Some((r, o1)) => {
+                    assert!(
+                        *r == results,
+                        "{name} → {format}: --jobs {jobs} wrote other results than --jobs 1"
+                    );
+                    assert_eq!(stderr(o1), stderr(&o), "{name} → {format}, --jobs {jobs}");
+                    assert_eq!(o1.status.code(), o.status.code(), "{name}, --jobs {jobs}");
+                }
+            }
+        }
+        let (_, o) = reference.unwrap();
+        first.get_or_insert((o.status.code(), stderr(&o)));
+    }
+    first.unwrap()
+}
+
+/// The shipped policy's own cases (its tests and the fixtures), repeated over many
+/// chunks with bad rows among them, as JSON Lines and as CSV.
+#[test]
+fn every_jobs_writes_the_same_for_the_shipped_cases() {
+    let cases = shipped_cases();
+    let bad_json = [
+        "not json at all",
+        r#"{"arende":"x","ansokningsdatum":"2023-02-30","insatser":["lss"]}"#,
+        r#"{"ansokningsdatum":"2023-09-01","insatser":["ingen-sadan-insats"]}"#,
+        r#"{"ansokningsdatum":"2023-09-01","insatser":["lss"],"fakta":{"okand":1}}"#,
+        "",
+        r#"   {"ansokningsdatum":"2023-09-01","insatser":["lss-insteg"]}   "#,
+    ];
+    let mut jsonl = String::new();
+    let mut rows = Vec::new();
+    for k in 0..1_500 {
+        let c = &cases[k % cases.len()];
+        if k % 13 == 5 {
+            jsonl.push_str(bad_json[(k / 13) % bad_json.len()]);
+        } else {
+            jsonl.push_str(&c.to_string());
+        }
+        jsonl.push('\n');
+        rows.push(c.clone());
+    }
+    let (status, err) = same_for_every_jobs(&jsonl, "shipped.jsonl");
+    assert_eq!(status, Some(1), "{err}");
+    assert!(
+        err.contains("rader kunde inte prövas (rad 6, 19, 32,"),
+        "{err}"
+    );
+
+    let (header, mut cells) = csv_of(&rows);
+    for (k, row) in cells.iter_mut().enumerate() {
+        if k % 17 == 3 {
+            match (k / 17) % 3 {
+                0 => row.truncate(2),
+                1 => {
+                    row[header.iter().position(|h| h == "ansokningsdatum").unwrap()] =
+                        "2023-13-01".into()
+                }
+                _ => row[header.iter().position(|h| h == "insatser").unwrap()].clear(),
+            }
+        }
+    }
+    let (status, err) = same_for_every_jobs(&csv_text(&header, &cells), "shipped.csv");
+    assert_eq!(status, Some(1), "{err}");
+    assert!(
+        err.contains("rader kunde inte prövas (rad 5, 22, 39,"),
+        "{err}"
+    );
+}
+
+/// The benchmark's synthetic cases (all four interventions, facts and assessments
+/// missing here and there) with errors sprinkled in: a row over 1 MiB, invalid JSON,
+/// wrong values, blank lines, and a byte-order mark before the first row.
+#[test]
+fn every_jobs_writes_the_same_for_a_generated_batch_with_errors() {
+    let mut r = gen_cases::Rng(7);
+    let mut jsonl = String::from("\u{feff}");
+    let mut cases = Vec::new();
+    for i in 0..2_000 {
+        let row = gen_cases::case(&mut r, i);
+        cases.push(serde_json::from_str::<Value>(&row).unwrap());
+        match r.pick(60) {
+            0 => jsonl.push_str(&row[..row.find("\"fakta\"").unwrap()]),
+            1 => jsonl.push_str(&row.replace("\"personkrets\":", "\"personkrets\":\"7\",\"x\":")),
+            2 => jsonl.push_str(&row.replace("true", "\"kanske\"")),
+            3 => jsonl.push('\n'),
+            4 if i > 1_000 && i < 1_010 => {
+                jsonl.push_str(&format!("{{\"arende\":\"{}\"}}", "x".repeat(1 << 20)));
+            }
+            _ => jsonl.push_str(&row),
+        }
+        jsonl.push('\n');
+    }
+    let (status, err) = same_for_every_jobs(&jsonl, "generated.jsonl");
+    assert_eq!(status, Some(1), "{err}");
+
+    let (header, mut cells) = csv_of(&cases);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (date, personkrets) = (column("ansokningsdatum"), column("personkrets"));
+    for row in &mut cells {
+        match r.pick(50) {
+            0 => row.push("en cell för mycket".into()),
+            1 => row[date] = "2023-02-30".into(),
+            2 => row[personkrets] = "7".into(),
+            3 => {
+                if let Some(c) = row.iter_mut().find(|c| *c == "true") {
+                    *c = "kanske".into();
+                }
+            }
+            _ => {}
+        }
+    }
+    let (status, err) = same_for_every_jobs(&csv_text(&header, &cells), "generated.csv");
+    assert_eq!(status, Some(1), "{err}");
+}
+
+/// In the library: the results and the summary of `batch::run` with several jobs are
+/// those of one job, for any mix of rows and chunk boundaries.
+mod in_process {
+    use std::io::{BufRead, Read, Write};
+
+    use proptest::prelude::*;
+    use styrdok::eval::Engine;
+    use styrdok::eval::batch::{self, Format, Options, Stop};
+
+    fn engine_run(
+        input: &mut dyn BufRead,
+        jobs: usize,
+        (i, o): (Format, Format),
+        out: &mut dyn Write,
+    ) -> Result<String, String> {
+        static POLICY: std::sync::OnceLock<styrdok::model::Policy> = std::sync::OnceLock::new();
+        let policy = POLICY.get_or_init(|| super::common::checked(&super::common::shipped()).0);
+        let engine = Engine::new(policy).unwrap();
+        let options = Options {
+            document: None,
+            date: None,
+            input_format: i,
+            output_format: o,
+            jobs,
+        };
+        match batch::run(&engine, &options, input, out) {
+            Ok(s) => Ok(batch::summary_text(&s)),
+            Err(Stop::Failed(e)) => Err(e),
+            Err(Stop::Closed) => Err("closed".into()),
+        }
+    }
+
+    const ROWS: [&str; 7] = [
+        r#"{"arende":"a","ansokningsdatum":"2023-09-01","insatser":["lss-insteg"],"fakta":{"fodelsedatum":"1999-05-01","personkrets":1,"onskar_arbeta_eller_studera":true},"bedomningar":{"forutsattningar_med_jobbcoach":{"varde":true,"av":"A"},"stodbehov_arbete_eller_studier":{"varde":true,"av":"A"}}}"#,
+        r#"{"arende":"b","ansokningsdatum":"2023-09-01","insatser":["lss-insteg","lss"],"fakta":{"fodelsedatum":"1950-05-01","personkrets":3}}"#,
+        r#"{"arende":"c","ansokningsdatum":"2022-09-01","insatser":["socialpsykiatri"],"fakta":{"pagaende_kontakt_specialistpsykiatri":false}}"#,
+        r#"{"arende":"d","ansokningsdatum":"2023-02-30","insatser":["lss"]}"#,
+        "not json",
+        "",
+        r#"{"arende":"e","ansokningsdatum":"2025-09-01","insatser":["avgift-hemtjanst"],"fakta":{"fodelsedatum":"1950-03-01","sammanlevande":false,"nettoinkomst_per_manad":"18 000","boendekostnad_per_manad":6000,"hemtjanst_timmar_per_manad":4,"dagverksamhet_dagar_per_vecka":2}}"#,
+    ];
+
+    fn batch_of(kinds: &[usize]) -> Vec<u8> {
+        let mut s = String::new();
+        for k in kinds {
+            s.push_str(ROWS[*k]);
+            s.push('\n');
+        }
+        s.into_bytes()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        #[test]
+        fn several_jobs_write_what_one_writes(
+            kinds in prop::collection::vec(0..ROWS.len(), 0..1_200),
+            jobs in 2..6usize,
+            csv_out in any::<bool>(),
+        ) {
+            let input = batch_of(&kinds);
+            let formats = (Format::Jsonl, if csv_out { Format::Csv } else { Format::Jsonl });
+            let (mut one, mut many) = (Vec::new(), Vec::new());
+            let s1 = engine_run(&mut &input[..], 1, formats, &mut one);
+            let sn = engine_run(&mut &input[..], jobs, formats, &mut many);
+            prop_assert_eq!(s1, sn);
+            prop_assert!(one == many, "results differ");
+        }
+    }
+
+    /// Gives `limit` bytes of the input, then fails.
+    struct Failing<'a>(&'a [u8], usize);
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 == 0 {
+                return Err(std::io::Error::other("the disk is gone"));
+            }
+            let n = buf.len().min(self.1).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            self.1 -= n;
+            Ok(n)
+        }
+    }
+
+    /// When the input cannot be read part-way, every row before that point has its
+    /// result, as with one job, and the run stops with the same error.
+    #[test]
+    fn an_unreadable_input_stops_after_the_same_rows() {
+        let kinds: Vec<usize> = (0..900).map(|k| k % ROWS.len()).collect();
+        let input = batch_of(&kinds);
+        for limit in [0, 100, 40_000, input.len() / 2] {
+            let failing = || std::io::BufReader::with_capacity(512, Failing(&input, limit));
+            let (mut one, mut many) = (Vec::new(), Vec::new());
+            let f = (Format::Jsonl, Format::Jsonl);
+            let e1 = engine_run(&mut failing(), 1, f, &mut one);
+            let en = engine_run(&mut failing(), 3, f, &mut many);
+            assert!(
+                e1.as_ref().is_err_and(|e| e.contains("the disk is gone")),
+                "{e1:?}"
+            );
+            assert_eq!(e1, en);
+            assert!(
+                one == many,
+                "limit {limit}: different results before the error"
+            );
+        }
+    }
+
+    /// Accepts `limit` bytes, then fails as a full disk does (or as a closed pipe).
+    struct Full(usize, std::io::ErrorKind);
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::new(self.1, "no room"));
+            }
+            let n = buf.len().min(self.0);
+            self.0 -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// When the results cannot be written, the run stops with the same error (and a
+    /// closed pipe ends it quietly) with one job or several.
+    #[test]
+    fn results_that_cannot_be_written_stop_the_run() {
+        let kinds: Vec<usize> = (0..2_000).map(|k| k % ROWS.len()).collect();
+        let input = batch_of(&kinds);
+        for kind in [
+            std::io::ErrorKind::StorageFull,
+            std::io::ErrorKind::BrokenPipe,
+        ] {
+            for limit in [0, 10_000] {
+                let f = (Format::Jsonl, Format::Csv);
+                let e1 = engine_run(&mut &input[..], 1, f, &mut Full(limit, kind));
+                let en = engine_run(&mut &input[..], 4, f, &mut Full(limit, kind));
+                assert!(e1.is_err(), "{e1:?}");
+                assert_eq!(e1, en);
+            }
+        }
+    }
+}

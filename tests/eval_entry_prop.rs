@@ -258,15 +258,14 @@ fn csv(g: &Gen) -> String {
 /// What an evaluation says, as the batch writes it (without the line, which differs).
 fn batch_result(engine: &Engine<'_>, input: &str, format: Format) -> Value {
     let mut out = Vec::new();
-    let r = batch::run(
-        engine,
-        None,
-        None,
-        &mut input.as_bytes(),
-        format,
-        &mut out,
-        Format::Jsonl,
-    );
+    let options = batch::Options {
+        document: None,
+        date: None,
+        input_format: format,
+        output_format: Format::Jsonl,
+        jobs: 1,
+    };
+    let r = batch::run(engine, &options, &mut input.as_bytes(), &mut out);
     if let Err(e) = r {
         return serde_json::json!({"stopped": format!("{e:?}")});
     }

@@ -123,15 +123,45 @@ pub fn peak_rss(bin: &str, args: &[std::ffi::OsString]) -> (f64, f64) {
 /// the resident set of the parent the child was spawned from, which is the benchmark
 /// itself, with a loaded policy in memory.)
 pub fn peak_rss_ok(bin: &str, args: &[std::ffi::OsString], ok: &[i32]) -> (f64, f64) {
+    let mut command = Command::new(bin);
+    command.args(args);
+    peak_rss_of(command, ok)
+}
+
+/// As [`peak_rss_ok`], for a command with its arguments and environment already set.
+pub fn peak_rss_of(command: Command, ok: &[i32]) -> (f64, f64) {
+    let r = measure(command, ok);
+    (r.wall, r.mib)
+}
+
+/// What one run of a command took.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    /// Seconds, start to exit.
+    pub wall: f64,
+    /// Peak resident memory, MiB (`VmHWM`).
+    pub mib: f64,
+    /// Processor seconds, user and system, over all its threads (`/proc/<pid>/stat`,
+    /// in ticks of 10 ms, read with the peak; the last 2 ms before the exit are not
+    /// seen). On a machine shared with other work the wall time stretches with the
+    /// load; this stays closer to the work done.
+    pub cpu: f64,
+}
+
+/// Runs `command` (its output discarded), polling its peak memory and processor time
+/// every 2 ms; it must exit with one of the statuses `ok`.
+pub fn measure(mut command: Command, ok: &[i32]) -> Run {
+    let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
     let t = Instant::now();
-    let mut child = Command::new(bin)
-        .args(args)
+    let mut child = command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let status_file = format!("/proc/{}/status", child.id());
+    let stat_file = format!("/proc/{}/stat", child.id());
     let mut peak_kib = 0u64;
+    let mut cpu = 0.0f64;
     let status = loop {
         if let Ok(text) = std::fs::read_to_string(&status_file) {
             if let Some(kib) = text
@@ -141,6 +171,13 @@ pub fn peak_rss_ok(bin: &str, args: &[std::ffi::OsString], ok: &[i32]) -> (f64, 
             {
                 peak_kib = peak_kib.max(kib);
             }
+        }
+        if let Some(s) = std::fs::read_to_string(&stat_file)
+            .ok()
+            .as_deref()
+            .and_then(cpu_of)
+        {
+            cpu = cpu.max(s);
         }
         if let Some(s) = child.try_wait().unwrap() {
             break s;
@@ -152,5 +189,24 @@ pub fn peak_rss_ok(bin: &str, args: &[std::ffi::OsString], ok: &[i32]) -> (f64, 
         status.code().is_some_and(|c| ok.contains(&c)),
         "styrdok {args:?} failed: {status}"
     );
-    (t.elapsed().as_secs_f64(), peak_kib as f64 / 1024.0)
+    Run {
+        wall: t.elapsed().as_secs_f64(),
+        mib: peak_kib as f64 / 1024.0,
+        cpu,
+    }
+}
+
+/// User and system seconds from the text of a `/proc/<pid>/stat` (fields 14 and 15,
+/// in clock ticks: 100 a second on Linux).
+fn cpu_of(stat: &str) -> Option<f64> {
+    // The command name, field 2, is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+/// Processor seconds this process has used so far, over all its threads.
+pub fn cpu_now() -> f64 {
+    cpu_of(&std::fs::read_to_string("/proc/self/stat").unwrap()).unwrap()
 }

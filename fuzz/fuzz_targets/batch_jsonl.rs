@@ -2,7 +2,7 @@
 //! shipped policy with results written as JSON Lines and as CSV.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use styrdok::eval::batch::{Format, run};
+use styrdok::eval::batch::{Format, Options, run};
 
 #[path = "common.rs"]
 mod common;
@@ -12,14 +12,13 @@ fuzz_target!(|data: &[u8]| {
     for out_format in [Format::Jsonl, Format::Csv] {
         let mut input = data;
         let mut out = Vec::new();
-        let _ = run(
-            engine,
-            None,
-            None,
-            &mut input,
-            Format::Jsonl,
-            &mut out,
-            out_format,
-        );
+        let options = Options {
+            document: None,
+            date: None,
+            input_format: Format::Jsonl,
+            output_format: out_format,
+            jobs: 1,
+        };
+        let _ = run(engine, &options, &mut input, &mut out);
     }
 });

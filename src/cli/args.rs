@@ -331,6 +331,10 @@ pub(crate) struct EvalArgs {
     /// Batch: format of the input [default: from the file's extension]
     #[arg(long, value_enum, conflicts_with = "case")]
     pub(crate) input_format: Option<BatchFormat>,
+    /// Batch: how many threads parse and evaluate rows; the results are in input order
+    /// and the same for any N (1: one row at a time) [default: the number of cores]
+    #[arg(long, short, value_name = "N", conflicts_with = "case", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) jobs: Option<u16>,
 }
 
 /// Formats for batches of cases.

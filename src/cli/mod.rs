@@ -121,7 +121,8 @@ fn plural(n: usize) -> &'static str {
 fn load_checked(path: &std::path::Path) -> Result<Option<styrdok::model::Policy>, String> {
     let tree = DiskTree::new(path)?;
     let (policy, mut diags) = styrdok::load::load(&tree);
-    diags.extend(styrdok::check::check(&policy));
+    // Only errors stop the command, and the spell check finds none.
+    diags.extend(styrdok::check::check_for_use(&policy));
     diags.sort();
     let errors = diags.count(Severity::Error);
     if errors == 0 {
@@ -443,17 +444,17 @@ fn batch(
         },
     );
     let mut input = std::io::BufReader::with_capacity(1 << 16, progress.wrap_read(file));
-    let mut run = |w: &mut dyn Write| {
-        finished(batch::run(
-            engine,
-            a.document.as_deref(),
-            a.date,
-            &mut input,
-            input_format,
-            w,
-            output_format,
-        ))
+    let options = batch::Options {
+        document: a.document.as_deref(),
+        date: a.date,
+        input_format,
+        output_format,
+        jobs: a.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            usize::from,
+        ),
     };
+    let mut run = |w: &mut dyn Write| finished(batch::run(engine, &options, &mut input, w));
     let summary = match &a.out {
         Some(out) => {
             // Results appear complete or not at all (a device or pipe is written directly).

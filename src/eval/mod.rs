@@ -142,6 +142,10 @@ pub struct Engine<'p> {
     pub roles: Vec<&'p str>,
     /// Every riktlinje version with interventions, by document.
     pub versions: Vec<CompiledVersion<'p>>,
+    /// Every parameter's value, computed once for each period in which none changes:
+    /// (first day, values by parameter slot), by first day. A batch reads the
+    /// parameters of every case's date; this makes that a binary search and a copy.
+    epochs: Vec<(Date, Vec<ParamVal>)>,
 }
 
 /// Why a case could not be evaluated.
@@ -308,10 +312,29 @@ impl<'p> Engine<'p> {
                 });
             }
         }
+        // The parameters change only on the first day of a value and the day after the
+        // last: between two such days they are the same.
+        let mut starts: Vec<Date> = policy
+            .parameters
+            .iter()
+            .flat_map(|p| &p.values)
+            .flat_map(|v| {
+                std::iter::once(v.from.value)
+                    .chain(v.until.as_ref().and_then(|u| u.value.tomorrow().ok()))
+            })
+            .chain(std::iter::once(Date::MIN))
+            .collect();
+        starts.sort();
+        starts.dedup();
+        let epochs = starts
+            .into_iter()
+            .map(|d| (d, params_computed(policy, d)))
+            .collect();
         Ok(Engine {
             policy,
             roles,
             versions,
+            epochs,
         })
     }
 
@@ -423,27 +446,12 @@ impl<'p> Engine<'p> {
     /// [`Engine::params_on`] into `out`, reusing it.
     pub fn params_into(&self, date: Date, out: &mut Vec<ParamVal>) {
         out.clear();
-        out.extend(self.policy.parameters.iter().map(|p| {
-            match p.value_on(date).map(|v| &v.value.value) {
-                Some(ParamData::Range { min, max }) => {
-                    ParamVal::Range(*min, max.unwrap_or(i64::MAX))
-                }
-                Some(ParamData::Integer(kr)) if p.is_money() => {
-                    kr.checked_mul(100).map_or(ParamVal::Missing, ParamVal::Int)
-                }
-                Some(ParamData::Number(n)) if p.is_money() => {
-                    let ore = n * crate::model::Number::from_integer(100);
-                    if ore.is_integer() {
-                        i64::try_from(ore.to_integer()).map_or(ParamVal::Missing, ParamVal::Int)
-                    } else {
-                        ParamVal::Missing
-                    }
-                }
-                Some(ParamData::Integer(i)) => ParamVal::Int(*i),
-                // A decimal is read by amounts only; rules never see it (check refuses).
-                Some(ParamData::Number(_)) | None => ParamVal::Missing,
-            }
-        }));
+        // The last period starting on or before `date` (the first starts at Date::MIN).
+        let k = self.epochs.partition_point(|(from, _)| *from <= date);
+        match k.checked_sub(1).and_then(|k| self.epochs.get(k)) {
+            Some((_, values)) => out.extend_from_slice(values),
+            None => out.extend(params_computed(self.policy, date)),
+        }
     }
 
     /// Parameter values in force on `date`, by parameter slot.
@@ -747,6 +755,35 @@ fn requirement(
     })
 }
 
+/// Every parameter's value on `date`, by parameter slot, read from the policy.
+fn params_computed(policy: &Policy, date: Date) -> Vec<ParamVal> {
+    policy
+        .parameters
+        .iter()
+        .map(|p| {
+            match p.value_on(date).map(|v| &v.value.value) {
+                Some(ParamData::Range { min, max }) => {
+                    ParamVal::Range(*min, max.unwrap_or(i64::MAX))
+                }
+                Some(ParamData::Integer(kr)) if p.is_money() => {
+                    kr.checked_mul(100).map_or(ParamVal::Missing, ParamVal::Int)
+                }
+                Some(ParamData::Number(n)) if p.is_money() => {
+                    let ore = n * crate::model::Number::from_integer(100);
+                    if ore.is_integer() {
+                        i64::try_from(ore.to_integer()).map_or(ParamVal::Missing, ParamVal::Int)
+                    } else {
+                        ParamVal::Missing
+                    }
+                }
+                Some(ParamData::Integer(i)) => ParamVal::Int(*i),
+                // A decimal is read by amounts only; rules never see it (check refuses).
+                Some(ParamData::Number(_)) | None => ParamVal::Missing,
+            }
+        })
+        .collect()
+}
+
 /// The granted period: from the start date (or the application date) for the
 /// intervention's duration, plus months on särskilda skäl where it may be extended.
 fn period(i: &Intervention, case: &Case) -> Option<Period> {
@@ -782,7 +819,35 @@ fn dedup_join(items: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Outcome;
+    use super::{Engine, Outcome, params_computed};
+
+    /// The parameters of a date, looked up in the periods computed once, are those
+    /// read from the policy on that date: every day of 2020–2027 and around every day
+    /// a value starts or ends.
+    #[test]
+    fn parameters_by_period_are_the_parameters_of_the_day() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policy");
+        let tree = crate::load::DiskTree::new(&root).unwrap();
+        let (policy, _) = crate::load::load(&tree);
+        let engine = Engine::new(&policy).unwrap();
+        assert!(engine.epochs.len() > 3, "{} periods", engine.epochs.len());
+        let mut days: Vec<jiff::civil::Date> = (0..8 * 366)
+            .map(|n| jiff::civil::date(2020, 1, 1) + jiff::Span::new().days(n))
+            .collect();
+        for (from, _) in &engine.epochs {
+            days.extend(
+                [from.yesterday().ok(), Some(*from), from.tomorrow().ok()]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        days.extend([jiff::civil::Date::MIN, jiff::civil::Date::MAX]);
+        let mut out = Vec::new();
+        for d in days {
+            engine.params_into(d, &mut out);
+            assert_eq!(out, params_computed(&policy, d), "{d}");
+        }
+    }
 
     /// Summaries index their counts by `outcome as usize` and label them by `ALL`.
     #[test]

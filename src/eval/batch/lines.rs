@@ -20,15 +20,16 @@ pub(super) enum Line {
     TooLong,
 }
 
-/// Reads one line into `buf` (cleared first): up to a line feed, a CR LF or a lone CR,
-/// which is consumed and not kept. At most `limit` bytes are kept; the rest of a longer
-/// line is read past, so memory stays bounded.
+/// Reads one line, appending it to `buf` (what `buf` held before stays: a chunk keeps
+/// its rows back to back): up to a line feed, a CR LF or a lone CR, which is consumed
+/// and not kept. At most `limit` bytes of the line are kept; the rest of a longer line
+/// is read past, so memory stays bounded.
 pub(super) fn read_row(
     input: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
 ) -> io::Result<Line> {
-    buf.clear();
+    let base = buf.len();
     let mut read_any = false;
     let mut too_long = false;
     // A CR was the last byte of a buffer: a LF first in the next belongs to it.
@@ -47,7 +48,7 @@ pub(super) fn read_row(
         read_any = true;
         match memchr::memchr2(b'\n', b'\r', chunk) {
             Some(i) => {
-                keep(buf, &chunk[..i], limit, &mut too_long);
+                keep(buf, base, &chunk[..i], limit, &mut too_long);
                 let cr = chunk[i] == b'\r';
                 match chunk.get(i + 1) {
                     Some(b'\n') if cr => input.consume(i + 2),
@@ -64,7 +65,7 @@ pub(super) fn read_row(
             }
             None => {
                 let n = chunk.len();
-                keep(buf, chunk, limit, &mut too_long);
+                keep(buf, base, chunk, limit, &mut too_long);
                 input.consume(n);
             }
         }
@@ -76,8 +77,8 @@ pub(super) fn read_row(
     })
 }
 
-fn keep(buf: &mut Vec<u8>, bytes: &[u8], limit: usize, too_long: &mut bool) {
-    let room = limit.saturating_sub(buf.len());
+fn keep(buf: &mut Vec<u8>, base: usize, bytes: &[u8], limit: usize, too_long: &mut bool) {
+    let room = limit.saturating_sub(buf.len() - base);
     if bytes.len() > room {
         *too_long = true;
     }
@@ -281,6 +282,7 @@ mod tests {
         let mut buf = Vec::new();
         let mut out = Vec::new();
         loop {
+            buf.clear();
             let l = read_row(&mut input, &mut buf, limit).unwrap();
             if l == Line::End {
                 return out;

@@ -1,10 +1,12 @@
 //! Batch evaluation: JSON Lines or CSV in, one result per case out, streaming in
 //! constant memory. A bad row gets an error in its result and the batch goes on.
-//! [`read`] turns rows into cases, [`write`] results into lines; [`run`] joins them
-//! (and `diff --cases` reuses the readers). A run is bounded by JSON parsing; see
-//! benches/eval.rs.
+//! [`read`] turns rows into cases, [`write`] results into lines; [`run`] joins them,
+//! one row at a time or, with `jobs` > 1, through `parallel`: chunks of rows parsed and
+//! evaluated on several threads, results written in input order (`diff --cases` reuses
+//! the readers). A run is bounded by JSON parsing; see benches/eval.rs.
 
 mod lines;
+mod parallel;
 mod read;
 mod write;
 
@@ -13,7 +15,7 @@ use std::io::{BufRead, Write};
 
 use jiff::civil::Date;
 
-use crate::eval::Engine;
+use crate::eval::{Case, Engine};
 pub use read::{Header, Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row};
 pub use write::CSV_COLUMNS;
 use write::Sink;
@@ -61,6 +63,37 @@ pub struct LevelCount {
 }
 
 impl Summary {
+    /// Adds the counts of `other`, a summary of rows that come after this one's: its
+    /// error lines follow (up to ten in all).
+    pub fn merge(&mut self, other: Summary) {
+        self.rows += other.rows;
+        self.errors += other.errors;
+        let room = 10usize.saturating_sub(self.error_lines.len());
+        self.error_lines
+            .extend(other.error_lines.into_iter().take(room));
+        for (o, n) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *o += n;
+        }
+        for (from, into) in [
+            (other.not_met, &mut self.not_met),
+            (other.missing, &mut self.missing),
+        ] {
+            for (k, n) in from {
+                *into.entry(k).or_insert(0) += n;
+            }
+        }
+        for l in other.levels {
+            match self
+                .levels
+                .iter_mut()
+                .find(|c| c.table == l.table && c.row == l.row && c.level == l.level)
+            {
+                Some(c) => c.count += l.count,
+                None => self.levels.push(l),
+            }
+        }
+    }
+
     /// Counts one granted intervention at `level` of `table` (allocates only the first
     /// time a level is seen).
     pub fn count_level(&mut self, table: &str, level: Option<(usize, &str)>) {
@@ -107,59 +140,111 @@ impl From<String> for Stop {
     }
 }
 
-/// Evaluates every case of `input` and writes one result per case to `out`.
-/// Returns the summary; an `Err` only when the batch cannot go on (see [`Stop`]).
+/// How a batch is run: what to try the cases under, the formats, and on how many cores.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Try every row under this guideline (`--document`); `None`: the one that defines
+    /// the interventions applied for.
+    pub document: Option<&'a str>,
+    /// Choose versions and parameters on this date (`--date`); `None`: each case's
+    /// application date.
+    pub date: Option<Date>,
+    /// The format of the input.
+    pub input_format: Format,
+    /// The format of the results.
+    pub output_format: Format,
+    /// How many threads parse and evaluate rows (`--jobs`): 1 reads, evaluates and
+    /// writes each row in turn on the calling thread; N > 1 has N worker threads parse
+    /// and evaluate chunks of rows while the calling thread reads the input and writes
+    /// the results in input order (src/eval/batch/parallel.rs). The results, the summary and the
+    /// errors are the same either way. 0 counts as 1.
+    pub jobs: usize,
+}
+
+/// Evaluates every case of `input` and writes one result per case to `out`, in input
+/// order, on `options.jobs` threads. Returns the summary; an `Err` only when the batch
+/// cannot go on (see [`Stop`]): the rows before the one where it stopped have their
+/// results written, as they would one row at a time.
 pub fn run(
     engine: &Engine<'_>,
-    document: Option<&str>,
-    date: Option<Date>,
+    options: &Options<'_>,
     input: &mut dyn BufRead,
-    input_format: Format,
     out: &mut dyn Write,
-    output_format: Format,
 ) -> Result<Summary, Stop> {
-    let mut reader = Reader::new(input, input_format)?;
+    if options.jobs > 1 {
+        return parallel::run(engine, options, input, out);
+    }
+    let mut reader = Reader::new(input, options.input_format)?;
     let parser = Parser::new(engine, &reader)?;
-    let mut case = blank(engine);
+    let mut sink = Sink::new(out, options.output_format)?;
+    let mut row_buffers = RowBuffers::new(engine);
     let mut summary = Summary::default();
-    let mut sink = Sink::new(out, output_format)?;
-    // Results are written into the same buffers row after row.
-    let mut scratch = crate::eval::Scratch::default();
     while let Some(row) = reader.next_row()? {
         // Ctrl-C or SIGTERM: stop between rows, so that the results file being written
         // (case data) is removed rather than left behind half-written.
         if crate::interrupt::requested() {
             return Err(Stop::Failed(crate::interrupt::INTERRUPTED.to_string()));
         }
+        row_buffers.one(engine, &parser, options, &row, &mut sink, &mut summary)?;
+    }
+    sink.flush()?;
+    Ok(summary)
+}
+
+/// What one thread reuses from row to row: the case a row is read into and the
+/// buffers its results are made in.
+struct RowBuffers {
+    case: Case,
+    scratch: crate::eval::Scratch,
+}
+
+impl RowBuffers {
+    fn new(engine: &Engine<'_>) -> Self {
+        RowBuffers {
+            case: blank(engine),
+            scratch: crate::eval::Scratch::default(),
+        }
+    }
+
+    /// Parses and evaluates one row and writes its result (or its error) to `sink`,
+    /// counting it in `summary` (at most the first ten error lines are kept).
+    fn one<W: Write>(
+        &mut self,
+        engine: &Engine<'_>,
+        parser: &Parser<'_, '_>,
+        options: &Options<'_>,
+        row: &Row<'_>,
+        sink: &mut Sink<W>,
+        summary: &mut Summary,
+    ) -> Result<(), Stop> {
         let line = row.line();
-        let parsed = parser.parse(&row, &mut case);
+        let case = &mut self.case;
+        let parsed = parser.parse(row, case);
         summary.rows += 1;
         let result = parsed.and_then(|()| {
             engine
-                .evaluate_into(&case, document, date, &mut scratch)
+                .evaluate_into(case, options.document, options.date, &mut self.scratch)
                 .map_err(|e| e.0)
         });
         match result {
             Ok((v, _)) => sink.result(
                 engine,
                 line,
-                &case,
+                case,
                 v,
-                &scratch.results,
-                &scratch.params,
-                &mut summary,
-            )?,
+                &self.scratch.results,
+                &self.scratch.params,
+                summary,
+            ),
             Err(e) => {
                 summary.errors += 1;
                 if summary.error_lines.len() < 10 {
                     summary.error_lines.push(line);
                 }
-                sink.error(line, case.id.as_deref(), &e)?;
+                sink.error(line, case.id.as_deref(), &e)
             }
         }
     }
-    sink.flush()?;
-    Ok(summary)
 }
 
 /// The summary as Swedish text (no personal data: counts and ids only).

@@ -19,12 +19,17 @@ use crate::date::parse as parse_date;
 use crate::eval::Engine;
 use crate::eval::case::{Assessment, Case, Extension, Raw, encode};
 use crate::model::FactSource;
+use crate::words::Fnv;
 
-/// Looks facts and roles up by name without allocating, and remembers which facts the
-/// row being read has given, so that a fact given twice is refused.
+/// Looks facts and roles up by name without allocating (FNV: a row's keys are short,
+/// and the table is fixed), and remembers which facts the row being read has given, so
+/// that a fact given twice is refused. The row stamps are `Cell`s: a `Lookup` belongs
+/// to one thread (each worker of a parallel batch reads with its own clone of the
+/// [`Parser`]).
+#[derive(Clone)]
 pub struct Lookup<'p> {
-    facts: HashMap<&'p str, usize>,
-    roles: HashMap<&'p str, u8>,
+    facts: HashMap<&'p str, usize, Fnv>,
+    roles: HashMap<&'p str, u8, Fnv>,
     /// Per fact slot, the number of the last row that gave it: row numbers rather than
     /// flags, so that nothing is cleared between rows.
     seen: Vec<Cell<u32>>,
@@ -215,80 +220,226 @@ impl<'i> Reader<'i> {
     /// when the input cannot be read.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Stop> {
         match &mut self.inner {
-            Inner::Jsonl { input, buf, line } => loop {
-                // A line ends at LF, CRLF or a lone CR; at most MAX_ROW_BYTES of it is held,
-                // the rest of a longer one is read past.
-                let read = read_row(&mut **input, buf, MAX_ROW_BYTES)
-                    .map_err(|e| format!("cannot read the cases ({e})"))?;
-                *line += 1;
-                match read {
-                    Line::End => return Ok(None),
-                    Line::TooLong => {
-                        let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
-                        return Ok(Some(Row::Bad { line: *line, why }));
+            Inner::Jsonl { input, buf, line } => {
+                buf.clear();
+                Ok(match json_line(&mut **input, buf, line)? {
+                    Got::End => None,
+                    Got::Row(range) => Some(Row::Json {
+                        line: *line,
+                        bytes: &buf[range],
+                    }),
+                    Got::Bad(why) => Some(Row::Bad { line: *line, why }),
+                })
+            }
+            Inner::Csv { reader, record, .. } => Ok(match csv_record(reader, record)? {
+                (_, Got::End) => None,
+                (line, Got::Row(())) => Some(Row::Csv { line, record }),
+                (line, Got::Bad(why)) => Some(Row::Bad { line, why }),
+            }),
+        }
+    }
+
+    /// Reads the next rows into `chunk` (emptied first), until it holds `rows` rows or
+    /// about `bytes` bytes of them (a JSON Lines row is kept whole, up to
+    /// [`MAX_ROW_BYTES`]) or the input ends; the rows are read exactly as
+    /// [`Reader::next_row`] reads them. Returns whether the input may hold more rows.
+    /// An `Err` when the input cannot be read; the rows read before it stay in `chunk`.
+    pub(super) fn fill(
+        &mut self,
+        chunk: &mut Chunk,
+        rows: usize,
+        bytes: usize,
+    ) -> Result<bool, Stop> {
+        chunk.clear();
+        match &mut self.inner {
+            Inner::Jsonl { input, line, .. } => {
+                while chunk.rows.len() < rows && chunk.bytes.len() < bytes {
+                    match json_line(&mut **input, &mut chunk.bytes, line)? {
+                        Got::End => return Ok(false),
+                        Got::Row(range) => chunk.rows.push(Slot::Json(*line, range)),
+                        Got::Bad(why) => {
+                            chunk.rows.push(Slot::Bad(*line, chunk.bad.len()));
+                            chunk.bad.push(why);
+                        }
                     }
-                    Line::Row => {}
                 }
-                let end = buf.len()
-                    - buf
-                        .iter()
-                        .rev()
-                        .take_while(|b| b.is_ascii_whitespace())
-                        .count();
-                let mut start = buf
-                    .iter()
-                    .take_while(|b| b.is_ascii_whitespace())
-                    .count()
-                    .min(end);
-                // A byte-order mark, as some editors write, is not part of the row.
-                if *line == 1 && buf[start..end].starts_with(b"\xEF\xBB\xBF") {
-                    start += 3;
-                }
-                if start == end {
-                    continue;
-                }
-                return Ok(Some(Row::Json {
-                    line: *line,
-                    bytes: &buf[start..end],
-                }));
-            },
-            Inner::Csv { reader, record, .. } => {
-                // The line a record starts on, from where the reader started reading it.
-                let line_of = |reader: &mut csv::Reader<CsvInput<'_>>,
-                               pos: Option<&csv::Position>| {
-                    pos.map_or(0, |p| reader.get_mut().line_of(p.byte()))
-                };
-                match reader.read_record(record) {
-                    Ok(false) => Ok(None),
-                    Ok(true) => {
-                        let line = line_of(reader, record.position());
-                        Ok(Some(Row::Csv { line, record }))
+            }
+            Inner::Csv { reader, .. } => {
+                let mut bytes_read = 0;
+                while chunk.rows.len() < rows && bytes_read < bytes {
+                    let k = chunk.rows.len();
+                    if chunk.records.len() <= k {
+                        chunk.records.push(csv::StringRecord::new());
                     }
-                    Err(e) => {
-                        let line = line_of(reader, e.position());
-                        match e.kind() {
-                            csv::ErrorKind::UnequalLengths {
-                                expected_len, len, ..
-                            } => Ok(Some(Row::Bad {
-                                line,
-                                why: format!(
-                                    "malformed CSV row: {len} fields where the header has {expected_len}"
-                                ),
-                            })),
-                            csv::ErrorKind::Utf8 { .. } => Ok(Some(Row::Bad {
-                                line,
-                                why: "malformed CSV row: not valid UTF-8".to_string(),
-                            })),
-                            _ => Err(format!("cannot read the cases ({e})").into()),
+                    let record = &mut chunk.records[k];
+                    match csv_record(reader, record)? {
+                        (_, Got::End) => return Ok(false),
+                        (line, Got::Row(())) => {
+                            bytes_read += record.as_slice().len();
+                            chunk.rows.push(Slot::Csv(line, k));
+                        }
+                        (line, Got::Bad(why)) => {
+                            chunk.rows.push(Slot::Bad(line, chunk.bad.len()));
+                            chunk.bad.push(why);
                         }
                     }
                 }
             }
         }
+        Ok(true)
     }
 }
 
-/// Reads rows into cases for one policy.
+/// Rows as the reader hands them to the cores that parse them: a few hundred at a
+/// time, with their line numbers, in buffers that go round and are reused.
+#[derive(Default)]
+pub(super) struct Chunk {
+    /// JSON Lines: the rows' bytes, back to back (each row's range is in its slot).
+    bytes: Vec<u8>,
+    /// CSV: one record per row (reused; more than `rows` may be allocated).
+    records: Vec<csv::StringRecord>,
+    /// The rows, in input order.
+    rows: Vec<Slot>,
+    /// Why each bad row cannot be read.
+    bad: Vec<String>,
+}
+
+/// Where a row of a [`Chunk`] is: its line number, and its bytes, its record or why it
+/// cannot be read.
+enum Slot {
+    Json(u64, std::ops::Range<usize>),
+    Csv(u64, usize),
+    Bad(u64, usize),
+}
+
+impl Chunk {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.rows.clear();
+        self.bad.clear();
+    }
+
+    /// How many rows it holds.
+    pub(super) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Its rows, in input order, as [`Reader::next_row`] would have returned them.
+    pub(super) fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|slot| match slot {
+            Slot::Json(line, range) => Row::Json {
+                line: *line,
+                bytes: &self.bytes[range.clone()],
+            },
+            Slot::Csv(line, k) => Row::Csv {
+                line: *line,
+                record: &self.records[*k],
+            },
+            Slot::Bad(line, k) => Row::Bad {
+                line: *line,
+                why: self.bad[*k].clone(),
+            },
+        })
+    }
+}
+
+/// What reading one row gave: the end of the input, a row, or why the row cannot be read.
+enum Got<T> {
+    End,
+    Row(T),
+    Bad(String),
+}
+
+/// Reads the next JSON Lines row, appending it to `buf` (blank lines are skipped and
+/// counted in `line`): the end, the row's range in `buf` (trimmed, without a byte-order
+/// mark), or why the row cannot be read (it is then not kept in `buf`).
+fn json_line(
+    input: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    line: &mut u64,
+) -> Result<Got<std::ops::Range<usize>>, Stop> {
+    let base = buf.len();
+    loop {
+        buf.truncate(base);
+        // A line ends at LF, CRLF or a lone CR; at most MAX_ROW_BYTES of it is held, the
+        // rest of a longer one is read past.
+        let read = read_row(input, buf, MAX_ROW_BYTES)
+            .map_err(|e| format!("cannot read the cases ({e})"))?;
+        match read {
+            Line::End => return Ok(Got::End),
+            Line::TooLong => {
+                *line += 1;
+                buf.truncate(base);
+                let why = format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20);
+                return Ok(Got::Bad(why));
+            }
+            Line::Row => *line += 1,
+        }
+        let row = &buf[base..];
+        let end = row.len()
+            - row
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let mut start = row
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count()
+            .min(end);
+        // A byte-order mark, as some editors write, is not part of the row.
+        if *line == 1 && row[start..end].starts_with(b"\xEF\xBB\xBF") {
+            start += 3;
+        }
+        if start < end {
+            return Ok(Got::Row(base + start..base + end));
+        }
+    }
+}
+
+/// Reads the next CSV record into `record`: the line it starts on, and the end, the row,
+/// or why it is bad (a record with the wrong number of fields, or not UTF-8, is a bad
+/// row, not a reason to stop).
+fn csv_record(
+    reader: &mut csv::Reader<CsvInput<'_>>,
+    record: &mut csv::StringRecord,
+) -> Result<(u64, Got<()>), Stop> {
+    // The line a record starts on, from where the reader started reading it (CsvInput
+    // maps it back through every kind of line break).
+    let line_of = |reader: &mut csv::Reader<CsvInput<'_>>, pos: Option<&csv::Position>| {
+        pos.map_or(0, |p| reader.get_mut().line_of(p.byte()))
+    };
+    match reader.read_record(record) {
+        Ok(false) => Ok((0, Got::End)),
+        Ok(true) => {
+            let line = line_of(reader, record.position());
+            Ok((line, Got::Row(())))
+        }
+        Err(e) => {
+            let line = line_of(reader, e.position());
+            match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => Ok((
+                    line,
+                    Got::Bad(format!(
+                        "malformed CSV row: {len} fields where the header has {expected_len}"
+                    )),
+                )),
+                csv::ErrorKind::Utf8 { .. } => Ok((
+                    line,
+                    Got::Bad("malformed CSV row: not valid UTF-8".to_string()),
+                )),
+                _ => Err(format!("cannot read the cases ({e})").into()),
+            }
+        }
+    }
+}
+
+/// Reads rows into cases for one policy. It keeps per-row state (which facts the row
+/// being read has given), so it is not shared between threads: each thread reads with
+/// its own clone.
+#[derive(Clone)]
 pub struct Parser<'e, 'p> {
     engine: &'e Engine<'p>,
     lookup: Lookup<'p>,
@@ -684,6 +835,7 @@ fn json_error(e: &serde_json::Error) -> String {
 }
 
 /// What each CSV column holds.
+#[derive(Clone)]
 enum Column {
     Id,
     Document,

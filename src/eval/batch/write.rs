@@ -12,8 +12,9 @@ use crate::eval::{Engine, Outcome};
 use crate::rules::Tri;
 
 /// Writes results as they are made, reusing its buffers from row to row.
-pub(super) struct Sink<'w> {
-    out: &'w mut dyn Write,
+pub(super) struct Sink<W: Write> {
+    /// Where the results go.
+    pub(super) out: W,
     format: Format,
     buf: String,
     not_met: Vec<usize>,
@@ -47,10 +48,28 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "groups",
 ];
 
-impl<'w> Sink<'w> {
+/// Writes the CSV header row to `out` when `format` is CSV (what [`Sink::new`] writes
+/// first), for results written in parts.
+pub(super) fn header(out: &mut dyn Write, format: Format) -> Result<(), Stop> {
+    if format == Format::Csv {
+        Sink::body(out, format).csv_record(&CSV_COLUMNS)?;
+    }
+    Ok(())
+}
+
+impl<W: Write> Sink<W> {
     /// A sink writing `format` to `out`; a CSV sink writes its header row now.
-    pub(super) fn new(out: &'w mut dyn Write, format: Format) -> Result<Self, Stop> {
-        let mut sink = Sink {
+    pub(super) fn new(out: W, format: Format) -> Result<Self, Stop> {
+        let mut sink = Sink::body(out, format);
+        if format == Format::Csv {
+            sink.csv_record(&CSV_COLUMNS)?;
+        }
+        Ok(sink)
+    }
+
+    /// A sink writing `format` to `out` without a CSV header: part of the results.
+    pub(super) fn body(out: W, format: Format) -> Self {
+        Sink {
             out,
             format,
             buf: String::with_capacity(512),
@@ -59,11 +78,7 @@ impl<'w> Sink<'w> {
             missing: Vec::new(),
             amounts_cell: String::new(),
             groups_cell: String::new(),
-        };
-        if format == Format::Csv {
-            sink.csv_record(&CSV_COLUMNS)?;
         }
-        Ok(sink)
     }
 
     /// Writes out what is buffered.
@@ -505,19 +520,26 @@ fn push_json_str(out: &mut String, s: Option<&str>) {
         return;
     };
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    // Ids and labels rarely need escaping: copy the runs between escapes whole.
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        out.push_str(&rest[..i]);
+        match rest.as_bytes()[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b => {
+                let _ = write!(out, "\\u{b:04x}");
             }
-            c => out.push(c),
         }
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
     out.push('"');
 }
 
@@ -550,4 +572,27 @@ fn push_json_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
         push_json_str(out, Some(s));
     }
     out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    /// Strings are written as serde_json writes them: the same escapes, the rest copied.
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        for s in [
+            "",
+            "lss-insteg",
+            "Anna Andersson, handläggare",
+            "\"quoted\" and \\ back",
+            "tab\there\nline\r\u{1}\u{1f}end",
+            "ä\u{7f}\u{2028}😀\"",
+        ] {
+            let mut out = String::new();
+            super::push_json_str(&mut out, Some(s));
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+        let mut out = String::new();
+        super::push_json_str(&mut out, None);
+        assert_eq!(out, "null");
+    }
 }
