@@ -5,9 +5,11 @@
 //! evaluated on several threads, results written in input order (`diff --cases` reuses
 //! the readers). A run is bounded by JSON parsing; see benches/eval.rs.
 
+mod fast;
 mod lines;
 mod parallel;
 mod read;
+mod scan;
 mod write;
 
 use std::collections::HashMap;
@@ -16,7 +18,11 @@ use std::io::{BufRead, Write};
 use jiff::civil::Date;
 
 use crate::eval::{Case, Engine};
-pub use read::{Header, Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row};
+use crate::words::FastHash;
+pub use read::{
+    Header, Lookup, MAX_ROW_BYTES, Parser, Reader, Row, blank, parse_json_row, parse_json_row_fast,
+    parse_json_row_serde,
+};
 pub use write::CSV_COLUMNS;
 use write::Sink;
 
@@ -40,10 +46,11 @@ pub struct Summary {
     pub error_lines: Vec<u64>,
     /// Outcomes: beviljas, avslag, utredning ofullständig.
     pub outcomes: [u64; 3],
-    /// How often each criterion was not met, by criterion id.
-    pub not_met: HashMap<String, u64>,
+    /// How often each criterion was not met, by criterion id (counted for every row:
+    /// hashed with foldhash, not SipHash).
+    pub not_met: HashMap<String, u64, FastHash>,
     /// How often each fact was missing where it decided the outcome, by fact id.
-    pub missing: HashMap<String, u64>,
+    pub missing: HashMap<String, u64, FastHash>,
     /// Granted interventions with a level table, by the level they fall in.
     pub levels: Vec<LevelCount>,
 }
@@ -275,7 +282,7 @@ pub fn summary_text(s: &Summary) -> String {
             lines.join(", ")
         ));
     }
-    let mut top = |title: &str, m: &HashMap<String, u64>| {
+    let mut top = |title: &str, m: &HashMap<String, u64, FastHash>| {
         if m.is_empty() {
             return;
         }

@@ -19,23 +19,32 @@ use crate::date::parse as parse_date;
 use crate::eval::Engine;
 use crate::eval::case::{Assessment, Case, Extension, Raw, encode};
 use crate::model::FactSource;
-use crate::words::Fnv;
+use crate::words::FastHash;
 
-/// Looks facts and roles up by name without allocating (FNV: a row's keys are short,
-/// and the table is fixed), and remembers which facts the row being read has given, so
+/// Looks facts and roles up by name without allocating (foldhash: a row's keys are
+/// short, and the table is fixed), and remembers which facts the row being read has given, so
 /// that a fact given twice is refused. The row stamps are `Cell`s: a `Lookup` belongs
 /// to one thread (each worker of a parallel batch reads with its own clone of the
 /// [`Parser`]).
 #[derive(Clone)]
 pub struct Lookup<'p> {
-    facts: HashMap<&'p str, usize, Fnv>,
-    roles: HashMap<&'p str, u8, Fnv>,
+    facts: HashMap<&'p str, usize, FastHash>,
+    roles: HashMap<&'p str, u8, FastHash>,
     /// Per fact slot, the number of the last row that gave it: row numbers rather than
     /// flags, so that nothing is cleared between rows.
     seen: Vec<Cell<u32>>,
     /// The number of the row being read (1 and up; 0 is no row).
     row: Cell<u32>,
+    /// The facts' names, by slot.
+    names: Vec<&'p str>,
+    /// Per fact slot, and then for the start of `fakta` and of `bedomningar`: the slot
+    /// of the key that came next in the row before ([`NONE`] at first), the key the
+    /// fast path compares in place before looking one up.
+    after: Vec<Cell<u32>>,
 }
+
+/// No slot.
+const NONE: u32 = u32::MAX;
 
 impl<'p> Lookup<'p> {
     /// Indexes the engine's facts and roles.
@@ -56,11 +65,36 @@ impl<'p> Lookup<'p> {
                 .collect(),
             seen: vec![Cell::new(0); engine.policy.facts.len()],
             row: Cell::new(0),
+            names: engine
+                .policy
+                .facts
+                .iter()
+                .map(|f| f.id.value.as_str())
+                .collect(),
+            after: vec![Cell::new(NONE); engine.policy.facts.len() + 2],
         }
     }
 
+    /// The place before the first key of `fakta` (or, `assessments`, of
+    /// `bedomningar`), for [`Lookup::predicted`].
+    pub(super) fn object_start(&self, assessments: bool) -> usize {
+        self.names.len() + usize::from(assessments)
+    }
+
+    /// The fact (slot and name) whose key followed `before` (a slot, or an
+    /// [`Lookup::object_start`]) in the row before, if any.
+    pub(super) fn predicted(&self, before: usize) -> Option<(usize, &'p str)> {
+        let slot = self.after[before].get();
+        (slot != NONE).then(|| (slot as usize, self.names[slot as usize]))
+    }
+
+    /// Remembers that `slot`'s key followed `before`.
+    pub(super) fn learn(&self, before: usize, slot: usize) {
+        self.after[before].set(u32::try_from(slot).unwrap_or(NONE));
+    }
+
     /// Starts a row: no fact given yet.
-    fn next_row(&self) {
+    pub(super) fn next_row(&self) {
         let row = self.row.get().wrapping_add(1);
         if row == 0 {
             // After 4 billion rows the numbers start again: forget the old ones.
@@ -72,9 +106,24 @@ impl<'p> Lookup<'p> {
     }
 
     /// Records that the row gives fact `slot`; `false` if it gave it before.
-    fn first_time(&self, slot: usize) -> bool {
+    pub(super) fn first_time(&self, slot: usize) -> bool {
         let row = self.row.get();
         self.seen[slot].replace(row) != row
+    }
+
+    /// Whether the row being read has given fact `slot`.
+    pub(super) fn given(&self, slot: usize) -> bool {
+        self.seen[slot].get() == self.row.get()
+    }
+
+    /// The slot of the fact named `name`.
+    pub(super) fn fact(&self, name: &str) -> Option<usize> {
+        self.facts.get(name).copied()
+    }
+
+    /// The index of the role named `name`.
+    pub(super) fn role(&self, name: &str) -> Option<u8> {
+        self.roles.get(name).copied()
     }
 }
 
@@ -799,8 +848,36 @@ impl<'de> Visitor<'de> for Facts<'_, '_> {
 /// Longest JSON Lines row read; a case is a few kilobytes.
 pub const MAX_ROW_BYTES: usize = 1 << 20;
 
-/// Reads one JSON Lines row into `case` (cleared first).
+/// Reads one JSON Lines row into `case` (cleared first): through the fast path
+/// ([`super::fast`]) when the row has the usual shape, else (and for every error)
+/// through serde_json. `Err` says, in plain words, why the row is not a case.
 pub fn parse_json_row(
+    engine: &Engine<'_>,
+    lookup: &Lookup<'_>,
+    line: &[u8],
+    case: &mut Case,
+) -> Result<(), String> {
+    if super::fast::parse(engine, lookup, line, case).is_some() {
+        return crate::eval::case::check_bounds(case);
+    }
+    parse_json_row_serde(engine, lookup, line, case)
+}
+
+/// Reads a JSON Lines row as the fast path would, answering `None` where it gives the
+/// row up: for tests and fuzzing, which hold it to [`parse_json_row_serde`].
+#[doc(hidden)]
+pub fn parse_json_row_fast(
+    engine: &Engine<'_>,
+    lookup: &Lookup<'_>,
+    line: &[u8],
+    case: &mut Case,
+) -> Option<Result<(), String>> {
+    super::fast::parse(engine, lookup, line, case).map(|()| crate::eval::case::check_bounds(case))
+}
+
+/// Reads one JSON Lines row into `case` (cleared first) with serde_json: every row,
+/// whatever its shape, with an error message for every fault.
+pub fn parse_json_row_serde(
     engine: &Engine<'_>,
     lookup: &Lookup<'_>,
     line: &[u8],
