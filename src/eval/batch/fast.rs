@@ -266,13 +266,12 @@ fn assessment<'a>(lookup: &Lookup<'_>, r: &mut Cursor<'a>) -> Option<Read<'a>> {
         return None; // no `varde`
     }
     loop {
-        // The keys are compared in place, the one after the last first (an export
-        // writes them in one order); a key with an escape is read whole.
-        let last = given.leading_zeros() as usize;
-        let known = (0..ASSESSMENT_KEYS.len())
-            .map(|k| ASSESSMENT_KEYS[(8 - last + k) % ASSESSMENT_KEYS.len()])
-            .find(|name| r.key_is(name));
-        let key = match known {
+        // The key after the last one given is compared in place (an export writes
+        // them in one order); any other is read whole.
+        let next = ASSESSMENT_KEYS
+            .get(8 - given.leading_zeros() as usize)
+            .filter(|name| r.key_is(name));
+        let key = match next {
             Some(name) => name,
             None => r.key()?,
         };
@@ -385,6 +384,7 @@ impl<'a> Cursor<'a> {
         self.s.as_bytes()
     }
 
+    #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes().get(self.i) {
             self.i += 1;
@@ -392,11 +392,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next token's first byte, not consumed.
+    #[inline]
     fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.bytes().get(self.i).copied()
     }
 
+    #[inline]
     fn byte(&mut self, b: u8) -> Option<()> {
         (self.peek()? == b).then(|| self.i += 1)
     }
@@ -407,6 +409,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// After a member: `,` (more follow: `true`) or `close` (`false`).
+    #[inline]
     fn comma_or(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => {
@@ -447,6 +450,7 @@ impl<'a> Cursor<'a> {
 
     /// A key: a string without escapes (a key with one is left to the serde parser),
     /// borrowed from the row. The `:` after it is not consumed.
+    #[inline]
     fn key(&mut self) -> Option<&'a str> {
         self.byte(b'"')?;
         let start = self.i;
@@ -459,6 +463,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Consumes the key `"name"` if it comes next (exactly: without escapes).
+    #[inline]
     fn key_is(&mut self, name: &str) -> bool {
         self.ws();
         let rest = &self.bytes()[self.i..];
@@ -475,6 +480,7 @@ impl<'a> Cursor<'a> {
 
     /// `null` or a string.
     #[allow(clippy::option_option)] // the outer `None` leaves the fast path, the inner is `null`
+    #[inline]
     fn opt_string(&mut self) -> Option<Option<Cow<'a, str>>> {
         if self.peek()? == b'n' {
             self.null().map(|()| None)
@@ -485,6 +491,7 @@ impl<'a> Cursor<'a> {
 
     /// A string: borrowed from the row when it has no escape, decoded when it has; a
     /// bad escape leaves the fast path (the row has no control characters).
+    #[inline]
     fn string(&mut self) -> Option<Cow<'a, str>> {
         self.byte(b'"')?;
         let start = self.i;
@@ -500,6 +507,8 @@ impl<'a> Cursor<'a> {
     }
 
     /// The rest of a string with escapes, from a backslash, appended to `out`.
+    #[cold]
+    #[inline(never)]
     fn escaped(&mut self, mut out: String) -> Option<String> {
         loop {
             let bytes = self.bytes();
@@ -603,6 +612,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A fact's value: `true`, `false`, a whole number, a string or `null`.
+    #[inline]
     fn scalar(&mut self) -> Option<Raw<'a>> {
         Some(match self.peek()? {
             b't' => self.literal("true").map(|()| Raw::Bool(true))?,

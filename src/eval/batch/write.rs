@@ -23,6 +23,80 @@ pub(super) struct Sink<W: Write> {
     /// The CSV cells `amounts` and `groups`, reused from row to row.
     amounts_cell: String,
     groups_cell: String,
+    /// The policy's names as JSON strings, made at the first result (JSON Lines only).
+    names: Option<JsonNames>,
+}
+
+/// The names a JSON result line repeats, each written once as JSON (quoted, escaped):
+/// a million-case batch otherwise escapes the same few dozen ids tens of millions of
+/// times. Made from one engine; `engine` says which (its address: a sink is used with
+/// one engine, and is rebuilt if it ever sees another).
+struct JsonNames {
+    engine: usize,
+    /// Per version of `engine.versions`.
+    versions: Vec<VersionNames>,
+    /// Facts then parameters, by the slots of [`missing_name`].
+    missing: Vec<String>,
+}
+
+struct VersionNames {
+    /// `,"document":…,"version":…,"interventions":[`.
+    head: String,
+    /// Per intervention: `{"id":…,"outcome":"`.
+    interventions: Vec<String>,
+    /// Per criterion: its id.
+    criteria: Vec<String>,
+    /// Per intervention, per duty: its id.
+    duties: Vec<Vec<String>>,
+}
+
+impl JsonNames {
+    fn new(engine: &Engine<'_>) -> Self {
+        let quoted = |s: &str| {
+            let mut out = String::with_capacity(s.len() + 2);
+            push_json_str(&mut out, Some(s));
+            out
+        };
+        let versions = engine
+            .versions
+            .iter()
+            .map(|v| VersionNames {
+                head: format!(
+                    ",\"document\":{},\"version\":{},\"interventions\":[",
+                    quoted(&v.doc.id),
+                    quoted(&v.version.version.value)
+                ),
+                interventions: v
+                    .interventions
+                    .iter()
+                    .map(|ci| {
+                        format!(
+                            "{{\"id\":{},\"outcome\":\"",
+                            quoted(&ci.intervention.id.value)
+                        )
+                    })
+                    .collect(),
+                criteria: v
+                    .criteria
+                    .iter()
+                    .map(|c| quoted(&c.criterion.id.value))
+                    .collect(),
+                duties: v
+                    .interventions
+                    .iter()
+                    .map(|ci| ci.duties.iter().map(|(d, _)| quoted(&d.id.value)).collect())
+                    .collect(),
+            })
+            .collect();
+        let slots = engine.policy.facts.len() + engine.policy.parameters.len();
+        JsonNames {
+            engine: std::ptr::from_ref(engine) as usize,
+            versions,
+            missing: (0..slots)
+                .map(|k| quoted(missing_name(engine, k)))
+                .collect(),
+        }
+    }
 }
 
 /// The CSV header: the same columns for every policy, so that a reader can rely on them.
@@ -78,6 +152,7 @@ impl<W: Write> Sink<W> {
             missing: Vec::new(),
             amounts_cell: String::new(),
             groups_cell: String::new(),
+            names: None,
         }
     }
 
@@ -140,16 +215,32 @@ impl<W: Write> Sink<W> {
     ) -> Result<(), Stop> {
         let mut out = std::mem::take(&mut self.buf);
         out.clear();
-        if self.format == Format::Jsonl {
+        // The version's names as JSON (for CSV: none), taken out of the sink for the
+        // row and put back at its end.
+        let names = match self.format {
+            Format::Jsonl => {
+                let engine_id = std::ptr::from_ref(engine) as usize;
+                match self.names.take() {
+                    Some(n) if n.engine == engine_id => Some(n),
+                    _ => Some(JsonNames::new(engine)),
+                }
+            }
+            Format::Csv => None,
+        };
+        let json = names.as_ref().map(|n| {
+            let k = engine
+                .versions
+                .iter()
+                .position(|x| std::ptr::eq(x, v))
+                .expect("the version is the engine's");
+            (n, &n.versions[k])
+        });
+        if let Some((_, vn)) = json {
             out.push_str("{\"line\":");
             out.push_str(itoa::Buffer::new().format(line));
             out.push_str(",\"case\":");
             push_json_str(&mut out, case.id.as_deref());
-            out.push_str(",\"document\":");
-            push_json_str(&mut out, Some(&v.doc.id));
-            out.push_str(",\"version\":");
-            push_json_str(&mut out, Some(&v.version.version.value));
-            out.push_str(",\"interventions\":[");
+            out.push_str(&vn.head);
         }
         for (k, r) in results.iter().enumerate() {
             let ci = &v.interventions[r.index];
@@ -228,19 +319,18 @@ impl<W: Write> Sink<W> {
             let duty = |(d, _): &(usize, Tri)| ci.duties[*d].0.id.value.as_str();
             match self.format {
                 Format::Jsonl => {
+                    let (names, vn) = json.expect("JSON Lines");
                     if k > 0 {
                         out.push(',');
                     }
-                    out.push_str("{\"id\":");
-                    push_json_str(&mut out, Some(&ci.intervention.id.value));
-                    out.push_str(",\"outcome\":\"");
+                    out.push_str(&vn.interventions[r.index]);
                     out.push_str(r.outcome.code());
                     out.push_str("\",\"not_met\":");
-                    push_json_list(&mut out, self.not_met.iter().map(criterion));
+                    push_quoted_list(&mut out, self.not_met.iter().map(|&i| &vn.criteria[i]));
                     out.push_str(",\"not_established\":");
-                    push_json_list(&mut out, self.unknown.iter().map(criterion));
+                    push_quoted_list(&mut out, self.unknown.iter().map(|&i| &vn.criteria[i]));
                     out.push_str(",\"missing\":");
-                    push_json_list(&mut out, self.missing.iter().map(fact));
+                    push_quoted_list(&mut out, self.missing.iter().map(|&i| &names.missing[i]));
                     out.push_str(",\"period\":");
                     match r.period {
                         Some(p) => {
@@ -253,7 +343,8 @@ impl<W: Write> Sink<W> {
                         None => out.push_str("null"),
                     }
                     out.push_str(",\"duties\":");
-                    push_json_list(&mut out, r.duties.iter().map(duty));
+                    let duties = &vn.duties[r.index];
+                    push_quoted_list(&mut out, r.duties.iter().map(|(d, _)| &duties[*d]));
                     push_extent_json(&mut out, v, r);
                     out.push('}');
                 }
@@ -302,6 +393,7 @@ impl<W: Write> Sink<W> {
             Format::Csv => Ok(()),
         };
         self.buf = out;
+        self.names = names;
         written
     }
 }
@@ -558,24 +650,30 @@ fn push_json_str(out: &mut String, s: Option<&str>) {
 /// 0–9999 (which `Display` writes with a sign) go through `Display`.
 fn push_date(out: &mut String, d: jiff::civil::Date) {
     let year = d.year();
-    if !(0..=9999).contains(&year) {
+    let Ok(y) = u16::try_from(year) else {
+        let _ = write!(out, "{d}");
+        return;
+    };
+    if y > 9999 {
         let _ = write!(out, "{d}");
         return;
     }
-    let digits = |n: i16, width: usize, out: &mut String| {
-        let mut buf = [b'0'; 4];
-        let mut n = n.unsigned_abs();
-        for k in (4 - width..4).rev() {
-            buf[k] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        out.push_str(std::str::from_utf8(&buf[4 - width..]).expect("ASCII digits"));
-    };
-    digits(year, 4, out);
-    out.push('-');
-    digits(i16::from(d.month()), 2, out);
-    out.push('-');
-    digits(i16::from(d.day()), 2, out);
+    let (m, day) = (d.month().unsigned_abs(), d.day().unsigned_abs());
+    let digit = |n: u16| char::from(b'0' + (n % 10) as u8);
+    for c in [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(u16::from(m / 10)),
+        digit(u16::from(m)),
+        '-',
+        digit(u16::from(day / 10)),
+        digit(u16::from(day)),
+    ] {
+        out.push(c);
+    }
 }
 
 /// The id of a missing fact (slots below the number of facts) or parameter (above).
@@ -596,6 +694,18 @@ fn bump(map: &mut HashMap<String, u64, crate::words::FastHash>, key: &str) {
             map.insert(key.to_string(), 1);
         }
     }
+}
+
+/// `[…]` of strings already written as JSON.
+fn push_quoted_list<'a>(out: &mut String, items: impl Iterator<Item = &'a String>) {
+    out.push('[');
+    for (i, s) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(s);
+    }
+    out.push(']');
 }
 
 fn push_json_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
