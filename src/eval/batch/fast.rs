@@ -1,18 +1,21 @@
 //! The fast path of a JSON Lines row. A case management export writes every row in the
 //! same shape: the keys of a case, facts as scalars, assessments as small objects. This
 //! parser reads exactly that shape straight from the row's bytes into the case: the row
-//! is checked as UTF-8 once, keys are matched as bytes (facts through the parser's
-//! [`Lookup`]), strings without escapes are borrowed, numbers are read without floats,
-//! and the case's strings (`arende`, `insatser`, each `av`) keep their buffers from row
-//! to row.
+//! is checked as UTF-8 once; the key of the next fact is compared in place against the
+//! one that followed the same fact in the row before (the parser's [`Lookup`] remembers
+//! it), and only another key is hashed; strings without escapes are borrowed; numbers
+//! are read without floats; and the case's strings (`arende`, `insatser`, each `av` and
+//! `motivering`) keep their buffers from row to row. docs/benchmarks.md has what each
+//! of these saved.
 //!
 //! It accepts a subset of what the serde parser ([`super::read`]) accepts and fills
 //! the case exactly as that parser would. Anything outside the subset (any error at
 //! all, a number with a fraction or exponent, a value of an unexpected kind, a key
-//! given twice) makes it give up (`None`), and the row is read again by the serde
-//! parser, whose error messages are therefore the batch's only ones. The two are held
-//! to giving the same case by tests/fast_row.rs (generated rows, valid and broken) and
-//! by the `batch_jsonl` fuzz target.
+//! given twice or written with an escape, a control character anywhere) makes it give
+//! up (`None`), and the row is read again by the serde parser, whose error messages are
+//! therefore the batch's only ones. The two are held to giving the same case by
+//! tests/fast_row.rs (generated rows, valid and broken, read into reused cases) and by
+//! the `batch_jsonl` fuzz target.
 
 use std::borrow::Cow;
 
