@@ -76,6 +76,9 @@ fn the_rows_an_export_writes_take_the_fast_path() {
         r#"{"arende":null,"ansokningsdatum":"2023-05-02","startdatum":"2023-06-01","insatser":["lss-insteg"],"bedomningar":{"stodbehov_arbete":{"varde":true,"av":"Handl\u00e4ggare \ud83d\ude00","datum":"2023-04-01","motivering":"Se \"utredning\" \\ bilaga"},"inforstadd_och_beredd":null,"kan_borja_arbeta_eller_studera":{"varde":null,"av":null,"samrad":null,"rapport_fran":null}}}"#,
         r#"{"ansokningsdatum":"2023-05-02","insatser":["lss"],"sarskilda_skal":{"motivering":"Behov","manader":6},"fakta":{"personkrets":1,"beviljad_daglig_verksamhet":false}}"#,
         r#"{"ansokningsdatum":"2023-05-02","insatser":["lss"],"fakta":{"personkrets":"ingen","onskar_arbeta_eller_studera":"ja"}}"#,
+        // Escapes in every other string a row holds.
+        r#"{"ansokningsdatum":"2023\u002d05-02","startdatum":"2023-06-0\u0031","riktlinje":"stod-arbete-studier\u0000","insatser":["l\u0073s","socialpsykiatri"],"sarskilda_skal":{"manader":3,"motivering":"L\u00e5ngvarig \"sjukdom\"\n"}}"#,
+        r#"{"ansokningsdatum":"2023-05-02","insatser":["lss-insteg"],"bedomningar":{"kan_borja_arbeta_eller_studera":{"varde":true,"av":"A","samrad":["arbets\u0073pecialist"],"rapport_fran":"arbetsspecialis\u0074"}}}"#,
     ];
     let rows: Vec<String> = usual.iter().map(|s| (*s).to_string()).collect();
     assert_eq!(agree(&engine, &rows), Ok(rows.len()));

@@ -2,7 +2,8 @@
 //! the input into rows (holding at most one row); [`Parser`] reads a row into a
 //! reusable [`Case`] for one policy, so the same rows can be read for two policies
 //! (an impact run across git revisions). Rows are parsed straight into the case's
-//! buffers with a serde `DeserializeSeed`: no tree per row.
+//! buffers, no tree per row: a JSON Lines row of the usual shape by the fast path
+//! ([`super::fast`]), any other row and every error by a serde `DeserializeSeed`.
 
 use std::borrow::Cow;
 use std::cell::Cell;
