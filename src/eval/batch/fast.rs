@@ -132,11 +132,7 @@ pub(super) fn parse(
                 }
                 _ => return None,
             };
-            if given & (1 << bit) != 0 {
-                return None;
-            }
-            given |= 1 << bit;
-            if !r.comma_or(b'}')? {
+            if !r.member_done(&mut given, bit)? {
                 break;
             }
         }
@@ -263,7 +259,7 @@ fn assessment<'a>(lookup: &Lookup<'_>, r: &mut Cursor<'a>) -> Option<Read<'a>> {
         report_from: None,
         motivation: None,
     };
-    let mut given = 0u8;
+    let mut given = 0u16;
     r.byte(b'{')?;
     if r.eat(b'}') {
         return None; // no `varde`
@@ -272,7 +268,7 @@ fn assessment<'a>(lookup: &Lookup<'_>, r: &mut Cursor<'a>) -> Option<Read<'a>> {
         // The key after the last one given is compared in place (an export writes
         // them in one order); any other is read whole.
         let next = ASSESSMENT_KEYS
-            .get(8 - given.leading_zeros() as usize)
+            .get(16 - given.leading_zeros() as usize)
             .filter(|name| r.key_is(name));
         let key = match next {
             Some(name) => name,
@@ -324,11 +320,7 @@ fn assessment<'a>(lookup: &Lookup<'_>, r: &mut Cursor<'a>) -> Option<Read<'a>> {
             }
             _ => return None,
         };
-        if given & (1 << bit) != 0 {
-            return None;
-        }
-        given |= 1 << bit;
-        if !r.comma_or(b'}')? {
+        if !r.member_done(&mut given, bit)? {
             break;
         }
     }
@@ -425,6 +417,18 @@ impl<'a> Cursor<'a> {
             }
             _ => None,
         }
+    }
+
+    /// After the member of an object whose key is `bit` of `given` (the keys read so
+    /// far): a key given twice leaves the fast path; then `,` (more follow: `true`) or
+    /// `}` (`false`).
+    #[inline]
+    fn member_done(&mut self, given: &mut u16, bit: u16) -> Option<bool> {
+        if *given & (1 << bit) != 0 {
+            return None;
+        }
+        *given |= 1 << bit;
+        self.comma_or(b'}')
     }
 
     /// Only whitespace is left.
