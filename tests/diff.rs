@@ -330,11 +330,14 @@ fn formats_of_the_shipped_revision() {
     let policy = loaded(&common::shipped());
     let d = pair(&policy, "stod-arbete-studier", "2022-05", "2023-07");
     let templates = styrdok::render::templates::Templates::load(None).unwrap();
+    let hash =
+        |s: &styrdok::diff::Side<'_>| styrdok::identity::content_hash(s.policy, s.doc, s.version);
     let ctx = styrdok::publish::redline::context(
         &d,
         None,
         styrdok::publish::redline::Backend::Typst,
         None,
+        (&hash(&d.old), &hash(&d.new)),
     );
     let typ = templates.render("redline.typ", &ctx).unwrap();
     settings().bind(|| insta::assert_snapshot!("diff-stod-arbete-studier.redline.typ", typ));

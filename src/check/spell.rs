@@ -23,6 +23,10 @@ pub struct Speller {
     known: std::collections::HashSet<String>,
     /// Lowercased words the glossary lists as misspellings (reported there).
     misspelt: std::collections::HashSet<String>,
+    /// The dictionary's answer for each word asked about, as written: the versions of a
+    /// document share most of their words, and a dictionary lookup (affixes,
+    /// compounds) costs a thousand times a table's.
+    answers: std::sync::Mutex<std::collections::HashMap<String, bool, crate::words::FastHash>>,
 }
 
 /// Where the dictionary is looked for, without extension: `STYRDOK_DICTIONARY`, else
@@ -99,6 +103,7 @@ impl Speller {
             dict,
             known,
             misspelt,
+            answers: std::sync::Mutex::default(),
         })
     }
 
@@ -109,7 +114,22 @@ impl Speller {
             || word.chars().all(|c| !c.is_lowercase())
             || self.known.contains(&lower)
             || self.misspelt.contains(&lower)
-            || self.dict.check(word)
+            || self.dictionary_accepts(word)
+    }
+
+    /// `dict.check(word)`, asked once per word.
+    fn dictionary_accepts(&self, word: &str) -> bool {
+        // A poisoned lock (a panic elsewhere while holding it) only loses the memo.
+        let mut answers = match self.answers.lock() {
+            Ok(a) => a,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(&known) = answers.get(word) {
+            return known;
+        }
+        let ok = self.dict.check(word);
+        answers.insert(word.to_owned(), ok);
+        ok
     }
 
     /// Warns at every word of a text as published ([`Read`]: entities, escapes and

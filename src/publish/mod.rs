@@ -339,7 +339,14 @@ fn stage(
         let mut redlines: Vec<Option<Redline>> = Vec::new();
         for d in &diffs {
             redlines.push(match d {
-                Some(d) => Some(redline_for(d, opts, templates, &earlier, &mut out)?),
+                Some(d) => Some(redline_for(
+                    d,
+                    opts,
+                    templates,
+                    &earlier,
+                    &mut hashes,
+                    &mut out,
+                )?),
                 None => None,
             });
         }
@@ -402,7 +409,7 @@ fn stage(
             if let (Some(red), Some(d)) = (red, d) {
                 let (html, typ_src) = match red.files.take() {
                     Some(f) => f,
-                    None => redline_files(templates, d)?,
+                    None => redline_files(templates, d, &mut hashes)?,
                 };
                 staged.put(&format!("{}.html", red.base), html.as_bytes(), &mut out)?;
                 redline_html = Some(format!("{}/{}.html", staged.rel_str(), red.base));
@@ -557,15 +564,17 @@ fn redline_for(
     opts: &Options<'_>,
     templates: &Templates,
     earlier: &Earlier,
+    hashes: &mut crate::identity::Hashes,
     out: &mut Published,
 ) -> Result<Redline, String> {
     let (doc, prev, v) = (d.new.doc, d.old.version, d.new.version);
-    let ctx = redline::context(d, None, redline::Backend::Html, None);
+    let sides = side_hashes(d, hashes);
+    let ctx = redline::context(d, None, redline::Backend::Html, None, sides.as_refs());
     let base = redline_base(doc, v);
     let (files, pdf) = if opts.typst.is_some() {
         (None, true)
     } else {
-        let files = redline_files(templates, d)?;
+        let files = redline_files(templates, d, hashes)?;
         let rel = PathBuf::from(&doc.id)
             .join(&v.version.value)
             .join(format!("{base}.pdf"));
@@ -598,12 +607,31 @@ fn redline_for(
     })
 }
 
+/// The content hashes of a redline's two versions, from the build's cache (in a build
+/// both sides are versions of the policy being built).
+struct SideHashes(String, String);
+
+impl SideHashes {
+    fn as_refs(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+fn side_hashes(d: &crate::diff::Diff<'_>, hashes: &mut crate::identity::Hashes) -> SideHashes {
+    SideHashes(
+        hashes.of(d.old.policy, d.old.doc, d.old.version),
+        hashes.of(d.new.policy, d.new.doc, d.new.version),
+    )
+}
+
 /// The redline's HTML page and Typst source, beside the newer version's files.
 fn redline_files(
     templates: &Templates,
     d: &crate::diff::Diff<'_>,
+    hashes: &mut crate::identity::Hashes,
 ) -> Result<(String, String), String> {
     let (doc, prev, v) = (d.new.doc, d.old.version, d.new.version);
+    let sides = side_hashes(d, hashes);
     let hrefs = || {
         Some((
             render::context::version_href(&doc.id, &prev.version.value),
@@ -613,13 +641,13 @@ fn redline_files(
     let html = templates
         .render(
             "redline.html",
-            &redline::context(d, None, redline::Backend::Html, hrefs()),
+            &redline::context(d, None, redline::Backend::Html, hrefs(), sides.as_refs()),
         )
         .map_err(|e| place(doc, v, &e))?;
     let typ = templates
         .render(
             "redline.typ",
-            &redline::context(d, None, redline::Backend::Typst, None),
+            &redline::context(d, None, redline::Backend::Typst, None, sides.as_refs()),
         )
         .map_err(|e| place(doc, v, &e))?;
     Ok((html, typ))

@@ -276,7 +276,7 @@ fn field(backend: Backend, kind: Kind, f: &Field) -> FieldContext {
     }
 }
 
-fn side(s: &Side<'_>, href: Option<String>) -> SideContext {
+fn side(s: &Side<'_>, href: Option<String>, content_hash: &str) -> SideContext {
     SideContext {
         version: s.version.version.value.clone(),
         valid_from: s.version.valid_from.value.to_string(),
@@ -284,7 +284,7 @@ fn side(s: &Side<'_>, href: Option<String>) -> SideContext {
             .until()
             .map_or_else(|| "tills vidare".to_string(), |d| d.to_string()),
         dnr: s.version.dnr.as_ref().map(|d| d.value.clone()),
-        content_hash: crate::identity::content_hash(s.policy, s.doc, s.version),
+        content_hash: content_hash.to_string(),
         href,
     }
 }
@@ -323,12 +323,16 @@ fn impact_context(i: &Impact) -> ImpactContext {
 }
 
 /// The context of a redline for one back end. `hrefs`: links to the two versions'
-/// published pages, when the redline is published beside them.
+/// published pages, when the redline is published beside them. `hashes`: the content
+/// hashes of the older and the newer version (`identity::content_hash`; a build passes
+/// the ones it computed for the versions' own pages, since a hash reads all of a
+/// version's prose and costs about 8 ms).
 pub fn context(
     d: &Diff<'_>,
     impact: Option<&Impact>,
     backend: Backend,
     hrefs: Option<(String, String)>,
+    hashes: (&str, &str),
 ) -> RedlineContext {
     let summary = d.summary();
     // Cover fields share one table; everything else has its own.
@@ -349,8 +353,8 @@ pub fn context(
             id: d.new.doc.id.clone(),
             title: d.new.version.title.value.clone(),
             kind_label: d.new.version.kind.value.label(),
-            old: side(&d.old, old_href),
-            new: side(&d.new, new_href),
+            old: side(&d.old, old_href, hashes.0),
+            new: side(&d.new, new_href, hashes.1),
         },
         summary,
         list: d
@@ -421,8 +425,14 @@ pub fn standalone(
     impact: Option<&Impact>,
     as_html: bool,
 ) -> Result<Vec<u8>, String> {
+    // The two sides may be versions of two policies (two git revisions): each hashed on
+    // its own.
+    let hash =
+        |s: &crate::diff::Side<'_>| crate::identity::content_hash(s.policy, s.doc, s.version);
+    let (old_hash, new_hash) = (hash(&d.old), hash(&d.new));
+    let hashes = (old_hash.as_str(), new_hash.as_str());
     if as_html {
-        let ctx = context(d, impact, Backend::Html, None);
+        let ctx = context(d, impact, Backend::Html, None, hashes);
         return templates
             .render("redline.html", &ctx)
             .map(String::into_bytes);
@@ -445,7 +455,7 @@ pub fn standalone(
             unshowable.join("\n  ")
         ));
     }
-    let ctx = context(d, impact, Backend::Typst, None);
+    let ctx = context(d, impact, Backend::Typst, None, hashes);
     let typ = templates.render("redline.typ", &ctx)?;
     let typst = super::typst_cli::Typst::find()?;
     let work = tempfile::Builder::new()
