@@ -5,26 +5,15 @@
 //! same case), line after line into reused cases as a batch reads them.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use styrdok::eval::batch::{self, Format, Lookup, Options, run};
+use styrdok::eval::batch::{self, Format, Lookup};
 
 #[path = "common.rs"]
 mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let (_, engine) = common::shipped();
-    for out_format in [Format::Jsonl, Format::Csv] {
-        let mut input = data;
-        let mut out = Vec::new();
-        let options = Options {
-            document: None,
-            date: None,
-            input_format: Format::Jsonl,
-            output_format: out_format,
-            jobs: 1,
-        };
-        let _ = run(engine, &options, &mut input, &mut out);
-    }
+    common::run_batch(data, Format::Jsonl);
 
+    let (_, engine) = common::shipped();
     let lookup = Lookup::new(engine);
     let (mut fast, mut serde) = (batch::blank(engine), batch::blank(engine));
     for line in data.split(|&b| b == b'\n') {

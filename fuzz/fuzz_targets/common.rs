@@ -30,6 +30,26 @@ pub fn shipped() -> (&'static Policy, &'static Engine<'static>) {
     SHIPPED.with(|s| *s)
 }
 
+/// `data` as the input of `eval --cases` in `input_format`, against the shipped policy,
+/// with the results written as JSON Lines and as CSV: whatever the bytes, a bad row is
+/// an error row or the batch stops, never a panic.
+pub fn run_batch(data: &[u8], input_format: styrdok::eval::batch::Format) {
+    use styrdok::eval::batch::{Format, Options, run};
+    let (_, engine) = shipped();
+    for output_format in [Format::Jsonl, Format::Csv] {
+        let mut input = data;
+        let mut out = Vec::new();
+        let options = Options {
+            document: None,
+            date: None,
+            input_format,
+            output_format,
+            jobs: 1,
+        };
+        let _ = run(engine, &options, &mut input, &mut out);
+    }
+}
+
 /// A shipped shared file's bytes (facts.yaml, parameters.yaml, glossary.yaml).
 pub fn shared(name: &str) -> Vec<u8> {
     std::fs::read(policy_dir().join(name)).expect("shared file")
